@@ -1,0 +1,40 @@
+"""octasee: the analysts' workbench for the Organized Crime Threat Assessment for South
+East Europe (OCTA-SEE).
+
+The few names an analyst needs in a notebook:
+
+>>> import octasee
+>>> octasee.resolve_country("Türkiye")
+'TR'
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from octasee.errors import OctaseeError
+from octasee.questionnaire.read import read_questionnaire
+from octasee.questionnaire.spec import spec_for
+from octasee.questionnaire.template import write_template
+from octasee.questionnaire.validate import validate, validate_file
+from octasee.reference import country, resolve_country, resolve_world_country
+from octasee.store import Store, open_store
+from octasee.workspace import create_workspace, find_workspace, sample_workspace
+
+__all__ = [
+    "OctaseeError",
+    "Store",
+    "__version__",
+    "country",
+    "create_workspace",
+    "find_workspace",
+    "open_store",
+    "read_questionnaire",
+    "resolve_country",
+    "resolve_world_country",
+    "sample_workspace",
+    "spec_for",
+    "validate",
+    "validate_file",
+    "write_template",
+]

@@ -1,0 +1,326 @@
+"""The ``octasee`` command: a thin shell over the library's functions.
+
+Every command turns an :class:`~octasee.errors.OctaseeError` into a one-paragraph
+message and an exit code (1, or 2 for usage errors); tracebacks are for octasee's own
+bugs only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from octasee import __version__
+from octasee.errors import OctaseeError, UsageError
+
+console = Console(highlight=False, soft_wrap=False,
+                  width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False)
+
+
+class _Group(click.Group):
+    """A click group that prints octasee's errors instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise click.UsageError(exc.message, ctx) from None
+        except OctaseeError as exc:
+            err = click.ClickException(exc.message)
+            err.exit_code = exc.exit_code
+            raise err from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted; the store was left as it was before this command")
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="octasee")
+def main() -> None:
+    """octasee: the analysts' workbench for OCTA-SEE, the Organized Crime Threat
+    Assessment for South East Europe."""
+
+
+def _table(df: pd.DataFrame, title: str | None = None, *, limit: int | None = None) -> Table:
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in df.columns:
+        justify = "right" if pd.api.types.is_numeric_dtype(df[c]) else "left"
+        t.add_column(str(c), justify=justify, overflow="fold")
+    shown = df if limit is None else df.head(limit)
+    for row in shown.itertuples(index=False):
+        t.add_row(*["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA
+                    else str(v) for v in row])
+    return t
+
+
+def _workspace(path: str | None) -> Any:
+    from octasee.workspace import find_workspace
+
+    return find_workspace(path)
+
+
+def _write_problems(problems: pd.DataFrame, prefix: Path) -> list[Path]:
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    csv_path = prefix.with_suffix(".csv")
+    xlsx_path = prefix.with_suffix(".xlsx")
+    problems.to_csv(csv_path, index=False)
+    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as xw:
+        problems.to_excel(xw, sheet_name="Problems", index=False)
+        ws = xw.sheets["Problems"]
+        for letter, width in zip("ABCDEFGHI", (9, 22, 14, 7, 24, 30, 30, 80, 14), strict=True):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+    return [csv_path, xlsx_path]
+
+
+_SHOWN_PROBLEMS = 25
+
+
+def _print_problems(problems: pd.DataFrame) -> None:
+    """One line a problem: where, what, the value found and what was expected."""
+    from octasee.questionnaire.problems import Problem
+
+    shown = problems[problems["severity"] != "info"]
+    if shown.empty:
+        return
+    console.print(f"[bold]Problems ({len(shown)})[/bold]")
+    style = {"error": "red", "warning": "yellow"}
+    for rec in shown.head(_SHOWN_PROBLEMS).to_dict("records"):
+        rec = {k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v)
+               for k, v in rec.items()}
+        p = Problem(**{**rec, "row": None if rec["row"] is None else int(rec["row"]),
+                       "value": rec["value"] or "", "expected": rec["expected"] or ""})
+        sev = p.severity
+        console.print(f"[{style.get(sev, 'white')}]{sev:7}[/] ", end="")
+        console.print(str(p), markup=False)
+    if len(shown) > _SHOWN_PROBLEMS:
+        console.print(f"… and {len(shown) - _SHOWN_PROBLEMS} more: see the full list below.")
+
+
+# --------------------------------------------------------------------------- questionnaire
+
+
+@main.command("questionnaire")
+@click.option("--cycle", "cycle_code", help="Cycle, e.g. 2013-2017 (default: the workspace's).")
+@click.option("--country", "countries", multiple=True, metavar="CODE",
+              help="Member country (name or ISO code); repeat for several.")
+@click.option("--all", "all_countries", is_flag=True,
+              help="Every country the workspace expects to answer.")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="Output .xlsx (one country) or folder (several; a .zip is written too).")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+def questionnaire_cmd(cycle_code: str | None, countries: Sequence[str], all_countries: bool,
+                      out: Path | None, workspace: Path | None) -> None:
+    """Write the blank questionnaire workbook(s) that countries fill in."""
+    from octasee.questionnaire.template import write_template
+    from octasee.reference import resolve_country
+
+    if not countries and not all_countries:
+        raise UsageError("say which country: --country CODE (repeatable) or --all")
+    ws = _workspace(str(workspace) if workspace else None) if (all_countries or not cycle_code) \
+        else None
+    cycle_code = cycle_code or ws.cycle
+    codes = list(ws.expected) if all_countries else [resolve_country(c) for c in countries]
+    if len(codes) == 1 and not all_countries:
+        target = out or Path(f"OCTA-SEE_{cycle_code}_{codes[0]}.xlsx")
+        if target.suffix.lower() != ".xlsx":
+            target = target / f"OCTA-SEE_{cycle_code}_{codes[0]}.xlsx"
+        write_template(cycle_code, codes[0], target)
+        console.print(f"wrote {target}")
+        return
+    folder = out or Path(f"questionnaires-{cycle_code}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_template(cycle_code, c, folder / f"OCTA-SEE_{cycle_code}_{c}.xlsx")
+               for c in codes]
+    zip_path = folder.with_name(folder.name + ".zip")
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in written:
+            z.write(p, arcname=p.name)
+    console.print(f"wrote {len(written)} workbooks to {folder}/ and {zip_path}")
+
+
+# --------------------------------------------------------------------------- validate
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--cycle", "cycle_code", help="Read as this cycle (default: from the file).")
+@click.option("--problems", "problems_prefix", type=click.Path(path_type=Path),
+              default=Path("octasee-problems"), show_default=True,
+              help="Where the full problem list goes (.csv and .xlsx are added).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=200.0,
+              show_default=True, help="Refuse files larger than this many MB.")
+def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix: Path,
+                 max_mb: float) -> None:
+    """Dry run: check questionnaires against the spec without storing anything.
+
+    Exit code 0 when every file is clean, 1 when any problem was found.
+    """
+    from octasee.questionnaire.problems import PROBLEM_COLUMNS
+    from octasee.questionnaire.read import collect_sources, read_questionnaire
+    from octasee.questionnaire.validate import validate
+
+    rows = []
+    frames = []
+    for source in collect_sources(files):
+        try:
+            v = validate(read_questionnaire(source, cycle=cycle_code, max_mb=max_mb))
+        except OctaseeError as exc:
+            rows.append({"file": source.label, "country": "", "cycle": "", "read": 0,
+                         "accepted": 0, "quarantined": 0, "errors": 1, "warnings": 0,
+                         "result": "refused"})
+            frames.append(pd.DataFrame([{
+                "severity": "error", "file": source.label, "sheet": None, "row": None,
+                "column": None, "value": "", "expected": "",
+                "message": exc.message.removeprefix(f"{source.label}: "),
+                "check": "file"}], columns=PROBLEM_COLUMNS))
+            continue
+        errors, warnings = len(v.errors), len(v.warnings)
+        rows.append({"file": source.label, "country": v.country or "?",
+                     "cycle": v.spec.cycle.code, "read": v.rows_read,
+                     "accepted": v.rows_accepted, "quarantined": v.rows_quarantined,
+                     "errors": errors, "warnings": warnings,
+                     "result": "ok" if v.ok else "problems"})
+        frames.append(v.problems)
+    summary = pd.DataFrame(rows)
+    console.print(_table(summary, title="Validation (dry run: nothing was stored)"))
+    problems = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
+        len(f) for f in frames) else pd.DataFrame()
+    real = problems[problems["severity"] != "info"] if len(problems) else problems
+    if len(real):
+        _print_problems(problems)
+        paths = _write_problems(problems, problems_prefix)
+        console.print("full problem list: " + ", ".join(str(p) for p in paths))
+        sys.exit(1)
+    console.print("no problems found")
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@main.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+@click.option("--cycle", "cycle_code", help="Read as this cycle (default: from the file).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Files read in parallel (default: 2).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=200.0,
+              show_default=True, help="Refuse files larger than this many MB.")
+def ingest_cmd(files: Sequence[Path], workspace: Path | None, cycle_code: str | None,
+               jobs: int | None, max_mb: float) -> None:
+    """Validate questionnaires and store them in the workspace's cycle store.
+
+    Exit code 0 when every row was accepted, 1 when rows were quarantined or a file was
+    refused, 2 for a usage error.
+    """
+    from octasee.store import Store
+
+    ws = _workspace(str(workspace) if workspace else None)
+    with Store(ws.store_path) as store:
+        report = store.ingest(files, cycle=cycle_code, jobs=jobs, max_mb=max_mb)
+    _show_ingest(report, ws)
+    sys.exit(report.exit_code)
+
+
+def _show_ingest(report: Any, ws: Any) -> None:
+    console.print(_table(report.summary(), title=f"Ingest into {ws.store_path}"))
+    problems = report.problems
+    if len(problems[problems["severity"] != "info"]):
+        _print_problems(problems)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        paths = _write_problems(problems, ws.path / "problems" / f"ingest-{stamp}")
+        console.print("full problem list: " + ", ".join(str(p) for p in paths))
+
+
+# --------------------------------------------------------------------------- status
+
+
+@main.command("status")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+def status_cmd(workspace: Path | None) -> None:
+    """Per country and cycle: submissions, rows, quarantined rows, response rate."""
+    from octasee.store import Store
+
+    ws = _workspace(str(workspace) if workspace else None)
+    _print_status(ws, Store(ws.store_path, read_only=ws.store_path.exists())
+                  if ws.store_path.exists() else None)
+
+
+def _print_status(ws: Any, store: Any) -> None:
+    console.print(f"workspace {ws.path}  (store {ws.store_path.name}, cycle {ws.cycle})")
+    if store is None:
+        console.print("the store is empty: ingest questionnaires with 'octasee ingest FILE...'")
+        return
+    with store:
+        cycles = sorted(set(store.query("SELECT DISTINCT cycle FROM submissions "
+                                        "WHERE cycle IS NOT NULL")["cycle"]))
+        deadlines = {c: ws.deadline(c) for c in cycles}
+        status = store.status(expected=ws.expected, deadlines=deadlines)
+        rates = store.response_rate(expected=ws.expected)
+    for cyc in cycles:
+        part = status[status["cycle"] == cyc].drop(columns=["cycle"])
+        d = deadlines.get(cyc)
+        title = f"Cycle {cyc}" + (f" (deadline {d.isoformat()})" if d else "")
+        console.print(_table(part, title=title))
+        r = rates[rates["cycle"] == cyc]
+        if len(r):
+            rr = r.iloc[0]
+            console.print(f"response rate {cyc}: {rr['answered']} of {rr['expected']} "
+                          f"({rr['rate']:.0%})")
+
+
+# --------------------------------------------------------------------------- samples
+
+
+@main.command("samples")
+@click.option("--workspace", type=click.Path(path_type=Path),
+              help="Where to build the sample workspace (default: build/sample-workspace).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel readers.")
+def samples_cmd(workspace: Path | None, jobs: int | None) -> None:
+    """Ingest the bundled sample cycles into the sample workspace and show its status."""
+    from octasee.samples import sample_cycles, sample_files
+    from octasee.store import Store
+    from octasee.workspace import sample_workspace
+
+    ws = sample_workspace(workspace)
+    code = 0
+    with Store(ws.store_path) as store:
+        for cyc in sample_cycles():
+            report = store.ingest(sample_files(cyc), jobs=jobs)
+            code = max(code, report.exit_code)
+            done = report.summary()
+            console.print(f"cycle {cyc}: {len(done)} questionnaires, "
+                          f"{int(done['accepted'].sum()):,} rows accepted, "
+                          f"{int(done['quarantined'].sum()):,} quarantined, "
+                          f"{int((done['outcome'] == 'unchanged').sum())} already stored")
+            if report.exit_code:
+                _show_ingest(report, ws)
+    _print_status(ws, Store(ws.store_path, read_only=True))
+    sys.exit(code)
+
+
+def _register_optional() -> None:
+    """Commands that live beside their layer (scoring, report) join the group here."""
+    try:
+        from octasee.scoring.cli import index_command
+    except ImportError:  # pragma: no cover - the scoring layer is part of the package
+        return
+    main.add_command(index_command, "index")
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name=os.path.basename(sys.argv[0]))

@@ -1,0 +1,652 @@
+"""Reading questionnaires: ``.xlsx`` workbooks, and ``.csv`` / ``.json`` equivalents.
+
+Reading only locates: it finds the sheets and the header row, maps headers to the
+spec's columns and returns every data row with its source row number, as found. It
+checks nothing about values; :mod:`octasee.questionnaire.validate` does that. Source files
+are opened read-only and never written.
+
+Workbooks are read with ``python-calamine`` (Rust, about 10x faster than openpyxl). Two
+things calamine does not expose are read straight from the workbook's XML: cells that hold
+formulas, and the hidden sheet that records who the workbook was issued to.
+
+CSV: one file per sheet, named ``<anything>.<sheet>.csv`` (``RS-2017.indicators.csv``);
+files that share the part before the sheet name form one submission. JSON: one object
+with one key per sheet holding a list of records (``respondent`` may be one record).
+
+>>> from octasee.samples import sample_files
+>>> raw = read_questionnaire(sample_files("2013-2017")[0])
+>>> raw.spec.version, sorted(raw.sheets)
+('2013-2017', ['assessments', 'groups', 'indicators', 'respondent', 'routes'])
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from octasee.errors import OctaseeError, QuestionnaireError
+from octasee.questionnaire.problems import Problem
+from octasee.questionnaire.spec import Sheet, Spec, spec_for
+from octasee.questionnaire.template import INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET
+from octasee.reference import name_key
+
+__all__ = ["RawSheet", "RawSubmission", "Source", "collect_sources", "read_questionnaire"]
+
+DEFAULT_MAX_MB = 200.0
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".json"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IGNORED_SHEETS = {name_key(INSTRUCTIONS_SHEET), name_key(LISTS_SHEET), name_key(META_SHEET)}
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What one submission was read from: a workbook, a JSON file, or a group of CSVs."""
+
+    kind: str  # xlsx | csv | json
+    files: tuple[Path, ...]
+    label: str  # how messages name it
+
+    @property
+    def sha256(self) -> str:
+        h = hashlib.sha256()
+        if len(self.files) == 1:
+            return _file_hash(self.files[0])
+        for f in sorted(self.files, key=lambda p: p.name):
+            h.update(f.name.encode())
+            h.update(_file_hash(f).encode())
+        return h.hexdigest()
+
+    @property
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.files)
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class RawSheet:
+    """A sheet as found: its data rows (object values, ``_row`` = source row number)."""
+
+    key: str
+    name: str
+    file: str
+    header_row: int | None
+    columns: dict[str, str]  # spec key -> header text found
+    extra: dict[str, str]  # frame column -> header text found, for columns not in the spec
+    frame: pd.DataFrame
+    blank_rows: int = 0
+    positions: dict[str, int] = field(default_factory=dict)  # frame column -> 0-based index
+
+    def column_label(self, letter_or_key: str) -> str:
+        """The header found for a spec key, or for a column letter."""
+        if letter_or_key in self.columns:
+            return self.columns[letter_or_key]
+        for k, pos in self.positions.items():
+            if _column_letter(pos + 1) == letter_or_key:
+                return self.columns.get(k) or self.extra.get(k) or letter_or_key
+        return letter_or_key
+
+
+@dataclass
+class RawSubmission:
+    """Everything read from one submission, before validation."""
+
+    source: Source
+    spec: Spec
+    meta: dict[str, str]
+    sheets: dict[str, RawSheet]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.source.label
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _csv_sheet_key(path: Path, spec_sheets: Sequence[Sheet]) -> tuple[str, str] | None:
+    """('prefix', sheet key) for a CSV named ``<prefix>.<sheet>.csv``."""
+    stem = path.name[: -len(".csv")]
+    if "." not in stem:
+        return None
+    prefix, last = stem.rsplit(".", 1)
+    for s in spec_sheets:
+        if name_key(last) in (name_key(s.key), name_key(s.name)):
+            return prefix, s.key
+    return None
+
+
+def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
+    """Group input paths into submissions (CSV files by prefix; folders are expanded).
+
+    Raises :class:`QuestionnaireError` for a path that does not exist.
+    """
+    sheets = spec_for("2013-2017").sheets
+    out: list[Source] = []
+    csv_groups: dict[tuple[Path, str], list[Path]] = {}
+    expanded: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            expanded += sorted(x for x in p.iterdir() if x.suffix.lower() in SUFFIXES
+                               and not x.name.startswith((".", "~$")))
+        elif p.exists():
+            expanded.append(p)
+        else:
+            raise QuestionnaireError("file not found", where=str(p),
+                                     hint="check the path and the file name")
+    for p in expanded:
+        if p.suffix.lower() == ".csv":
+            k = _csv_sheet_key(p, sheets)
+            if k is None:
+                out.append(Source("csv", (p,), p.name))
+            else:
+                csv_groups.setdefault((p.parent, k[0]), []).append(p)
+        else:
+            out.append(Source(p.suffix.lower().lstrip(".") or "unknown", (p,), p.name))
+    for (_parent, prefix), files in csv_groups.items():
+        out.append(Source("csv", tuple(sorted(files)), f"{prefix}.*.csv"))
+    return out
+
+
+# --------------------------------------------------------------------------- grids
+
+
+def _check_file(path: Path, max_mb: float) -> None:
+    if not path.exists():
+        raise QuestionnaireError("file not found", where=str(path), hint="check the path")
+    size = path.stat().st_size
+    if size == 0:
+        raise QuestionnaireError("the file is empty (0 bytes)", where=path.name,
+                                 hint="ask the sender for the filled questionnaire again")
+    if size > max_mb * 1024 * 1024:
+        raise QuestionnaireError(
+            f"the file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit",
+            where=path.name,
+            hint="remove pictures or unrelated sheets, or raise the limit with --max-size")
+
+
+def _workbook_problem(path: Path) -> QuestionnaireError:
+    head = path.read_bytes()[: 1 << 20]
+    if head.startswith(_OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+            return QuestionnaireError(
+                "the workbook is password-protected (encrypted)", where=path.name,
+                hint="open it in Excel, remove the password (File > Info > Protect Workbook) "
+                     "and send it again")
+        return QuestionnaireError(
+            "this is an old Excel 97-2003 (.xls) workbook", where=path.name,
+            hint="open it in Excel and save it as .xlsx (Excel Workbook)")
+    if not head.startswith(b"PK"):
+        kind = "a PDF document" if head.startswith(b"%PDF") else "not a workbook"
+        return QuestionnaireError(
+            f"the file is {kind}, though it is named .xlsx", where=path.name,
+            hint="send the questionnaire as the .xlsx workbook it was issued as")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            bad = z.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return QuestionnaireError(
+            "the workbook is damaged (its zip container cannot be read)", where=path.name,
+            hint="open it in Excel, save it again as .xlsx, and resend it")
+    if "xl/workbook.xml" not in names:
+        what = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
+        return QuestionnaireError(f"the file is {what}", where=path.name,
+                                  hint="send the questionnaire workbook (.xlsx)")
+    if bad:
+        return QuestionnaireError(f"the workbook is damaged (part {bad} is corrupt)",
+                                  where=path.name, hint="save it again in Excel and resend it")
+    return QuestionnaireError("the workbook cannot be read", where=path.name,
+                              hint="open it in Excel, save it again as .xlsx and resend it")
+
+
+_SHEET_RE = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?(?:r:)?id="([^"]*)"')
+_REL_RE = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+_REL_RE2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_FORMULA_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?>\s*<(?:\w+:)?f[\s>/]')
+
+
+def _xml_unescape(b: bytes) -> str:
+    s = b.decode("utf-8")
+    for a, c in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        s = s.replace(a, c)
+    return s
+
+
+def _formula_cells(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Sheet name -> (row, column) of cells holding a formula (1-based)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml")
+        rels_raw = z.read("xl/_rels/workbook.xml.rels")
+        rels = {i: t for i, t in _REL_RE.findall(rels_raw)}
+        rels.update({i: t for t, i in _REL_RE2.findall(rels_raw)})
+        for name, rid in _SHEET_RE.findall(wb):
+            target = rels.get(rid)
+            if not target:
+                continue
+            t = target.decode()
+            member = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            try:
+                data = z.read(member)
+            except KeyError:
+                continue
+            if b"<f" not in data and b":f" not in data:
+                continue
+            cells = []
+            for col, row in _FORMULA_RE.findall(data):
+                n = 0
+                for ch in col.decode():
+                    n = n * 26 + (ord(ch) - 64)
+                cells.append((int(row), n))
+            if cells:
+                out[_xml_unescape(name)] = cells
+    return out
+
+
+def _column_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _read_workbook(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]],
+                                         dict[str, str]]:
+    """Grids by sheet name, merged ranges by sheet name, and the issue metadata."""
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for every unreadable file
+        raise _workbook_problem(path) from exc
+    grids: dict[str, list[list[Any]]] = {}
+    merged: dict[str, list[Any]] = {}
+    meta: dict[str, str] = {}
+    try:
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            if name == META_SHEET:
+                meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0] != ""}
+                continue
+            grids[name] = grid
+            try:
+                merged[name] = list(sheet.merged_cell_ranges or [])
+            except Exception:  # older files without merge info
+                merged[name] = []
+    except Exception as exc:
+        raise _workbook_problem(path) from exc
+    return grids, merged, meta
+
+
+def _sniff_csv(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise QuestionnaireError(
+            "the file is not UTF-8 text", where=f"{path.name}, line {line}",
+            hint="save it again as 'CSV UTF-8' (Excel) or UTF-8 (other editors)") from exc
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    text = _read_text(path)
+    if not text.strip():
+        raise QuestionnaireError("the file holds no text", where=path.name,
+                                 hint="ask the sender for the filled file again")
+    if "\x00" in text[:4096]:
+        raise QuestionnaireError("the file is binary, not CSV text", where=path.name,
+                                 hint="send the sheet saved as CSV UTF-8")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_csv(text))
+    return [list(r) for r in reader]
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    text = _read_text(path)
+    if not text.strip():
+        raise QuestionnaireError("the file holds no text", where=path.name,
+                                 hint="ask the sender for the filled file again")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QuestionnaireError(f"the file is not valid JSON ({exc.msg})",
+                                 where=f"{path.name}, line {exc.lineno}, column {exc.colno}",
+                                 hint="fix the JSON syntax at that place") from exc
+    if not isinstance(doc, dict):
+        raise QuestionnaireError("the JSON file must hold one object with a key per sheet",
+                                 where=path.name,
+                                 hint='write {"respondent": {...}, "indicators": [...], ...}')
+    return doc
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _strip_header(text: object) -> str:
+    s = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", str(text)).replace("*", " ")
+    return name_key(s)
+
+
+def _header_keys(sheet: Sheet) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for c in sheet.columns:
+        for alias in (c.label, c.key.replace("_", " "), c.key):
+            keys[_strip_header(alias)] = c.key
+    return keys
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (
+        isinstance(v, float) and v != v)
+
+
+def _find_header(grid: list[list[Any]], sheet: Sheet) -> int | None:
+    """0-based index of the header row among the first 20 rows, or None."""
+    keys = _header_keys(sheet)
+    best, best_n = None, 0
+    for i, row in enumerate(grid[:20]):
+        n = sum(1 for v in row if not _blank(v) and _strip_header(v) in keys)
+        if n > best_n:
+            best, best_n = i, n
+    return best if best_n >= max(1, min(2, len(sheet.columns))) else None
+
+
+def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str,
+              header_index: int | None, row_numbers: Sequence[int] | None,
+              problems: list[Problem]) -> RawSheet:
+    """Turn a grid (header row + data rows) into a RawSheet, noting header problems."""
+    keys = _header_keys(sheet)
+    if header_index is None:
+        header_index = _find_header(grid, sheet)
+    if header_index is None:
+        problems.append(Problem(
+            "error", file, sheet_name, None, None, "", "the header row of the template",
+            f"no header row found: none of the first rows holds the column names of sheet "
+            f"{sheet.name!r}; paste the data under the template's header row", "header"))
+        frame = pd.DataFrame({ROW: pd.Series([], dtype="int64")})
+        return RawSheet(sheet.key, sheet_name, file, None, {}, {}, frame)
+    header = grid[header_index]
+    columns: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    extra: dict[str, str] = {}
+    extra_pos: dict[str, int] = {}
+    for pos, h in enumerate(header):
+        if _blank(h):
+            continue
+        k = keys.get(_strip_header(h))
+        if k is None:
+            name = f"extra:{str(h).strip()}"
+            extra[name] = str(h).strip()
+            extra_pos[name] = pos
+        elif k in columns:
+            problems.append(Problem(
+                "error", file, sheet_name, header_index + 1, str(h).strip(), str(h).strip(),
+                "each column once", f"column {sheet.column(k).label!r} appears twice "
+                f"(columns {_column_letter(positions[k] + 1)} and {_column_letter(pos + 1)}); "
+                "delete one of them", "header"))
+        else:
+            columns[k] = str(h).strip()
+            positions[k] = pos
+    # Cells with data but no header are "extra" columns too: nothing is dropped unseen.
+    width = max((len(r) for r in grid[header_index + 1:]), default=0)
+    for pos in range(len(header), width):
+        extra_pos[f"extra:column {_column_letter(pos + 1)}"] = pos
+        extra[f"extra:column {_column_letter(pos + 1)}"] = f"column {_column_letter(pos + 1)}"
+    for pos, h in enumerate(header):
+        if _blank(h) and pos not in positions.values():
+            name = f"extra:column {_column_letter(pos + 1)}"
+            extra_pos[name] = pos
+            extra[name] = f"column {_column_letter(pos + 1)}"
+    data = grid[header_index + 1:]
+    numbers = list(row_numbers) if row_numbers is not None else [
+        header_index + 2 + i for i in range(len(data))]
+    cols: dict[str, list[Any]] = {}
+    for k, pos in {**positions, **extra_pos}.items():
+        cols[k] = [r[pos] if pos < len(r) else "" for r in data]
+    frame = pd.DataFrame(cols, dtype=object)
+    frame[ROW] = pd.Series(numbers[: len(data)], dtype="int64")
+    blank = frame.drop(columns=ROW).map(_blank).all(axis=1) if len(frame.columns) > 1 else (
+        pd.Series(True, index=frame.index))
+    blank_rows = int(blank.sum())
+    frame = frame[~blank].reset_index(drop=True)
+    # Extra columns that hold nothing are harmless (a stray formatted column).
+    for name in list(extra):
+        if name in frame and frame[name].map(_blank).all():
+            frame = frame.drop(columns=name)
+            del extra[name]
+    if blank_rows and data:
+        last_blank = numbers[len(data) - 1]
+        problems.append(Problem(
+            "info", file, sheet_name, None, None, "", "",
+            f"{blank_rows:,} blank row(s) skipped (up to row {last_blank:,}); they hold no "
+            "values", "blank-rows"))
+    return RawSheet(sheet.key, sheet_name, file, header_index + 1, columns, extra, frame,
+                    blank_rows, {**positions, **extra_pos})
+
+
+def _decide_spec(cycle: str | None, meta: dict[str, str], respondent_cycle: object,
+                 label: str) -> Spec:
+    for candidate in (cycle, meta.get("spec_version"), meta.get("cycle"), respondent_cycle):
+        if not _blank(candidate):
+            try:
+                return spec_for(str(candidate).strip())
+            except OctaseeError as exc:
+                raise QuestionnaireError(
+                    f"cannot tell the questionnaire's cycle ({exc.what})",
+                    where=f"{label}, sheet 'Respondent', column 'Cycle'",
+                    hint="write the cycle as FIRST-LAST, e.g. 2013-2017, or pass --cycle") \
+                    from exc
+    raise QuestionnaireError("cannot tell which cycle the questionnaire answers",
+                             where=f"{label}, sheet 'Respondent', column 'Cycle'",
+                             hint="fill in the cycle (e.g. 2013-2017) or pass --cycle")
+
+
+def _respondent_cycle(grid: list[list[Any]] | None) -> object:
+    if not grid:
+        return None
+    base = spec_for("2013-2017").sheet("respondent")
+    h = _find_header(grid, base)
+    if h is None:
+        return None
+    keys = _header_keys(base)
+    for pos, v in enumerate(grid[h]):
+        if keys.get(_strip_header(v)) == "cycle":
+            for row in grid[h + 1:]:
+                if pos < len(row) and not _blank(row[pos]):
+                    return row[pos]
+    return None
+
+
+def _match_sheets(found: Iterable[str], spec: Spec) -> tuple[dict[str, str], list[str]]:
+    """Spec sheet key -> sheet name found; and the names of unknown sheets."""
+    by_key = {name_key(s.name): s.key for s in spec.sheets}
+    by_key.update({name_key(s.key): s.key for s in spec.sheets})
+    matched: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in found:
+        k = by_key.get(name_key(name))
+        if k and k not in matched:
+            matched[k] = name
+        elif name_key(name) not in _IGNORED_SHEETS:
+            unknown.append(name)
+    return matched, unknown
+
+
+def _missing_sheet(spec: Spec, key: str, label: str, unknown: Sequence[str]) -> Problem:
+    import difflib
+
+    s = spec.sheet(key)
+    close = difflib.get_close_matches(s.name, list(unknown), n=1, cutoff=0.5)
+    hint = (f"sheet {close[0]!r} looks like it: rename it to {s.name!r}" if close else
+            f"copy the sheet {s.name!r} from a fresh template")
+    return Problem("error", label, s.name, None, None, "", f"a sheet named {s.name!r}",
+                   f"sheet {s.name!r} is missing; {hint}", "sheet-missing")
+
+
+def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
+                       max_mb: float = DEFAULT_MAX_MB) -> RawSubmission:
+    """Read one submission: a workbook, a JSON file, or one of a group of CSV files.
+
+    Raises :class:`QuestionnaireError` when the file cannot be read as a questionnaire at
+    all (wrong type, empty, damaged, password-protected, too large); everything else,
+    down to single cells, is returned as problems for :func:`validate` to report.
+    """
+    source = path if isinstance(path, Source) else collect_sources([path])[0]
+    for f in source.files:
+        _check_file(f, max_mb)
+    suffix = source.files[0].suffix.lower()
+    if suffix not in SUFFIXES:
+        raise QuestionnaireError(
+            f"unsupported file type {suffix or '(no extension)'!r}", where=source.label,
+            hint="send the questionnaire as the .xlsx workbook it was issued as "
+                 "(or its .csv / .json equivalent)")
+    problems: list[Problem] = []
+    sheets: dict[str, RawSheet] = {}
+    if source.kind == "xlsx" or suffix in WORKBOOK_SUFFIXES:
+        path0 = source.files[0]
+        grids, merged, meta = _read_workbook(path0)
+        if not any(any(not _blank(v) for v in row) for g in grids.values() for row in g):
+            raise QuestionnaireError("the workbook holds no data in any sheet",
+                                     where=source.label,
+                                     hint="fill in the questionnaire and send it again")
+        base = spec_for("2013-2017")
+        matched0, _ = _match_sheets(grids, base)
+        spec = _decide_spec(cycle, meta, _respondent_cycle(grids.get(matched0.get("respondent",
+                                                                                  ""))),
+                            source.label)
+        matched, unknown = _match_sheets(grids, spec)
+        formulas = _formula_cells(path0) if grids else {}
+        for s in spec.sheets:
+            if s.key not in matched:
+                problems.append(_missing_sheet(spec, s.key, source.label, unknown))
+                continue
+            name = matched[s.key]
+            raw = _map_grid(grids[name], s, file=source.label, sheet_name=name,
+                            header_index=None, row_numbers=None, problems=problems)
+            _note_cell_problems(raw, merged.get(name, []), formulas.get(name, []), problems)
+            sheets[s.key] = raw
+        for name in unknown:
+            n = sum(1 for row in grids[name] if any(not _blank(v) for v in row))
+            if n:
+                problems.append(Problem(
+                    "warning", source.label, name, None, None, "", "",
+                    f"sheet {name!r} is not part of the questionnaire; its {n} non-empty "
+                    "row(s) were not read: move anything the analysts need into the "
+                    "questionnaire's sheets or a Comment", "sheet-unknown"))
+    elif source.kind == "json" or suffix == ".json":
+        doc = _read_json(source.files[0])
+        meta = {str(k): str(v) for k, v in (doc.get("octasee") or {}).items()} if isinstance(
+            doc.get("octasee"), dict) else {}
+        resp = doc.get("respondent") or doc.get("Respondent")
+        resp_cycle = (resp.get("cycle") if isinstance(resp, dict) else
+                      resp[0].get("cycle") if isinstance(resp, list) and resp and
+                      isinstance(resp[0], dict) else None)
+        spec = _decide_spec(cycle, meta, resp_cycle, source.label)
+        matched, unknown = _match_sheets([k for k in doc if k != "octasee"], spec)
+        for s in spec.sheets:
+            if s.key not in matched:
+                problems.append(_missing_sheet(spec, s.key, source.label, unknown))
+                continue
+            records = doc[matched[s.key]]
+            if isinstance(records, dict):
+                records = [records]
+            if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+                problems.append(Problem(
+                    "error", source.label, matched[s.key], None, None, "",
+                    "a list of records (objects)", f"{matched[s.key]!r} must hold a list of "
+                    "records, one object per row", "json-shape"))
+                continue
+            header: list[str] = []
+            for r in records:
+                header += [k for k in r if k not in header]
+            grid = [header] + [[r.get(h, "") for h in header] for r in records]
+            if not records:
+                grid = [[c.key for c in s.columns]]
+            sheets[s.key] = _map_grid(grid, s, file=source.label, sheet_name=matched[s.key],
+                                      header_index=0, row_numbers=range(1, len(records) + 1),
+                                      problems=problems)
+        for name in unknown:
+            problems.append(Problem(
+                "warning", source.label, name, None, None, "", "",
+                f"key {name!r} is not part of the questionnaire and was not read",
+                "sheet-unknown"))
+    else:
+        grids = {}
+        by_sheet: dict[str, Path] = {}
+        for f in source.files:
+            k = _csv_sheet_key(f, spec_for("2013-2017").sheets)
+            if k is None:
+                raise QuestionnaireError(
+                    "cannot tell which sheet this CSV file holds", where=f.name,
+                    hint="name CSV files <prefix>.<sheet>.csv, e.g. RS-2017.indicators.csv")
+            by_sheet[k[1]] = f
+            grids[k[1]] = _read_csv(f)
+        spec = _decide_spec(cycle, {}, _respondent_cycle(grids.get("respondent")),
+                            source.label)
+        meta = {}
+        for s in spec.sheets:
+            if s.key not in grids:
+                problems.append(_missing_sheet(spec, s.key, source.label, []))
+                continue
+            sheets[s.key] = _map_grid(grids[s.key], s, file=by_sheet[s.key].name,
+                                      sheet_name=s.name, header_index=None, row_numbers=None,
+                                      problems=problems)
+    return RawSubmission(source=source, spec=spec, meta=meta, sheets=sheets, problems=problems)
+
+
+def _note_cell_problems(raw: RawSheet, merged: list[Any], formulas: list[tuple[int, int]],
+                        problems: list[Problem]) -> None:
+    """Merged cells and formulas in the data area: located errors on the rows they touch."""
+    if raw.header_row is None:
+        return
+    header_row = raw.header_row
+    for rng in merged:
+        (r0, c0), (r1, c1) = rng
+        if r1 + 1 < header_row:
+            continue
+        ref = f"{_column_letter(c0 + 1)}{r0 + 1}:{_column_letter(c1 + 1)}{r1 + 1}"
+        first = max(r0 + 1, header_row)
+        for row in range(first, r1 + 2):
+            problems.append(Problem(
+                "error", raw.file, raw.name, None if row == header_row else row,
+                raw.column_label(_column_letter(c0 + 1)), "", "one value per cell",
+                f"cells {ref} are merged; unmerge them and write the value in every row",
+                "merged-cells"))
+    for row, col in formulas:
+        if row <= header_row:
+            continue
+        problems.append(Problem(
+            "error", raw.file, raw.name, row, raw.column_label(_column_letter(col)), "",
+            "a typed value",
+            f"cell {_column_letter(col)}{row} holds a formula; replace it with its value "
+            "(Copy, then Paste Special > Values)", "formula"))

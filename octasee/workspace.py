@@ -1,0 +1,168 @@
+"""Workspaces: a folder with a readable config (``octasee.toml``) and its cycle store.
+
+Commands find the workspace from ``--workspace``, else the ``OCTASEE_WORKSPACE``
+environment variable, else the current folder or one of its parents holding an
+``octasee.toml``, else the bundled sample workspace, materialised under ``build/``
+in the current folder (it never writes inside the installed package).
+
+>>> import tempfile
+>>> ws = create_workspace(tempfile.mkdtemp(), cycle="2013-2017")
+>>> ws.cycle, ws.expected[:3], ws.disclosure_threshold
+('2013-2017', ['AL', 'BA', 'BG'], 5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from octasee.errors import OctaseeError, UsageError
+from octasee.reference import MEMBER_CODES, cycle as get_cycle, resolve_country
+
+__all__ = ["CONFIG_NAME", "Workspace", "create_workspace", "find_workspace",
+           "sample_workspace"]
+
+CONFIG_NAME = "octasee.toml"
+STORE_NAME = "store.duckdb"
+SAMPLE_DIR = Path("build") / "sample-workspace"
+
+
+@dataclass
+class Workspace:
+    """An opened workspace: its folder, its settings and where its store lives."""
+
+    path: Path
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / self.config.get("store", STORE_NAME)
+
+    @property
+    def cycle(self) -> str:
+        return str(self.config.get("cycle", {}).get("code", "2013-2017"))
+
+    @property
+    def expected(self) -> list[str]:
+        return list(self.config.get("cycle", {}).get("expected", list(MEMBER_CODES)))
+
+    def deadline(self, cycle: str | None = None) -> dt.date | None:
+        deadlines = self.config.get("deadlines", {})
+        value = deadlines.get(cycle or self.cycle)
+        if value is None and (cycle or self.cycle) == self.cycle:
+            value = self.config.get("cycle", {}).get("deadline")
+        return value if isinstance(value, dt.date) else None
+
+    @property
+    def disclosure_threshold(self) -> int:
+        return int(self.config.get("disclosure", {}).get("threshold", 5))
+
+    @property
+    def title(self) -> str:
+        return str(self.config.get("report", {}).get(
+            "title", "Organized Crime Threat Assessment for South East Europe"))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Workspace:
+        """Open the workspace in ``path``; raises :class:`UsageError` if there is none."""
+        path = Path(path)
+        cfg_file = path / CONFIG_NAME
+        if not cfg_file.is_file():
+            raise UsageError(f"no workspace in {path} (no {CONFIG_NAME})",
+                             hint=f"create one with 'octasee init {path}' or pass --workspace")
+        try:
+            config = tomllib.loads(cfg_file.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise OctaseeError(f"the config is not valid TOML ({exc})", where=str(cfg_file),
+                               hint="fix the line it names") from exc
+        _check_config(config, cfg_file)
+        return cls(path=path, config=config)
+
+
+def _check_config(config: dict[str, Any], where: Path) -> None:
+    cyc = config.get("cycle", {})
+    if not isinstance(cyc, dict):
+        raise OctaseeError("[cycle] must be a table", where=str(where),
+                           hint='write [cycle] then code = "2013-2017"')
+    if "code" in cyc:
+        try:
+            get_cycle(cyc["code"])
+        except OctaseeError as exc:
+            raise OctaseeError(f"key cycle.code: {exc.message}", where=str(where)) from exc
+    for i, c in enumerate(cyc.get("expected", [])):
+        try:
+            resolve_country(c)
+        except OctaseeError as exc:
+            raise OctaseeError(f"key cycle.expected[{i}]: {exc.message}",
+                               where=str(where)) from exc
+
+
+_TEMPLATE = """\
+# octasee workspace: one assessment cycle, its questionnaires, store and report drafts.
+
+[report]
+title = "{title}"
+classification = "{classification}"
+
+[cycle]
+code = "{cycle}"
+deadline = {deadline}
+# The member countries expected to answer (ISO codes).
+expected = [{expected}]
+
+[deadlines]
+{deadlines}
+
+[disclosure]
+# Counts below this are suppressed or aggregated in the public report.
+threshold = 5
+"""
+
+
+def create_workspace(path: str | os.PathLike[str], *, cycle: str,
+                     title: str = "Organized Crime Threat Assessment for South East Europe",
+                     classification: str = "RESTRICTED",
+                     deadline: dt.date | None = None,
+                     deadlines: dict[str, dt.date] | None = None,
+                     expected: list[str] | None = None) -> Workspace:
+    """Create a workspace folder with its config; an existing config is kept as it is."""
+    path = Path(path)
+    c = get_cycle(cycle)
+    path.mkdir(parents=True, exist_ok=True)
+    cfg = path / CONFIG_NAME
+    if not cfg.exists():
+        deadline = deadline or dt.date(c.report_year, 3, 31)
+        all_deadlines = {c.code: deadline, **(deadlines or {})}
+        text = _TEMPLATE.format(
+            title=title, classification=classification, cycle=c.code,
+            deadline=deadline.isoformat(),
+            expected=", ".join(f'"{x}"' for x in (expected or MEMBER_CODES)),
+            deadlines="\n".join(f'"{k}" = {v.isoformat()}' for k, v in all_deadlines.items()))
+        cfg.write_text(text, encoding="utf-8")
+    return Workspace.open(path)
+
+
+def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
+    """The sample workspace (``build/sample-workspace``), created on first use."""
+    path = Path(base) if base else Path.cwd() / SAMPLE_DIR
+    return create_workspace(path, cycle="2013-2017",
+                            deadlines={"2009-2012": dt.date(2013, 3, 31)},
+                            title="OCTA-SEE sample assessment (fictitious data)")
+
+
+def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:
+    """The workspace a command works on (see the module docstring for the order)."""
+    if option:
+        return Workspace.open(option)
+    env = os.environ.get("OCTASEE_WORKSPACE")
+    if env:
+        return Workspace.open(env)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return Workspace.open(folder)
+    return sample_workspace()
