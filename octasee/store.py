@@ -17,7 +17,7 @@ Source files are only ever read.
 >>> report = store.ingest(sample_files("2013-2017")[:2], jobs=1)
 >>> [r.outcome for r in report.results], report.exit_code
 (['accepted', 'accepted'], 0)
->>> store.query("select count(*) from current_submissions").iat[0, 0]
+>>> int(store.query("select count(*) from current_submissions").iat[0, 0])
 2
 """
 
@@ -161,9 +161,13 @@ class IngestReport:
 def _check(source: Source, cycle: str | None, max_mb: float) -> Validation | OctaseeError:
     """Read and validate one source (runs in a worker process)."""
     try:
-        return validate(read_questionnaire(source, cycle=cycle, max_mb=max_mb))
+        v = validate(read_questionnaire(source, cycle=cycle, max_mb=max_mb))
     except OctaseeError as exc:
         return exc
+    # The raw cells are not stored (the typed tables and quarantine are): do not ship
+    # them back from a worker process.
+    v.raw.sheets = {}
+    return v
 
 
 def _check_all(sources: Sequence[Source], *, cycle: str | None, max_mb: float,
@@ -270,6 +274,14 @@ class Store:
                    max(submission_date) FILTER (WHERE status = 'current') AS submitted,
                    count(*) FILTER (WHERE status = 'rejected') AS rejected
             FROM submissions WHERE country IS NOT NULL GROUP BY cycle, country""")
+        counts = self.query("""
+            SELECT s.submission_id,
+                   (SELECT count(*) FROM ocgs o WHERE o.submission_id = s.submission_id) AS groups,
+                   (SELECT count(*) FROM routes r WHERE r.submission_id = s.submission_id)
+                       AS routes,
+                   (SELECT count(*) FROM assessments a WHERE a.submission_id = s.submission_id)
+                       AS assessments
+            FROM current_submissions s""").set_index("submission_id")
         rows = []
         for cyc in sorted(set(subs["cycle"])) or []:
             part = subs[subs["cycle"] == cyc].set_index("country")
@@ -280,8 +292,13 @@ class Store:
                 submitted = r["submitted"] if has else None
                 late = bool(has and deadline and submitted is not None
                             and pd.Timestamp(submitted).date() > deadline)
+                empty = []
+                if has and int(r["current_id"]) in counts.index:
+                    c = counts.loc[int(r["current_id"])]
+                    empty = [k for k in ("groups", "routes", "assessments") if not c[k]]
                 state = ("missing" if r is None else "rejected" if not has else
-                         "quarantined rows" if r["quarantined"] else "late" if late else "ok")
+                         "quarantined rows" if r["quarantined"] else "late" if late else
+                         "partial" if empty else "ok")
                 rows.append({"cycle": cyc, "country": code, "name": country_name(code),
                              "submissions": 0 if r is None else int(r["submissions"]),
                              "rows": int(r["rows"]) if has else 0,
@@ -289,10 +306,11 @@ class Store:
                              "quarantined": int(r["quarantined"]) if has else 0,
                              "submitted": None if submitted is None or pd.isna(submitted)
                              else pd.Timestamp(submitted).date().isoformat(),
-                             "late": late, "state": state})
+                             "late": "late" if late else "", "empty sheets": ", ".join(empty),
+                             "state": state})
         return pd.DataFrame(rows, columns=["cycle", "country", "name", "submissions", "rows",
                                            "accepted", "quarantined", "submitted", "late",
-                                           "state"])
+                                           "empty sheets", "state"])
 
     def response_rate(self, *, expected: Sequence[str] | None = None) -> pd.DataFrame:
         """Per cycle: expected countries, countries with a valid submission, the rate."""

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from octasee.errors import OctaseeError, UsageError
-from octasee.reference import MEMBER_CODES, cycle as get_cycle, resolve_country
+from octasee.reference import MEMBER_CODES, resolve_country
+from octasee.reference import cycle as get_cycle
 
 __all__ = ["CONFIG_NAME", "Workspace", "create_workspace", "find_workspace",
            "sample_workspace"]

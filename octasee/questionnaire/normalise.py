@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -95,7 +96,7 @@ def _number_text(text: str) -> float:
             raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
         s = s.replace(thousands, "").replace(dec, ".")
     elif commas:
-        if commas > 1 or re.fullmatch(r"\d{1,3}(,\d{3})+", s) and commas > 1:
+        if commas > 1 or (re.fullmatch(r"\d{1,3}(,\d{3})+", s) and commas > 1):
             if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
                 raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
             s = s.replace(",", "")
@@ -202,12 +203,17 @@ def parse_yesno(value: Any) -> bool:
     raise CellError("not yes or no", "yes or no (blank = no)")
 
 
+@functools.cache
+def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
+    return {name_key(c): c for c in choices}
+
+
 def parse_code(value: Any, choices: Sequence[str]) -> str:
     """One of ``choices``, matched without regard to case, accents or spaces."""
     text = clean_text(value)
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
-    index = {name_key(c): c for c in choices}
+    index = _choice_index(tuple(choices))
     hit = index.get(name_key(text))
     if hit is not None:
         return hit

@@ -250,7 +250,7 @@ def _formula_cells(path: Path) -> dict[str, list[tuple[int, int]]]:
                 data = z.read(member)
             except KeyError:
                 continue
-            if b"<f" not in data and b":f" not in data:
+            if not any(tag in data for tag in (b"<f>", b"<f ", b":f>", b":f ")):
                 continue
             cells = []
             for col, row in _FORMULA_RE.findall(data):
@@ -430,15 +430,14 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
     data = grid[header_index + 1:]
     numbers = list(row_numbers) if row_numbers is not None else [
         header_index + 2 + i for i in range(len(data))]
+    keep = [i for i, r in enumerate(data) if not all(_blank(v) for v in r)]
+    blank_rows = len(data) - len(keep)
+    rows = [data[i] for i in keep]
     cols: dict[str, list[Any]] = {}
     for k, pos in {**positions, **extra_pos}.items():
-        cols[k] = [r[pos] if pos < len(r) else "" for r in data]
-    frame = pd.DataFrame(cols, dtype=object)
-    frame[ROW] = pd.Series(numbers[: len(data)], dtype="int64")
-    blank = frame.drop(columns=ROW).map(_blank).all(axis=1) if len(frame.columns) > 1 else (
-        pd.Series(True, index=frame.index))
-    blank_rows = int(blank.sum())
-    frame = frame[~blank].reset_index(drop=True)
+        cols[k] = [r[pos] if pos < len(r) else "" for r in rows]
+    frame = pd.DataFrame(cols, dtype=object, index=range(len(rows)))
+    frame[ROW] = pd.Series([numbers[i] for i in keep], dtype="int64")
     # Extra columns that hold nothing are harmless (a stray formatted column).
     for name in list(extra):
         if name in frame and frame[name].map(_blank).all():

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from octasee.questionnaire.spec import Column, Sheet, Spec, spec_for
 from octasee.reference import MEMBER_CODES, country, crime_areas, members
 
-__all__ = ["META_SHEET", "LISTS_SHEET", "write_template"]
+__all__ = ["LISTS_SHEET", "META_SHEET", "write_template"]
 
 META_SHEET = "_octasee"
 LISTS_SHEET = "Lists"

@@ -1,0 +1,50 @@
+"""Threat scoring for OCTA-SEE: composite indices, OCG scoring, risk, trends, robustness.
+
+* :func:`load_spec` / :class:`Model` / :class:`Result`: a composite-index model described by
+  a YAML/TOML spec (indicator tree, steps chosen by name), run on a wide table; shipped
+  specs reproduce the GI-TOC Global Organized Crime Index 2021 and 2023 exactly.
+* :func:`score_groups` / :func:`load_attribute_set`: Sleipnir-style scoring of organised
+  crime groups' attributes.
+* :func:`priority_matrix`: threat x vulnerability x harm priorities per country and crime area.
+* :func:`indicator_change`, :func:`robust_trend`, :func:`emerging_threats`,
+  :func:`estimative_term`: trends, outlook and the PHIA probability yardstick.
+* :func:`uncertainty_analysis`, :func:`sobol_indices`: Saltelli/Jansen robustness.
+* :func:`round_half_up`: the rounding used at output.
+
+See ``docs/scoring.md``.
+"""
+
+from __future__ import annotations
+
+from octasee.scoring.model import LogEntry, Model, Result, load_spec
+from octasee.scoring.ocg import AttributeSet, GroupScores, load_attribute_set, score_groups
+from octasee.scoring.risk import PriorityResult, priority_matrix
+from octasee.scoring.rounding import round_half_up
+from octasee.scoring.sensitivity import SensitivityResult, sobol_indices, uncertainty_analysis
+from octasee.scoring.trends import (
+    emerging_threats,
+    estimative_term,
+    indicator_change,
+    robust_trend,
+)
+
+__all__ = [
+    "AttributeSet",
+    "GroupScores",
+    "LogEntry",
+    "Model",
+    "PriorityResult",
+    "Result",
+    "SensitivityResult",
+    "emerging_threats",
+    "estimative_term",
+    "indicator_change",
+    "load_attribute_set",
+    "load_spec",
+    "priority_matrix",
+    "robust_trend",
+    "round_half_up",
+    "score_groups",
+    "sobol_indices",
+    "uncertainty_analysis",
+]

@@ -1,0 +1,83 @@
+"""``octasee index`` through click's CliRunner, on a group built here."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from octasee.scoring.cli import index_command
+
+from .conftest import gitoc_path
+from .test_spec import DATA, GOOD
+
+
+@pytest.fixture
+def main() -> click.Group:
+    @click.group()
+    def group() -> None:
+        """test group"""
+
+    group.add_command(index_command, "index")
+    return group
+
+
+def test_round_trip(main: click.Group, tmp_path: Path) -> None:
+    spec = tmp_path / "toy.yaml"
+    spec.write_text(GOOD, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    DATA.to_csv(data, index=False)
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["index", "--spec", str(spec), "--data", str(data),
+                                    "--out", str(out), "--show-log"])
+    assert res.exit_code == 0, res.output
+    assert "3 units" in res.output and "normalise: minmax(" in res.output
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["country", "region", "threat", "markets", "drugs", "guns",
+                                   "police", "threat rank", "markets rank"]
+    assert table["markets"].tolist() == [5.0, 2.5, 7.5]
+    assert table["threat rank"].tolist() == [3, 2, 1]
+
+
+def test_gitoc_published_check(main: click.Group, tmp_path: Path) -> None:
+    out = tmp_path / "gitoc.csv"
+    with resources.as_file(gitoc_path(2021)) as data:
+        res = CliRunner().invoke(main, ["index", "--spec", "gitoc_2021", "--data", str(data),
+                                        "--out", str(out), "--check-published"])
+    assert res.exit_code == 0, res.output
+    assert "772 compared, 0 mismatches" in res.output
+    assert len(pd.read_csv(out)) == 193
+
+
+def test_spec_error_is_a_message_not_a_traceback(main: click.Group, tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(GOOD.replace("method: minmax", "method: minmx"), encoding="utf-8")
+    data = tmp_path / "data.csv"
+    DATA.to_csv(data, index=False)
+    res = CliRunner().invoke(main, ["index", "--spec", str(spec), "--data", str(data),
+                                    "--out", str(tmp_path / "o.csv")])
+    assert res.exit_code == 1
+    assert "bad.yaml, line 6: unknown normalise method 'minmx'; did you mean 'minmax'?" \
+        in res.output
+    assert "Traceback" not in res.output
+    assert not isinstance(res.exception, ValueError | KeyError | TypeError)
+
+
+def test_missing_indicator_and_usage_errors(main: click.Group, tmp_path: Path) -> None:
+    spec = tmp_path / "toy.yaml"
+    spec.write_text(GOOD, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    DATA.drop(columns=["guns"]).to_csv(data, index=False)
+    res = CliRunner().invoke(main, ["index", "--spec", str(spec), "--data", str(data),
+                                    "--out", str(tmp_path / "o.csv")])
+    assert res.exit_code == 1 and "toy.yaml, line 15: indicator 'guns' is not in the data" \
+        in res.output
+    res = CliRunner().invoke(main, ["index", "--spec", str(spec), "--data", "nope.csv",
+                                    "--out", "o.csv"])
+    assert res.exit_code == 2
+    res = CliRunner().invoke(main, ["index", "--data", str(data), "--out", "o.csv"])
+    assert res.exit_code == 2 and "--spec" in res.output
