@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,15 +171,20 @@ def _check(source: Source, cycle: str | None, max_mb: float) -> Validation | Oct
 
 
 def _check_all(sources: Sequence[Source], *, cycle: str | None, max_mb: float,
-               jobs: int) -> list[Validation | OctaseeError]:
+               jobs: int) -> Iterator[Validation | OctaseeError]:
+    """Results in the order of ``sources``, each as soon as it is ready.
+
+    The caller stores one result while the workers check the next ones.
+    """
     if jobs <= 1 or len(sources) <= 1:
-        return [_check(s, cycle, max_mb) for s in sources]
+        for s in sources:
+            yield _check(s, cycle, max_mb)
+        return
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx) as pool:
-        return list(pool.map(_check, sources, [cycle] * len(sources),
-                             [max_mb] * len(sources)))
+        yield from pool.map(_check, sources, [cycle] * len(sources), [max_mb] * len(sources))
 
 
 class Store:
@@ -217,11 +222,20 @@ class Store:
         return self.con.execute(sql, params or []).df()
 
     def table(self, name: str, *, cycle: str | None = None, current: bool = True,
-              countries: Iterable[str] | None = None) -> pd.DataFrame:
+              countries: Iterable[str] | None = None,
+              variant: str = "restricted") -> pd.DataFrame:
         """A data table (``indicators``, ``ocgs``, ``routes``, ``assessments``, …).
 
-        ``current=True`` keeps each country's current submission only.
+        ``current=True`` keeps each country's current submission only. ``variant="public"``
+        leaves out every row marked not for dissemination and every row of a submission
+        marked so as a whole; the quarantine, problems and ingest log are restricted only.
         """
+        if variant not in ("restricted", "public"):
+            raise StoreError(f"unknown variant {variant!r}", hint="use 'restricted' or 'public'")
+        if variant == "public" and name in ("quarantine", "problems", "ingest_log"):
+            raise StoreError(f"table {name!r} is restricted: it holds rows as submitted",
+                             hint="read it with variant='restricted' and keep it out of "
+                                  "public output")
         known = {"submissions", "indicators", "ocgs", "routes", "assessments", "quarantine",
                  "problems", "ingest_log"}
         if name not in known:
@@ -241,8 +255,19 @@ class Store:
             cs = list(countries)
             where.append(f"country IN ({', '.join('?' for _ in cs)})" if cs else "FALSE")
             params += cs
+        if variant == "public":
+            if name in ("indicators", "ocgs", "routes", "assessments"):
+                where.append("NOT coalesce(not_for_dissemination, TRUE)")
+            if name != "submissions":
+                where.append("submission_id IN (SELECT submission_id FROM submissions WHERE "
+                             "coalesce(dissemination, '') <> 'not for dissemination')")
+            else:
+                where.append("coalesce(dissemination, '') <> 'not for dissemination'")
         sql = f"SELECT * FROM {src}" + (" WHERE " + " AND ".join(where) if where else "")
-        return self.query(sql, params)
+        df = self.query(sql, params)
+        if variant == "public" and name == "submissions":
+            df = df.drop(columns=["contact_name", "contact_email", "source_files"])
+        return df
 
     def cycles(self) -> list[str]:
         return list(self.query("SELECT DISTINCT cycle FROM current_submissions "

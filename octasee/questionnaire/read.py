@@ -47,6 +47,7 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".json"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IGNORED_SHEETS = {name_key(INSTRUCTIONS_SHEET), name_key(LISTS_SHEET), name_key(META_SHEET)}
+_SKIPPED_SHEETS = {name_key(INSTRUCTIONS_SHEET), name_key(LISTS_SHEET)}  # never hold answers
 ROW = "_row"
 
 
@@ -91,9 +92,17 @@ class RawSheet:
     header_row: int | None
     columns: dict[str, str]  # spec key -> header text found
     extra: dict[str, str]  # frame column -> header text found, for columns not in the spec
-    frame: pd.DataFrame
+    cells: dict[str, list[Any]]  # column -> its values, top to bottom
+    rows: list[int]  # source row number of each value
     blank_rows: int = 0
     positions: dict[str, int] = field(default_factory=dict)  # frame column -> 0-based index
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a DataFrame (object values) with the source row in ``_row``."""
+        df = pd.DataFrame(self.cells, dtype=object, index=range(len(self.rows)))
+        df[ROW] = pd.Series(self.rows, dtype="int64")
+        return df
 
     def column_label(self, letter_or_key: str) -> str:
         """The header found for a spec key, or for a column letter."""
@@ -285,6 +294,8 @@ def _read_workbook(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, li
     meta: dict[str, str] = {}
     try:
         for name in wb.sheet_names:
+            if name_key(name) in _SKIPPED_SHEETS:
+                continue
             sheet = wb.get_sheet_by_name(name)
             grid = sheet.to_python(skip_empty_area=False)
             if name == META_SHEET:
@@ -370,6 +381,26 @@ def _blank(v: Any) -> bool:
         isinstance(v, float) and v != v)
 
 
+def _json_cell(v: Any) -> Any:
+    """A JSON value as a cell: lists become comma-separated text, null an empty cell."""
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ", ".join("" if x is None else str(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return v
+
+
+def _blank_row(row: Sequence[Any]) -> bool:
+    filled = len(row) - row.count("") if isinstance(row, list) else len(row)
+    if filled == 0:
+        return True
+    if filled > 3:  # a row with several filled cells is data; skip the per-cell test
+        return False
+    return all(_blank(v) for v in row)
+
+
 def _find_header(grid: list[list[Any]], sheet: Sheet) -> int | None:
     """0-based index of the header row among the first 20 rows, or None."""
     keys = _header_keys(sheet)
@@ -393,8 +424,7 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
             "error", file, sheet_name, None, None, "", "the header row of the template",
             f"no header row found: none of the first rows holds the column names of sheet "
             f"{sheet.name!r}; paste the data under the template's header row", "header"))
-        frame = pd.DataFrame({ROW: pd.Series([], dtype="int64")})
-        return RawSheet(sheet.key, sheet_name, file, None, {}, {}, frame)
+        return RawSheet(sheet.key, sheet_name, file, None, {}, {}, {}, [])
     header = grid[header_index]
     columns: dict[str, str] = {}
     positions: dict[str, int] = {}
@@ -430,18 +460,20 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
     data = grid[header_index + 1:]
     numbers = list(row_numbers) if row_numbers is not None else [
         header_index + 2 + i for i in range(len(data))]
-    keep = [i for i, r in enumerate(data) if not all(_blank(v) for v in r)]
+    keep = [i for i, r in enumerate(data) if not _blank_row(r)]
     blank_rows = len(data) - len(keep)
     rows = [data[i] for i in keep]
+    width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):  # JSON and CSV rows can be ragged
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    transposed = list(zip(*rows, strict=True)) if rows else []
     cols: dict[str, list[Any]] = {}
     for k, pos in {**positions, **extra_pos}.items():
-        cols[k] = [r[pos] if pos < len(r) else "" for r in rows]
-    frame = pd.DataFrame(cols, dtype=object, index=range(len(rows)))
-    frame[ROW] = pd.Series([numbers[i] for i in keep], dtype="int64")
+        cols[k] = list(transposed[pos]) if pos < width else [""] * len(rows)
     # Extra columns that hold nothing are harmless (a stray formatted column).
     for name in list(extra):
-        if name in frame and frame[name].map(_blank).all():
-            frame = frame.drop(columns=name)
+        if name in cols and all(_blank(v) for v in cols[name]):
+            del cols[name]
             del extra[name]
     if blank_rows and data:
         last_blank = numbers[len(data) - 1]
@@ -449,8 +481,8 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
             "info", file, sheet_name, None, None, "", "",
             f"{blank_rows:,} blank row(s) skipped (up to row {last_blank:,}); they hold no "
             "values", "blank-rows"))
-    return RawSheet(sheet.key, sheet_name, file, header_index + 1, columns, extra, frame,
-                    blank_rows, {**positions, **extra_pos})
+    return RawSheet(sheet.key, sheet_name, file, header_index + 1, columns, extra, cols,
+                    [numbers[i] for i in keep], blank_rows, {**positions, **extra_pos})
 
 
 def _decide_spec(cycle: str | None, meta: dict[str, str], respondent_cycle: object,
@@ -588,7 +620,7 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
             header: list[str] = []
             for r in records:
                 header += [k for k in r if k not in header]
-            grid = [header] + [[r.get(h, "") for h in header] for r in records]
+            grid = [header] + [[_json_cell(r.get(h)) for h in header] for r in records]
             if not records:
                 grid = [[c.key for c in s.columns]]
             sheets[s.key] = _map_grid(grid, s, file=source.label, sheet_name=matched[s.key],

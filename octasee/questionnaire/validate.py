@@ -33,7 +33,7 @@ import pandas as pd
 
 from octasee.questionnaire import normalise as nz
 from octasee.questionnaire.problems import WITHHELD, Problem, problems_frame, show_value
-from octasee.questionnaire.read import ROW, RawSheet, RawSubmission, read_questionnaire
+from octasee.questionnaire.read import RawSheet, RawSubmission, read_questionnaire
 from octasee.questionnaire.spec import Column, Sheet, Spec
 from octasee.reference import country as member_country
 
@@ -135,12 +135,10 @@ class _Sheet:
         self.raw = raw
         self.sheet = sheet
         self.spec = spec
-        self.frame = raw.frame
-        self.n = len(self.frame)
-        self.rows = self.frame[ROW].to_numpy() if self.n else np.array([], dtype=int)
+        self.n = len(raw.rows)
+        self.rows = np.asarray(raw.rows, dtype=np.int64)
         # Plain lists: element access in the row loops is 50x cheaper than Series.iat.
-        self.cells: dict[str, list[Any]] = {c: self.frame[c].tolist() for c in self.frame
-                                            if c != ROW}
+        self.cells: dict[str, list[Any]] = raw.cells
         self.row_problems: list[list[Problem]] = [[] for _ in range(self.n)]
         self.typed: dict[str, pd.Series] = {}
         self.nfd = np.zeros(self.n, dtype=bool)
@@ -374,7 +372,7 @@ def _check_extra(ws: _Sheet) -> None:
             close = [at_position[ws.raw.positions[name]]]
         hint = (f"rename it back to {close[0]!r}" if close else
                 "move its content into 'Comment' or delete the column")
-        series = ws.frame[name]
+        series = pd.Series(ws.cells[name], dtype=object)
         for i in np.flatnonzero(~series.map(_blank).to_numpy()):
             ws.add(i, "error", header, series.iat[i], "no column here",
                    f"column {header!r} is not part of the questionnaire; {hint}", "extra-column")
@@ -388,8 +386,9 @@ def _check_unique(ws: _Sheet) -> None:
     required = [k for k in keys if ws.sheet.column(k).required]
     key_cols = [ws.typed[k].tolist() for k in keys]
     groups: dict[tuple[Any, ...], list[int]] = {}
+    need = [keys.index(k) for k in required]
     for i, key in enumerate(zip(*key_cols, strict=True)):
-        if any(key[keys.index(k)] is None for k in required):
+        if None in key and any(key[j] is None for j in need):
             continue  # a row without its key already has a problem
         groups.setdefault(key, []).append(i)
     dups = [idx for idx in groups.values() if len(idx) > 1]
@@ -472,7 +471,7 @@ def _respondent(raw: RawSubmission, problems: list[Problem]) -> tuple[dict[str, 
     issued = raw.meta.get("issued_to")
     code = resp.get("country")
     if code and issued and issued != code:
-        ws.add(0, "error", sheet.column("country"), rs.frame["country"].iat[0],
+        ws.add(0, "error", sheet.column("country"), rs.cells["country"][0],
                f"{member_country(issued).name} ({issued})",
                f"this workbook was issued to {member_country(issued).name} ({issued}), but its "
                f"Respondent sheet names {member_country(code).name} ({code}): a country submits "
@@ -527,8 +526,8 @@ def validate(raw: RawSubmission) -> Validation:
                 reasons.append(refused_reason)
             if reasons or (refused_reason and key == "respondent"):
                 accepted[i] = False
-                raw_row = {c: show_value(v, 10_000) for c, v in
-                           ws.frame.iloc[i].drop(labels=[ROW]).items() if not _blank(v)}
+                raw_row = {ws.raw.columns.get(c) or ws.raw.extra.get(c, c): show_value(v, 10_000)
+                           for c, col in ws.cells.items() if not _blank(v := col[i])}
                 quarantine_rows.append({
                     "sheet": ws.raw.name, "src_file": ws.raw.file, "src_row": int(ws.rows[i]),
                     "reasons": "; ".join(reasons or [refused_reason or ""]),
@@ -538,7 +537,7 @@ def validate(raw: RawSubmission) -> Validation:
         data = pd.DataFrame({k: s.reset_index(drop=True) for k, s in ws.typed.items()},
                             index=range(ws.n))
         if ws.raw.extra:
-            extra = ws.frame[list(ws.raw.extra)]
+            extra = pd.DataFrame({c: ws.cells[c] for c in ws.raw.extra}, dtype=object)
             data["extra"] = [
                 json.dumps({ws.raw.extra[c]: show_value(v, 10_000) for c, v in r.items()
                             if not _blank(v)}, ensure_ascii=False) or None

@@ -132,3 +132,25 @@ def test_status_and_response_rate(make_workbook, tmp_path):
     assert status.set_index("country").loc["AL", "state"] == "missing"
     rate = store.response_rate()
     assert (rate.loc[0, "answered"], rate.loc[0, "expected"]) == (1, 13)
+
+
+def test_public_variant_leaves_out_what_is_not_for_dissemination(make_workbook, tmp_path):
+    store = Store(tmp_path / "store.duckdb")
+    store.ingest([make_workbook()], jobs=1)
+    restricted = store.table("indicators")
+    public = store.table("indicators", variant="public")
+    assert len(restricted) == 6 and len(public) == 5
+    assert "ml_amount" not in set(public["indicator"])
+    assert "contact_email" not in store.table("submissions", variant="public").columns
+    with pytest.raises(Exception, match="restricted"):
+        store.table("quarantine", variant="public")
+
+
+def test_submission_marked_not_for_dissemination_is_left_out_whole(make_workbook, tmp_path,
+                                                                   valid_rows):
+    valid_rows["respondent"][0]["dissemination"] = "Not for dissemination"
+    store = Store(tmp_path / "store.duckdb")
+    store.ingest([make_workbook(valid_rows)], jobs=1)
+    assert len(store.table("indicators")) == 6
+    for t in ("indicators", "ocgs", "routes", "assessments", "submissions"):
+        assert store.table(t, variant="public").empty, t
