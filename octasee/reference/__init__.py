@@ -60,6 +60,7 @@ class Country:
     official_name: str
     capital: str
     languages: tuple[str, ...]
+    population_2017_m: float = 0.0  # mid-2017 residents, millions (World Bank, rounded)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def members() -> tuple[Country, ...]:
     """The 13 member countries, in the order of their English names."""
     out = [
         Country(r["iso2"], r["iso3"], r["numeric"], r["name"], r["official_name"],
-                r["capital"], tuple(r["languages"].split(";")))
+                r["capital"], tuple(r["languages"].split(";")),
+                float(r.get("population_2017_m") or 0.0))
         for r in _rows("countries.csv")
     ]
     return tuple(sorted(out, key=lambda c: c.name))

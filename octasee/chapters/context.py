@@ -1,0 +1,268 @@
+"""The chapter context: what every chapter notebook opens in its first code cell.
+
+:func:`open_chapter` checks the notebook's parameters (a wrong cycle or country stops
+right there, with a message that says what to write instead), opens the workspace's store
+read-only, and gives the notebook a small, numbered way to show figures, tables and text:
+figure and table numbers run per chapter ("Figure 4.2"), every figure and table carries a
+caption and a source line, and text built from data is escaped.
+
+>>> from octasee.samples import sample_files
+>>> from octasee.store import Store
+>>> from octasee.workspace import sample_workspace
+>>> import tempfile
+>>> ws = sample_workspace(tempfile.mkdtemp())
+>>> _ = Store(ws.store_path).ingest(sample_files("2013-2017"), jobs=1)
+>>> ch = open_chapter("04", "Drug trafficking", workspace=ws.path, countries=["RS", "Hrvatska"])
+>>> ch.countries, ch.cycle.code, ch.variant
+(['HR', 'RS'], '2013-2017', 'restricted')
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from octasee.errors import OctaseeError, UsageError
+from octasee.reference import Cycle, country_name, resolve_country
+from octasee.reference import cycle as get_cycle
+from octasee.store import Store
+from octasee.workspace import Workspace, find_workspace
+
+__all__ = ["Chapter", "open_chapter", "suppress_small"]
+
+VARIANTS = ("restricted", "public")
+SOURCES = {
+    "submissions": "Country submissions to the OCTA-SEE questionnaire",
+    "gitoc": "Global Organized Crime Index 2021 / 2023, Global Initiative Against "
+             "Transnational Organized Crime",
+    "glotip": "UNODC, Global Report on Trafficking in Persons data",
+    "frontex": "Frontex, detections of illegal border crossings",
+    "cpi": "Transparency International, Corruption Perceptions Index",
+}
+
+
+def suppress_small(df: pd.DataFrame, columns: Sequence[str], *, threshold: int) -> pd.DataFrame:
+    """Counts from 1 to ``threshold - 1`` replaced by ``"<threshold"`` (public reports).
+
+    Zero stays zero (nothing to protect); missing stays missing.
+
+    >>> suppress_small(pd.DataFrame({"victims": [0, 3, 12]}), ["victims"], threshold=5)
+       victims
+    0        0
+    1       <5
+    2       12
+    """
+    out = df.copy()
+    for c in columns:
+        v = pd.to_numeric(out[c], errors="coerce")
+        small = v.gt(0) & v.lt(threshold)
+        if small.any():
+            out[c] = out[c].astype(object)
+            out.loc[small, c] = f"<{threshold}"
+    return out
+
+
+def _display(obj: Any, *, raw: bool = False) -> None:
+    from IPython.display import display
+
+    display(obj, raw=raw)
+
+
+def _html(text: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(text))
+
+
+@dataclass
+class Chapter:
+    """A chapter's parameters, checked, with its store and its numbering."""
+
+    number: str
+    title: str
+    workspace: Workspace
+    store: Store
+    cycle: Cycle
+    countries: list[str]
+    variant: str
+    output_dir: Path
+    threshold: int
+    figures: int = 0
+    tables: int = 0
+    sources_used: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ data
+    @property
+    def public(self) -> bool:
+        return self.variant == "public"
+
+    def cycles(self) -> list[str]:
+        """Every cycle in the store up to and including this one, oldest first."""
+        return [c for c in self.store.cycles() if get_cycle(c).last_year <= self.cycle.last_year]
+
+    def table(self, name: str, *, cycle: str | None = None, all_cycles: bool = False
+              ) -> pd.DataFrame:
+        """A store table for this chapter's countries and variant (this cycle by default)."""
+        self.sources_used.add("submissions")
+        if all_cycles:
+            frames = [self.store.table(name, cycle=c, countries=self.countries,
+                                       variant=self.variant) for c in self.cycles()]
+            frames = [f for f in frames if len(f)]
+            return pd.concat(frames, ignore_index=True) if frames else self.store.table(
+                name, cycle=self.cycle.code, countries=self.countries, variant=self.variant)
+        return self.store.table(name, cycle=cycle or self.cycle.code, countries=self.countries,
+                                variant=self.variant)
+
+    def name(self, code: str) -> str:
+        return country_name(code)
+
+    # ------------------------------------------------------------------ output
+    def heading(self, text: str, level: int = 2) -> None:
+        _html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+    def say(self, template: str, /, **values: Any) -> None:
+        """A paragraph; ``values`` (data, free text) are escaped, the template is trusted.
+
+        Numbers are formatted with thousands separators; floats with one decimal.
+        """
+        def fmt(v: Any) -> str:
+            if isinstance(v, bool):
+                return str(v)
+            if isinstance(v, int):
+                return f"{v:,}"
+            if isinstance(v, float):
+                return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+            return html.escape(str(v))
+
+        _html("<p>" + template.format(**{k: fmt(v) for k, v in values.items()}) + "</p>")
+
+    def quote(self, text: str, *, attribution: str) -> None:
+        """Free text from a submission, escaped, with who wrote it."""
+        body = html.escape(text).replace("\n", "<br>")
+        _html(f'<blockquote class="submission-text">{body}<footer>{html.escape(attribution)}'
+              "</footer></blockquote>")
+
+    def judgement(self, statement: str, *, probability: float | None, confidence: str) -> None:
+        """A key judgement in estimative language: the term, its range and the confidence."""
+        from octasee.scoring import estimative_term
+
+        if probability is None:
+            term = "no probability judgement"
+        else:
+            term = str(estimative_term(max(0.0, min(1.0, probability))))
+        _html(f'<div class="judgement"><p><strong>{html.escape(term.capitalize())}</strong>: '
+              f"{html.escape(statement)}</p><p class=\"confidence\">Analytic confidence: "
+              f"{html.escape(confidence)}.</p></div>")
+
+    def figure(self, fig: Any, caption: str, *, source: str | Sequence[str]) -> None:
+        """Show a figure with its number, caption and source line, all in one cell."""
+        self.figures += 1
+        label = f"Figure {self.number_label}.{self.figures}"
+        _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}</h4>')
+        from octasee.charts import show
+
+        show(fig)
+        _html(f'<p class="source">Source: {html.escape(self._sources(source))}</p>')
+
+    def show_table(self, df: pd.DataFrame, caption: str, *, source: str | Sequence[str],
+                   counts: Sequence[str] = (), index: bool = False) -> None:
+        """Show a table with its number, caption and source; small counts suppressed if public."""
+        self.tables += 1
+        label = f"Table {self.number_label}.{self.tables}"
+        shown = suppress_small(df, list(counts), threshold=self.threshold) if (
+            self.public and counts) else df
+        body = shown.to_html(index=index, escape=True, na_rep="–", border=0,
+                             classes="octasee-table", float_format=lambda x: f"{x:,.1f}")
+        note = (f" Counts from 1 to {self.threshold - 1} are shown as &lt;{self.threshold}."
+                if self.public and counts else "")
+        _html(f'<h4 class="table-caption">{label}: {html.escape(caption)}</h4>{body}'
+              f'<p class="source">Source: {html.escape(self._sources(source))}.{note}</p>')
+
+    @property
+    def number_label(self) -> str:
+        return self.number.lstrip("0") or "0"
+
+    def _sources(self, source: str | Sequence[str]) -> str:
+        keys = [source] if isinstance(source, str) else list(source)
+        texts = []
+        for k in keys:
+            self.sources_used.add(k)
+            text = SOURCES.get(k, k)
+            if k == "submissions":
+                text += f", cycle {self.cycle.code}"
+            texts.append(text)
+        return "; ".join(texts)
+
+
+def _countries(value: Any, ws: Workspace) -> list[str]:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "all")):
+        return sorted(ws.expected)
+    items: Iterable[Any] = [value] if isinstance(value, str) else value
+    codes: list[str] = []
+    for item in items:
+        for part in str(item).split(",") if isinstance(item, str) else [item]:
+            if str(part).strip():
+                try:
+                    codes.append(resolve_country(part))
+                except OctaseeError as exc:
+                    raise UsageError(f"parameter 'countries': {exc.message}",
+                                     hint="use member names or ISO codes, e.g. ['RS', 'HR']"
+                                     ) from None
+    if not codes:
+        raise UsageError("parameter 'countries' names no country",
+                         hint="leave it empty for all member countries")
+    return sorted(dict.fromkeys(codes))
+
+
+def open_chapter(number: str, title: str, *, cycle: str | None = None,
+                 workspace: str | os.PathLike[str] | None = None,
+                 countries: Any = None, variant: str = "restricted",
+                 output_dir: str | os.PathLike[str] | None = None) -> Chapter:
+    """Check a chapter's parameters and open its data; the first call of every chapter.
+
+    Raises :class:`UsageError` (shown as a short message in the notebook) for an unknown
+    country, a cycle that is not in the store, or an unknown variant.
+    """
+    if variant not in VARIANTS:
+        raise UsageError(f"parameter 'variant' is {variant!r}",
+                         hint="use 'restricted' (everything) or 'public'")
+    ws = find_workspace(workspace or None)
+    if not ws.store_path.exists():
+        from octasee.workspace import SAMPLE_DIR
+
+        if Path(ws.path).resolve() == (Path.cwd() / SAMPLE_DIR).resolve() or workspace is None:
+            _ingest_samples(ws)
+        else:
+            raise UsageError(f"the workspace {ws.path} has no store yet",
+                             hint="ingest questionnaires first: octasee ingest FILE... "
+                                  f"--workspace {ws.path}")
+    store = Store(ws.store_path, read_only=True)
+    known = store.cycles()
+    code = cycle or ws.cycle
+    try:
+        c = get_cycle(code)
+    except OctaseeError as exc:
+        raise UsageError(f"parameter 'cycle': {exc.message}") from None
+    if c.code not in known:
+        raise UsageError(f"parameter 'cycle' is {c.code!r}, which is not in the store "
+                         f"{ws.store_path}",
+                         hint="cycles in the store: " + (", ".join(known) or "none yet"))
+    out = Path(output_dir) if output_dir else ws.path / "build"
+    return Chapter(number=str(number), title=title, workspace=ws, store=store, cycle=c,
+                   countries=_countries(countries, ws), variant=variant, output_dir=out,
+                   threshold=ws.disclosure_threshold)
+
+
+def _ingest_samples(ws: Workspace) -> None:
+    """The sample workspace fills itself on first use (a notebook opened on a new clone)."""
+    from octasee.samples import sample_cycles, sample_files
+
+    with Store(ws.store_path) as store:
+        for c in sample_cycles():
+            store.ingest(sample_files(c), jobs=1)

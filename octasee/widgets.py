@@ -1,0 +1,190 @@
+"""Interactive explorers for JupyterLab (ipywidgets 8).
+
+* :func:`weights_explorer`: a weight slider per crime area; the country ranking and the
+  heatmap follow the sliders.
+* :func:`indicator_explorer`: a country and crime-area filter over indicators and the
+  countries' written assessments.
+* :func:`ocg_explorer`: a filterable table of organised crime groups and their scores.
+
+Each returns an :class:`Explorer`: live widgets in JupyterLab; wherever no widget front end
+runs (papermill, the exported report) the same output carries a static HTML view of its
+default state, so a batch run shows the default view and never fails.
+
+>>> import pandas as pd
+>>> tm = pd.DataFrame({"country": ["RS", "RS", "HR", "HR"], "crime_area": ["heroin", "thb"] * 2,
+...                    "value": [8.0, 2.0, 3.0, 6.0]})
+>>> ex = weights_explorer(tm)
+>>> ranking(tm, {"heroin": 1.0, "thb": 1.0})["country"].tolist()
+['RS', 'HR']
+>>> "text/html" in ex._repr_mimebundle_()
+True
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from octasee.reference import country_name, crime_area
+
+__all__ = ["Explorer", "indicator_explorer", "ocg_explorer", "ranking", "weights_explorer"]
+
+
+class Explorer(w.VBox):
+    """A VBox whose output also holds a static HTML view of its current state."""
+
+    def __init__(self, children: list[w.Widget], static: Callable[[], str]) -> None:
+        super().__init__(children=children)
+        self._static = static
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data = dict(data)
+        data["text/html"] = self._static()
+        return data
+
+
+def _figure_html(fig: Any) -> str:
+    from octasee.charts import figure_html
+
+    return figure_html(fig)
+
+
+def _show_figure(fig: Any) -> None:
+    from octasee.charts import show
+
+    show(fig)
+
+
+def ranking(tm: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Countries ranked by the weighted mean of their crime-area scores.
+
+    Areas with weight 0 are left out; a country's missing areas are skipped and the
+    weights of the rest renormalised.
+    """
+    d = tm.assign(weight=tm["crime_area"].map(lambda a: float(weights.get(a, 0.0))))
+    d = d[d["weight"] > 0].dropna(subset=["value"])
+    if d.empty:
+        return pd.DataFrame(columns=["rank", "country", "name", "score"])
+    g = d.assign(wv=d["value"] * d["weight"]).groupby("country")
+    out = (g["wv"].sum() / g["weight"].sum()).rename("score").reset_index()
+    out = out.sort_values(["score", "country"], ascending=[False, True]).reset_index(drop=True)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out.insert(2, "name", out["country"].map(country_name))
+    return out
+
+
+def _ranking_html(table: pd.DataFrame) -> str:
+    return table.to_html(index=False, escape=True, float_format=lambda x: f"{x:.2f}",
+                         classes="octasee-table", border=0)
+
+
+def weights_explorer(tm: pd.DataFrame) -> Explorer:
+    """Weight sliders per crime area that re-rank countries and redraw the heatmap."""
+    from octasee.charts import threat_heatmap
+
+    areas = list(dict.fromkeys(tm["crime_area"]))
+    sliders = {a: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25,
+                                description=crime_area(a).label[:28],
+                                style={"description_width": "200px"},
+                                layout=w.Layout(width="420px")) for a in areas}
+    table_out = w.HTML()
+    fig_out = w.Output()
+
+    def weights() -> dict[str, float]:
+        return {a: s.value for a, s in sliders.items()}
+
+    def weighted() -> pd.DataFrame:
+        ws = weights()
+        return tm.assign(value=tm["value"] * tm["crime_area"].map(ws).fillna(0.0))
+
+    def redraw(*_: Any) -> None:
+        table_out.value = _ranking_html(ranking(tm, weights()))
+        fig_out.clear_output(wait=True)
+        with fig_out:
+            _show_figure(threat_heatmap(weighted(), country="country", crime_area="crime_area",
+                                        value="value"))
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+
+    def static() -> str:
+        fig = threat_heatmap(weighted(), country="country", crime_area="crime_area",
+                             value="value")
+        return ("<div class='explorer-static'><p><em>Interactive in JupyterLab: weights per "
+                "crime area. Default view: equal weights.</em></p>"
+                + _ranking_html(ranking(tm, weights())) + _figure_html(fig) + "</div>")
+
+    return Explorer([w.HTML("<b>Weights per crime area</b>"), *sliders.values(),
+                     w.HBox([table_out, fig_out])], static)
+
+
+def indicator_explorer(indicators: pd.DataFrame, assessments: pd.DataFrame) -> Explorer:
+    """A country and crime-area filter over indicators (totals) and written assessments."""
+    countries = sorted(indicators["country"].dropna().unique())
+    areas = list(dict.fromkeys(indicators["crime_area"].dropna()))
+    c_pick = w.Dropdown(options=[(country_name(c), c) for c in countries],
+                        description="Country")
+    a_pick = w.Dropdown(options=[(crime_area(a).label, a) for a in areas],
+                        description="Crime area")
+    out = w.HTML()
+
+    def view() -> str:
+        c, a = c_pick.value, a_pick.value
+        d = indicators[(indicators["country"] == c) & (indicators["crime_area"] == a)
+                       & indicators["breakdown"].isna()]
+        table = d.pivot_table(index="indicator", columns="year", values="value",
+                              aggfunc="sum") if len(d) else pd.DataFrame()
+        parts = [f"<h4>{html.escape(country_name(c))}: {html.escape(crime_area(a).label)}</h4>",
+                 table.to_html(escape=True, border=0, classes="octasee-table",
+                               float_format=lambda x: f"{x:,.1f}") if len(table)
+                 else "<p>No indicator reported.</p>"]
+        text = assessments[(assessments["country"] == c) & (assessments["crime_area"] == a)]
+        for r in text.itertuples():
+            parts.append(f"<blockquote>{html.escape(str(r.situation))}</blockquote>")
+        return "".join(parts)
+
+    def redraw(*_: Any) -> None:
+        out.value = view()
+
+    c_pick.observe(redraw, names="value")
+    a_pick.observe(redraw, names="value")
+    redraw()
+    return Explorer([w.HBox([c_pick, a_pick]), out], view)
+
+
+def ocg_explorer(scores: pd.DataFrame) -> Explorer:
+    """A filterable table of scored groups (from :func:`octasee.scoring.score_groups`)."""
+    countries = sorted(scores["country"].dropna().unique())
+    c_pick = w.SelectMultiple(options=[(country_name(c), c) for c in countries],
+                              value=tuple(countries), description="Countries", rows=6)
+    areas = sorted({a for v in scores["crime_areas"].dropna() for a in str(v).split(";")})
+    a_pick = w.Dropdown(options=[("all", "")] + [(crime_area(a).label, a) for a in areas],
+                        description="Crime area")
+    min_score = w.IntSlider(value=0, min=0, max=int(scores["max_score"].max() or 760),
+                            step=20, description="Min score")
+    out = w.HTML()
+    cols = [c for c in ("rank", "country", "group_ref", "structure", "crime_areas", "score",
+                        "unknown_share", "grading", "confidence") if c in scores.columns]
+
+    def view() -> str:
+        d = scores[scores["country"].isin(c_pick.value) & (scores["score"] >= min_score.value)]
+        if a_pick.value:
+            d = d[d["crime_areas"].fillna("").str.split(";").map(lambda x: a_pick.value in x)]
+        return (f"<p>{len(d)} of {len(scores)} groups</p>"
+                + d[cols].to_html(index=False, escape=True, border=0, classes="octasee-table",
+                                  float_format=lambda x: f"{x:.2f}"))
+
+    def redraw(*_: Any) -> None:
+        out.value = view()
+
+    for widget in (c_pick, a_pick, min_score):
+        widget.observe(redraw, names="value")
+    redraw()
+    return Explorer([w.HBox([c_pick, w.VBox([a_pick, min_score])]), out], view)
