@@ -56,9 +56,11 @@ def _figure_html(fig: Any) -> str:
 
 
 def _show_figure(fig: Any) -> None:
-    from octasee.charts import show
+    from IPython.display import display
 
-    show(fig)
+    from octasee.charts import mimebundle
+
+    display(mimebundle(fig), raw=True)
 
 
 def ranking(tm: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:

@@ -23,7 +23,7 @@ def test_stored_without_outputs_and_tagged(path):
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
-    names = {line.split("=")[0].strip() for line in "".join(tagged[0]["source"]).splitlines()
+    names = {line.split("=")[0].split(":")[0].strip() for line in "".join(tagged[0]["source"]).splitlines()
              if "=" in line and not line.lstrip().startswith("#")}
     assert names >= PARAMETERS
     # Every code cell is hidden in the report; logic stays in the library (short cells).

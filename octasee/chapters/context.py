@@ -165,9 +165,9 @@ class Chapter:
         self.figures += 1
         label = f"Figure {self.number_label}.{self.figures}"
         _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}</h4>')
-        from octasee.charts import show
+        from octasee.charts import mimebundle
 
-        show(fig)
+        _display(mimebundle(fig), raw=True)
         _html(f'<p class="source">Source: {html.escape(self._sources(source))}</p>')
 
     def show_table(self, df: pd.DataFrame, caption: str, *, source: str | Sequence[str],
@@ -254,6 +254,9 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
                          f"{ws.store_path}",
                          hint="cycles in the store: " + (", ".join(known) or "none yet"))
     out = Path(output_dir) if output_dir else ws.path / "build"
+    from octasee.charts import setup
+
+    setup()
     return Chapter(number=str(number), title=title, workspace=ws, store=store, cycle=c,
                    countries=_countries(countries, ws), variant=variant, output_dir=out,
                    threshold=ws.disclosure_threshold)

@@ -58,7 +58,7 @@ def _unit(indicator: str, ch: Chapter) -> str:
 # ----------------------------------------------------------------------------- 01
 
 
-def response(ch: Chapter) -> pd.DataFrame:
+def response(ch: Chapter) -> None:
     """Response rate per country for this cycle (and the earlier ones in the store)."""
     status = ch.store.status(expected=ch.countries,
                              deadlines={c: ch.workspace.deadline(c) for c in ch.cycles()})
@@ -75,10 +75,9 @@ def response(ch: Chapter) -> pd.DataFrame:
     wide.columns = [str(c) for c in wide.columns]
     ch.show_table(wide.rename(columns={"country": "code", "name": "country"}),
                   "Questionnaire rows accepted per country and cycle", source="submissions")
-    return wide
 
 
-def grading(ch: Chapter) -> pd.DataFrame:
+def grading(ch: Chapter) -> None:
     """The 4x4 source-grading profile of everything submitted this cycle."""
     rows = pd.concat([ch.table(t)[["source_reliability", "information_assessment"]]
                       for t in ("indicators", "ocgs", "routes", "assessments")],
@@ -92,7 +91,6 @@ def grading(ch: Chapter) -> pd.DataFrame:
            pct=round(100 * strong / share) if share else 0)
     ch.show_table(profile.reset_index(), "Source grading of submitted rows (4x4 system)",
                   source="submissions")
-    return profile
 
 
 # ----------------------------------------------------------------------------- 02
@@ -107,7 +105,8 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
     if tm.empty:
         ch.say("No indicator was reported for this selection of countries.")
         return tm
-    fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value")
+    fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
+                         zmin=0, zmax=10, value_label="threat score")
     ch.figure(fig, f"Threat scores 0-10 by country and crime area, {ch.cycle.code} "
               "(indicators per 100,000 residents, min-max across countries)",
               source="submissions")
@@ -127,12 +126,13 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
 
     tm = threat_matrix(ch.table("indicators")) if tm is None else tm
     mean = tm.groupby("country", as_index=False)["value"].mean()
-    fig = choropleth(mean, value="value", country="country")
+    fig = choropleth(mean, value="value", country="country", value_label="threat score",
+                     value_format=".1f")
     ch.figure(fig, "Mean threat score across crime areas (0-10)", source="submissions")
 
 
 def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Resilience"),
-                 country: str | None = None) -> pd.DataFrame:
+                 country: str | None = None) -> None:
     """GI-TOC scores of both editions for the chapter's countries."""
     from octasee.sources import gitoc_wide
 
@@ -149,7 +149,6 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
     ch.show_table(table.drop(columns="country"),
                   "GI-TOC Global Organized Crime Index, 2021 and 2023 editions (scores 1-10)",
                   source="gitoc")
-    return table
 
 
 def quadrant(ch: Chapter) -> None:
@@ -168,7 +167,7 @@ def quadrant(ch: Chapter) -> None:
 # ----------------------------------------------------------------------------- areas
 
 
-def area_trend(ch: Chapter, area: str, indicator: str) -> dict[str, float] | None:
+def area_trend(ch: Chapter, area: str, indicator: str) -> None:
     """Regional trend of one indicator over every cycle in the store, with a judgement."""
     from octasee.charts import trend_band
     from octasee.scoring import robust_trend
@@ -178,7 +177,7 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> dict[str, float] | Non
     if len(series) < 3:
         ch.say("Too few years were reported for {what} to show a trend.",
                what=_label(indicator, ch).lower())
-        return None
+        return
     tidy = series.assign(country="region", indicator=indicator, period=series["year"])
     trend = robust_trend(tidy, period="period", value="value", horizon=1).iloc[0]
     years = series["year"].to_numpy(dtype=float)
@@ -188,8 +187,9 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> dict[str, float] | Non
         spread = float(np.nanstd(series["value"] - fitted))
         band = band.assign(lower=(fitted - 1.645 * spread).clip(min=0),
                            upper=fitted + 1.645 * spread)
-    fig = trend_band(band, x="year", y="value", lower="lower", upper="upper")
     unit = _unit(indicator, ch)
+    fig = trend_band(band, x="year", y="value", lower="lower", upper="upper",
+                     y_title=f"{_label(indicator, ch)} ({unit})")
     ch.figure(fig, f"{_label(indicator, ch)}, all reporting member countries "
               f"({unit}; band: Theil-Sen trend ± 1.645 residual s.d.)",
               source="submissions")
@@ -198,18 +198,39 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> dict[str, float] | Non
     rows = rows[(rows["indicator"] == indicator) & (rows["crime_area"] == area)]
     direction = "rose" if s["last"] > s["first"] else "fell"
     ch.say("{what} {direction} from {first} {unit} in {y0} to {last} {unit} in {y1} "
-           "({chg}%).", what=_label(indicator, ch), direction=direction, first=s["first"],
-           last=s["last"], unit=unit if unit != "count" else "", y0=s["first_year"],
-           y1=s["last_year"], chg=round(s["change_pct"]))
-    p = s["p_rising"]
-    ch.judgement(f"{_label(indicator, ch)} in the region will be higher in "
-                 f"{s['last_year'] + 1} than the {s['last_year'] - s['first_year'] + 1}-year "
-                 "trend's starting level, if the reported trend holds",
-                 probability=p, confidence=analytic_confidence(rows))
-    return s
+           "({chg}%), as reported by {k} countries.", what=_label(indicator, ch),
+           direction=direction, first=s["first"], last=s["last"],
+           unit=unit if unit != "count" else "", y0=str(s["first_year"]),
+           y1=str(s["last_year"]), chg=f"{s['change_pct']:+.0f}",
+           k=int(series["countries"].max()))
+    ch.judgement(trend_statement(f"{_label(indicator, ch)} in the region", s),
+                 probability=max(s["p_rising"], 1 - s["p_rising"]),
+                 confidence=analytic_confidence(rows))
 
 
-def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> pd.DataFrame:
+def trend_statement(what: str, s: dict[str, float]) -> str:
+    """A judgement sentence for a trend: direction from the robust (Theil-Sen) slope.
+
+    >>> trend_statement("Heroin seized", {"p_rising": 0.7, "slope": 50.0, "first": 1000.0,
+    ...     "last": 900.0, "first_year": 2009, "last_year": 2017, "change_pct": -10.0})
+    'Heroin seized will keep rising after 2017: the robust trend over 2009-2017 is upward (+5% of the 2009 level a year), although 2017 was 10% below 2009'
+    """
+    rising = s["p_rising"] >= 0.5
+    text = (f"{what} will keep {'rising' if rising else 'falling'} after {s['last_year']}: "
+            f"the robust trend over {s['first_year']}-{s['last_year']} is "
+            f"{'upward' if rising else 'downward'}")
+    if s["first"]:
+        text += f" ({100 * s['slope'] / s['first']:+.0f}% of the {s['first_year']} level a year)"
+    if rising and s["change_pct"] < 0:
+        text += (f", although {s['last_year']} was {abs(s['change_pct']):.0f}% below "
+                 f"{s['first_year']}")
+    elif not rising and s["change_pct"] > 0:
+        text += (f", although {s['last_year']} was {s['change_pct']:.0f}% above "
+                 f"{s['first_year']}")
+    return text
+
+
+def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
     """Latest-year values per country (and per 100,000 residents) for an area's indicators."""
     ind = totals(ch.table("indicators"))
     ind = ind[(ind["crime_area"] == area) & ind["indicator"].isin(list(indicators))]
@@ -217,7 +238,7 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> pd.DataF
     ind = ind[ind["year"] == last]
     if ind.empty:
         ch.say("No country reported these indicators for {year}.", year=last)
-        return ind
+        return
     wide = ind.pivot_table(index="country", columns="indicator", values="value",
                            aggfunc="sum").reset_index()
     wide.insert(0, "name", wide["country"].map(ch.name))
@@ -229,7 +250,6 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> pd.DataF
     ch.show_table(wide.drop(columns="country"),
                   f"{crime_area(area).label}: indicators by country, {last}",
                   source="submissions", counts=counts)
-    return wide
 
 
 def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
@@ -317,7 +337,8 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
                                      "corruption": (0, 100)})
     table = result.table
     fig = threat_heatmap(table.rename(columns={"risk": "value"}), country="country",
-                         crime_area="crime_area", value="value")
+                         crime_area="crime_area", value="value", zmin=0, zmax=1,
+                         value_label="risk", value_format=".2f")
     ch.figure(fig, "Risk (likelihood from threat and vulnerability) by country and crime area",
               source=["submissions", "gitoc", "cpi"])
     high = table[table["priority"] == "high"] if "priority" in table else table.head(0)
@@ -340,12 +361,8 @@ def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> Non
         rows = rows[(rows["indicator"] == code) & (rows["crime_area"] == area)]
         found.append((abs(s["p_rising"] - 0.5), area, code, s, rows))
     for _, _area, code, s, rows in sorted(found, key=lambda t: -t[0]):
-        rising = s["p_rising"] >= 0.5
-        p = s["p_rising"] if rising else 1 - s["p_rising"]
-        ch.judgement(f"{_label(code, ch)} will keep {'rising' if rising else 'falling'} "
-                     f"after {s['last_year']} (change {s['first_year']}-{s['last_year']}: "
-                     f"{s['change_pct']:+.0f}%)", probability=p,
-                     confidence=analytic_confidence(rows))
+        ch.judgement(trend_statement(_label(code, ch), s), probability=max(
+            s["p_rising"], 1 - s["p_rising"]), confidence=analytic_confidence(rows))
 
 
 def threat_index_model(areas: Sequence[str]) -> Any:
@@ -371,7 +388,7 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     wide = tm.pivot(index="country", columns="crime_area", values="value").reset_index()
     areas = [c for c in wide.columns if c != "country"]
     model = threat_index_model(areas)
-    result = uncertainty_analysis(model, wide, normalise=["minmax", "zscore", "rank"],
+    result = uncertainty_analysis(model, wide, normalise=["minmax", "prank", "rank"],
                                   aggregate=["mean", "copeland"], weights_noise=0.25, n=n,
                                   seed=1, target="threat")
     ranks = result.ranks.reset_index()
@@ -397,7 +414,7 @@ def _members() -> list[str]:
 # ----------------------------------------------------------------------------- context data
 
 
-def frontex_routes(ch: Chapter) -> pd.DataFrame:
+def frontex_routes(ch: Chapter) -> None:
     """Frontex detections on the routes through the region, per year of the cycle(s)."""
     from octasee.charts import trend_band
     from octasee.sources import load_frontex_annual
@@ -414,7 +431,6 @@ def frontex_routes(ch: Chapter) -> pd.DataFrame:
     wb = f[f["route"] == "Western Balkan Route"].set_index("year")["detections"]
     if 2015 in wb.index:
         ch.say("Detections on the Western Balkan route peaked at {n} in 2015.", n=int(wb[2015]))
-    return f
 
 
 def get_first_year(cycle_code: str) -> int:
@@ -423,7 +439,7 @@ def get_first_year(cycle_code: str) -> int:
     return cycle(cycle_code).first_year
 
 
-def glotip_victims(ch: Chapter) -> pd.DataFrame:
+def glotip_victims(ch: Chapter) -> None:
     """UNODC GLOTIP: detected victims of trafficking per country and year of the cycle."""
     from octasee.sources import detected_victims_total
 
@@ -437,10 +453,9 @@ def glotip_victims(ch: Chapter) -> pd.DataFrame:
     years = [c for c in wide.columns if c.isdigit()]
     ch.show_table(wide.drop(columns="country"), "Detected victims of trafficking (UNODC)",
                   source="glotip", counts=years)
-    return wide
 
 
-def cpi_scores(ch: Chapter) -> pd.DataFrame:
+def cpi_scores(ch: Chapter) -> None:
     """TI Corruption Perceptions Index for the cycle's years (0-100, higher is cleaner)."""
     from octasee.sources import load_cpi
 
@@ -449,7 +464,7 @@ def cpi_scores(ch: Chapter) -> pd.DataFrame:
         max(2012, ch.cycle.first_year), ch.cycle.last_year)]
     if c.empty:
         ch.say("The CPI extract shipped with octasee covers 2012-2017 only.")
-        return c
+        return
     wide = c.pivot_table(index="country", columns="year", values="score").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))
     wide.columns = [str(x) for x in wide.columns]
@@ -459,10 +474,9 @@ def cpi_scores(ch: Chapter) -> pd.DataFrame:
     low = wide.sort_values(last).iloc[0]
     ch.say("In {year} the lowest score among the selected countries was {name}'s ({score}).",
            year=last, name=low["name"], score=float(low[last]))
-    return wide
 
 
-def emerging(ch: Chapter) -> pd.DataFrame:
+def emerging(ch: Chapter) -> None:
     """Indicators growing fast from a low base: the emerging-threat flags."""
     from octasee.scoring import emerging_threats
 
@@ -472,13 +486,12 @@ def emerging(ch: Chapter) -> pd.DataFrame:
     flagged = flags[flags["emerging"]] if "emerging" in flags else flags.head(0)
     if flagged.empty:
         ch.say("No indicator grew fast from a low base in this selection.")
-        return flagged
+        return
     cols = [c for c in ("country", "indicator", "first", "last", "growth") if c in flagged]
     table = flagged[cols].copy()
     table.insert(1, "name", table["country"].map(ch.name))
     ch.show_table(table.drop(columns="country").head(20),
                   "Emerging threats: fast growth from a low base", source="submissions")
-    return flagged
 
 
 def country_profile(ch: Chapter, code: str) -> None:
