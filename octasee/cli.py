@@ -318,6 +318,9 @@ def _register_optional() -> None:
     except ImportError:  # pragma: no cover - the scoring layer is part of the package
         return
     main.add_command(index_command, "index")
+    from octasee.report.cli import build_command
+
+    main.add_command(build_command, "build")
 
 
 _register_optional()

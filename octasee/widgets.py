@@ -56,10 +56,13 @@ def _figure_html(fig: Any) -> str:
 
 
 def _show_figure(fig: Any) -> None:
+    from IPython import get_ipython
     from IPython.display import display
 
     from octasee.charts import mimebundle
 
+    if get_ipython() is None:  # plain Python (a script, a doctest): nothing to draw into
+        return
     display(mimebundle(fig), raw=True)
 
 
@@ -106,7 +109,11 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
         return tm.assign(value=tm["value"] * tm["crime_area"].map(ws).fillna(0.0))
 
     def redraw(*_: Any) -> None:
+        from IPython import get_ipython
+
         table_out.value = _ranking_html(ranking(tm, weights()))
+        if get_ipython() is None:  # no kernel: the static view carries the figure
+            return
         fig_out.clear_output(wait=True)
         with fig_out:
             _show_figure(threat_heatmap(weighted(), country="country", crime_area="crime_area",

@@ -71,3 +71,17 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
                               rows=copy.deepcopy(VALID_ROWS) if rows is None else rows)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory):
+    """The sample workspace with both sample cycles ingested, made once per test session."""
+    from octasee.samples import sample_cycles, sample_files
+    from octasee.store import Store
+    from octasee.workspace import sample_workspace as make
+
+    ws = make(tmp_path_factory.mktemp("samples") / "sample-workspace")
+    with Store(ws.store_path) as store:
+        for c in sample_cycles():
+            store.ingest(sample_files(c), jobs=1)
+    return ws

@@ -385,8 +385,14 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     from octasee.scoring import uncertainty_analysis
 
     tm = threat_matrix(ch.table("indicators"))
-    wide = tm.pivot(index="country", columns="crime_area", values="value").reset_index()
+    wide = tm.pivot(index="country", columns="crime_area", values="value")
+    # An area on which every country scores the same cannot move a ranking: leave it out.
+    wide = wide.loc[:, wide.nunique(dropna=True) > 1].reset_index()
     areas = [c for c in wide.columns if c != "country"]
+    if len(wide) < 3 or not areas:
+        ch.say("With {n} countries and {k} crime areas that differ between them, there is no "
+               "ranking to test.", n=len(wide), k=len(areas))
+        return pd.DataFrame()
     model = threat_index_model(areas)
     result = uncertainty_analysis(model, wide, normalise=["minmax", "prank", "rank"],
                                   aggregate=["mean", "copeland"], weights_noise=0.25, n=n,

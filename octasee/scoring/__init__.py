@@ -8,7 +8,9 @@
 * :func:`priority_matrix`: threat x vulnerability x harm priorities per country and crime area.
 * :func:`indicator_change`, :func:`robust_trend`, :func:`emerging_threats`,
   :func:`estimative_term`: trends, outlook and the PHIA probability yardstick.
-* :func:`uncertainty_analysis`, :func:`sobol_indices`: Saltelli/Jansen robustness.
+* :func:`uncertainty_analysis`, :func:`sobol_indices`: Monte Carlo over imputation,
+  treatment, normalisation, aggregation and weights; Saltelli/Jansen indices with
+  bootstrap intervals.
 * :func:`round_half_up`: the rounding used at output.
 
 See ``docs/scoring.md``.

@@ -13,8 +13,10 @@ A unit whose group has no value for the indicator stays missing.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from octasee.errors import ScoringError
@@ -28,7 +30,15 @@ IMPUTERS = Registry("impute", prefix="i_")
 def _fill(df: pd.DataFrame, how: str, groups: pd.Series | None) -> pd.DataFrame:
     x = df.astype(float)
     if groups is None:
-        return x.fillna(getattr(x, how)())
+        values = x.to_numpy(dtype=float, na_value=np.nan, copy=True)
+        missing = np.isnan(values)
+        if missing.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column
+                fill = np.nanmean(values, axis=0) if how == "mean" else np.nanmedian(values,
+                                                                                     axis=0)
+            values = np.where(missing, fill[None, :], values)
+        return pd.DataFrame(values, index=x.index, columns=x.columns)
     g = groups.reindex(x.index)
     if g.isna().any():
         raise ScoringError("units without a group: " + ", ".join(map(str, g.index[g.isna()][:5])),

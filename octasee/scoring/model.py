@@ -84,6 +84,23 @@ def find_column(columns: Any, name: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def _column_finder(columns: Any) -> Any:
+    """:func:`find_column` for many names on the same columns (keys folded once)."""
+    cols = list(columns)
+    exact = set(cols)
+    keys: dict[str, list[Any]] = {}
+    for c in cols:
+        keys.setdefault(column_key(c), []).append(c)
+
+    def find(name: str) -> Any:
+        if name in exact:
+            return name
+        hits = keys.get(column_key(name), [])
+        return hits[0] if len(hits) == 1 else None
+
+    return find
+
+
 def load_spec(path: str | Path) -> Model:
     """Read a YAML/TOML spec file and return its :class:`Model`.
 
@@ -329,10 +346,11 @@ class Model:
                                hint="give one row per unit")
         index = pd.Index(units.to_numpy(dtype=object), name=spec.unit)
         cols = {}
+        find = _column_finder(data.columns)
         for nid in self.indicators:
             node = self.nodes[nid]
             want = node.column or node.id
-            col = find_column(data.columns, want)
+            col = find(want)
             if col is None:
                 raise ScoringError(f"indicator {want!r} is not in the data",
                                    where=spec.where(node),
@@ -381,6 +399,27 @@ class Model:
         ``previous``: the previous cycle's table (same layout), for ``impute: previous``.
         """
         spec = self.spec
+        current, stages, log, meta = self._prepare(data, previous)
+        agg_step = spec.steps[-1]
+        try:
+            values, contributions, entry = self._aggregate(current, agg_step)
+        except ScoringError as exc:
+            if exc.where:
+                raise
+            raise ScoringError(exc.what, where=spec.where(agg_step), hint=exc.hint) from None
+        stages["aggregated"] = values
+        log.append(entry)
+        return Result(model=self, data=data, previous=previous, stages=stages, log=log,
+                      contributions=contributions, meta=meta)
+
+    def _prepare(self, data: pd.DataFrame, previous: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[LogEntry], pd.DataFrame]:
+        """Every step before aggregation: (indicator table, stages, log, meta).
+
+        :mod:`octasee.scoring.sensitivity` uses this to compute each pre-aggregation
+        variant once and then aggregates thousands of runs in batches.
+        """
+        spec = self.spec
         table, meta = self._indicator_table(data)
         prev_table = None
         if previous is not None:
@@ -408,17 +447,7 @@ class Model:
                 raise ScoringError(exc.what, where=where, hint=exc.hint) from None
             stages[STAGE_NAMES[step.step]] = current
             log.append(entry)
-        agg_step = spec.steps[-1]
-        try:
-            values, contributions, entry = self._aggregate(current, agg_step)
-        except ScoringError as exc:
-            if exc.where:
-                raise
-            raise ScoringError(exc.what, where=spec.where(agg_step), hint=exc.hint) from None
-        stages["aggregated"] = values
-        log.append(entry)
-        return Result(model=self, data=data, previous=previous, stages=stages, log=log,
-                      contributions=contributions, meta=meta)
+        return current, stages, log, meta
 
     def _denominate(self, x: pd.DataFrame, meta: pd.DataFrame, step: Step
                     ) -> tuple[pd.DataFrame, LogEntry]:
@@ -463,9 +492,14 @@ class Model:
     def _treat(self, x: pd.DataFrame, step: Step) -> tuple[pd.DataFrame, LogEntry]:
         func = TREATMENTS.get(step.method)
         cols = [c for c in x.columns if self.nodes[c].treat]
-        out = x.copy()
         treated, report = func(x[cols], **step.args)
-        out[cols] = treated
+        if len(cols) == x.shape[1]:
+            out = treated[list(x.columns)].astype(float)
+        else:
+            values = x.to_numpy(dtype=float, na_value=np.nan, copy=True)
+            pos = [x.columns.get_loc(c) for c in cols]
+            values[:, pos] = treated[cols].to_numpy(dtype=float, na_value=np.nan)
+            out = pd.DataFrame(values, index=x.index, columns=x.columns)
         return out, LogEntry("treat", step.method, _full_args(func, step.args),
                              {k: v for k, v in report.items() if v.get("points") or v.get("log")})
 
@@ -509,7 +543,8 @@ class Model:
         args = dict(step.args)
         round_children = args.pop("round_children", None)
         flip = self._flip_range()
-        values = {c: normalised[c].to_numpy(dtype=float) for c in normalised.columns}
+        table = normalised.to_numpy(dtype=float, na_value=np.nan)
+        values = {c: table[:, j] for j, c in enumerate(normalised.columns)}
         contrib_parts = []
         index = normalised.index
         for node_id in self.aggregates:

@@ -75,9 +75,10 @@ def round_half_up(x: T, digits: int = 2, *, snap: int = _SNAP) -> T:
     if not isinstance(digits, int | np.integer) or digits < 0:
         raise ScoringError(f"digits must be a whole number >= 0, not {digits!r}")
     if isinstance(x, pd.DataFrame):
-        num = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c])
-               and not pd.api.types.is_bool_dtype(x[c])]
-        if len(num) == x.shape[1]:
+        numeric = [pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+                   for dt in x.dtypes]
+        num = [c for c, ok in zip(x.columns, numeric, strict=True) if ok]
+        if all(numeric):
             arr = _half_up_array(x.to_numpy(dtype=float, na_value=np.nan), int(digits), snap)
             return pd.DataFrame(arr, index=x.index, columns=x.columns)
         out = x.copy()

@@ -81,3 +81,31 @@ def test_missing_indicator_and_usage_errors(main: click.Group, tmp_path: Path) -
     assert res.exit_code == 2
     res = CliRunner().invoke(main, ["index", "--data", str(data), "--out", "o.csv"])
     assert res.exit_code == 2 and "--spec" in res.output
+
+
+def test_octasee_index_runs_the_shipped_gitoc_spec(tmp_path: Path,
+                                                   gitoc: dict[int, pd.DataFrame]) -> None:
+    """The registered ``octasee index`` command, from the main CLI group, on a CSV written
+    from the shipped GI-TOC 2023 table, reproduces every published composite."""
+    from octasee.cli import main as octasee_main
+
+    data = tmp_path / "gitoc_2023.csv"
+    gitoc[2023].sample(frac=1.0, random_state=3).to_csv(data, index=False)  # any row order
+    out = tmp_path / "x.csv"
+    spec = resources.files("octasee.scoring").joinpath("specs", "gitoc_2023.yaml")
+    with resources.as_file(spec) as spec_path:
+        assert spec_path.is_file()
+        res = CliRunner().invoke(octasee_main, ["index", "--spec", str(spec_path), "--data",
+                                                str(data), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "193 units" in res.output
+    table = pd.read_csv(out).set_index("Country")
+    published = gitoc[2023].set_index("Country")
+    assert len(table) == 193 and set(table.index) == set(published.index)
+    for node, column in {"Criminality": "Criminality avg.",
+                         "Criminal markets": "Criminal markets avg.",
+                         "Criminal actors": "Criminal actors avg.",
+                         "Resilience": "Resilience avg."}.items():
+        got = table[node].reindex(published.index)
+        assert (got.to_numpy() == published[column].to_numpy()).all(), node
+    assert table["Criminality rank"].min() == 1

@@ -119,6 +119,13 @@ def test_winsorise_falls_back_to_log() -> None:
     assert len(rep5["a"]["points"]) <= 5
 
 
+def test_no_treatment_changes_nothing() -> None:
+    d = pd.DataFrame({"a": [1.0, 2.0, 400.0], "b": [3, np.nan, 4]})
+    out, rep = tr.treat(d, "none")
+    assert out["a"].tolist() == [1.0, 2.0, 400.0] and out["b"].isna().tolist() == [
+        False, True, False] and rep == {}
+
+
 # ------------------------------------------------------------------ impute
 def test_impute_mean_median_group_previous() -> None:
     d = pd.DataFrame({"a": [1.0, np.nan, 5.0, 6.0, np.nan]}, index=list("vwxyz"))

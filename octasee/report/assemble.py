@@ -1,0 +1,434 @@
+"""Assemble the report: merge the executed chapters into one notebook, convert it once.
+
+The merge does what the template cannot do from one cell at a time:
+
+- numbers chapters (1, 2, …), the annex (A, with A.1, A.2 … per country), figures and
+  tables (Figure 2.1, Table 2.1; captions from the cell's ``caption`` metadata or the
+  figure's title), and builds the table of contents;
+- keeps a heading that sits alone in the cell before a figure or table together with it
+  (Chromium does not keep a heading with the next cell across a page break);
+- drops what a reader should not see: code, the parameters cells, cells tagged
+  ``remove_cell``, stderr, papermill's error banners, empty code cells;
+- treats outputs as data: Markdown that code displays is rendered with raw HTML escaped
+  (free text from questionnaires often reaches the report that way); Markdown cells are
+  authored and keep their HTML;
+- makes the output deterministic: plotly's random div ids become ``plotly-<chapter>-<n>``,
+  cell ids become ``c<chapter>-<n>``, execution metadata goes;
+- leaves plotly.js out: the template loads it once for the whole report.
+
+A failed chapter becomes a visible failure box (``--keep-going``).
+
+>>> part = Part(slug="01_intro", title="Introduction", number="1", nb={"cells": [
+...     {"cell_type": "markdown", "metadata": {}, "source": "# Introduction\\n\\nText."}]})
+>>> nb = merge_chapters([part], meta={"title": "T"})
+>>> [c["metadata"].get("octasee", {}).get("role") for c in nb["cells"]]
+['chapter', None]
+>>> nb["cells"][1]["source"]
+'Text.'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from octasee.report.errors import ReportError
+
+__all__ = ["Part", "convert_to_html", "merge_chapters", "plotlyjs", "templates_dir"]
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOTLYJS_PLACEHOLDER = "/*octasee:plotly.js*/"
+_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "papermill-error-cell-tag"}
+_PLOT_ID = re.compile(r'<div id="([^"]+)"[^>]*class="plotly-graph-div"')
+_SELF_NUMBERED = re.compile(r'class="(?:figure|table)-caption"')
+_HEADING_ONLY = re.compile(r"^\s*<h[1-6][^>]*>(.*?)</h[1-6]>\s*$", re.S)
+
+
+@dataclass
+class Part:
+    """One executed chapter (or one country's profile) in report order.
+
+    ``number`` is what the report prints ("4", "B" for annex B, "A.3" for a country's
+    section, "" for unnumbered front matter); ``nb`` the executed notebook as a dict, or
+    None when the chapter failed (then ``failure`` says why). A level-2 part is one
+    section of a per-country chapter, whose number and title are ``group_number`` and
+    ``group_title``; ``annex`` says whether the chapter (or group) is an annex.
+    """
+
+    slug: str
+    title: str
+    number: str
+    nb: Mapping[str, Any] | None = None
+    failure: Mapping[str, Any] | None = None
+    level: int = 1  # 1: chapter or annex; 2: a country section of the annex
+    notebook_path: str = ""  # where the executed notebook was kept (shown on failure)
+    anchor: str = ""
+    group_title: str = ""  # level 2: the per-country chapter's title
+    group_number: str = ""  # level 2: the per-country chapter's number ("A", "5")
+    annex: bool = False
+
+
+def templates_dir() -> Path:
+    """The nbconvert templates folder (installed package data, else the checkout's)."""
+    packaged = Path(str(resources.files("octasee"))) / "_report_templates"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent.parent / "report_templates"
+    if checkout.is_dir():
+        return checkout
+    raise ReportError("the report templates are not installed",
+                      hint="reinstall octasee from its source folder (pip install .)")
+
+
+@cache
+def plotlyjs() -> str:
+    """plotly.js from the installed plotly package (no CDN)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def _text(data: Any) -> str:
+    return "".join(data) if isinstance(data, list) else str(data)
+
+
+@cache
+def _markdown_escaping() -> Any:
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def _heading_only(cell: Mapping[str, Any]) -> tuple[int, str] | None:
+    """(level, text) when a markdown cell is a single heading line, else None."""
+    if cell.get("cell_type") != "markdown":
+        return None
+    lines = [ln for ln in _source(cell).strip().splitlines() if ln.strip()]
+    if len(lines) != 1:
+        return None
+    m = re.match(r"^(#{1,6})\s+(.+?)\s*#*\s*$", lines[0])
+    return (len(m.group(1)), m.group(2)) if m else None
+
+
+class _Numbering:
+    """Figure and table counters of one chapter, and the deterministic plotly ids."""
+
+    def __init__(self, prefix: str, anchor: str) -> None:
+        self.prefix = prefix
+        self.anchor = anchor
+        self.figures = 0
+        self.tables = 0
+        self.plots = 0
+
+    def plot_ids(self, text: str) -> str:
+        """Random (or merely per-chapter) plotly div ids become unique, stable ones."""
+        for uid in dict.fromkeys(_PLOT_ID.findall(text)):
+            self.plots += 1
+            text = text.replace(f'"{uid}"', f'"plotly-{self.anchor}-{self.plots}"')
+        return text
+
+
+def _caption(cell: Mapping[str, Any], index: int) -> str | None:
+    cap = cell.get("metadata", {}).get("caption")
+    if isinstance(cap, list):
+        return str(cap[index]) if index < len(cap) else None
+    return str(cap) if cap else None
+
+
+def _plot_title(data: Mapping[str, Any]) -> str | None:
+    fig = data.get(PLOTLY_MIME)
+    if not isinstance(fig, Mapping):
+        return None
+    title = fig.get("layout", {}).get("title")
+    if isinstance(title, Mapping):
+        title = title.get("text")
+    return re.sub(r"<[^>]+>", "", str(title)) if title else None
+
+
+def _figure(body: str, *, kind: str, label: str, ident: str, caption: str | None,
+            heading: tuple[int, str] | None) -> str:
+    head = ""
+    if heading:
+        head = f'<h{heading[0]} class="figure-heading">{html.escape(heading[1])}</h{heading[0]}>'
+    cap = f'<span class="caption-label">{label}</span>'
+    if caption:
+        cap += " " + html.escape(caption)
+    if kind == "table":
+        return (f'<figure class="report-table" id="{ident}">{head}'
+                f"<figcaption>{cap}</figcaption>{body}</figure>")
+    return (f'<figure class="report-figure" id="{ident}">{head}{body}'
+            f"<figcaption>{cap}</figcaption></figure>")
+
+
+def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
+                   heading: tuple[int, str] | None, *, self_numbered: bool = False
+                   ) -> tuple[list[dict[str, Any]], bool]:
+    """The outputs a reader sees; True when the pending heading went into a figure.
+
+    ``self_numbered``: the chapter numbers and captions its figures and tables itself
+    (octasee.chapters does); they are then only grouped with their caption and source
+    line, so that print keeps them on one page.
+    """
+    outs: list[dict[str, Any]] = []
+    used_heading = False
+    shown = 0
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream":
+            if out.get("name") == "stdout":
+                outs.append({"output_type": "stream", "name": "stdout",
+                             "text": _text(out.get("text", ""))})
+            continue
+        if kind == "error":
+            outs.append({"output_type": "error", "ename": out.get("ename", ""),
+                         "evalue": out.get("evalue", ""), "traceback": []})
+            continue
+        if kind not in ("display_data", "execute_result"):
+            continue
+        data = dict(out.get("data", {}))
+        if "application/vnd.jupyter.widget-view+json" in data:
+            continue  # a live widget: nothing to show without a kernel
+        title = _plot_title(data)
+        data.pop(PLOTLY_MIME, None)
+        if "text/markdown" in data and "text/html" not in data:
+            data["text/html"] = _markdown_escaping()(_text(data.pop("text/markdown")))
+        for img in ("image/png", "image/jpeg"):
+            if img in data and "text/html" not in data:
+                b64 = _text(data[img]).replace("\n", "")
+                data["text/html"] = f'<img alt="" src="data:{img};base64,{b64}">'
+        if "image/svg+xml" in data and "text/html" not in data:
+            svg = base64.b64encode(_text(data["image/svg+xml"]).encode()).decode()
+            data["text/html"] = f'<img alt="" src="data:image/svg+xml;base64,{svg}">'
+        if "text/html" in data:
+            body = _text(data["text/html"])
+            is_plot = "plotly-graph-div" in body
+            is_img = body.startswith("<img ")
+            is_table = not is_plot and "<table" in body
+            if is_plot:
+                body = num.plot_ids(body)
+            h = heading if not used_heading and shown == 0 else None
+            if self_numbered:
+                pass
+            elif is_plot or is_img:
+                num.figures += 1
+                body = _figure(body, kind="figure", label=f"Figure {num.prefix}.{num.figures}",
+                               ident=f"fig-{num.anchor}-{num.figures}",
+                               caption=_caption(cell, shown) or title, heading=h)
+                used_heading = used_heading or h is not None
+            elif is_table:
+                num.tables += 1
+                body = _figure(body, kind="table", label=f"Table {num.prefix}.{num.tables}",
+                               ident=f"tab-{num.anchor}-{num.tables}",
+                               caption=_caption(cell, shown), heading=h)
+                used_heading = used_heading or h is not None
+            data = {"text/html": body}
+        elif "text/plain" in data:
+            data = {"text/plain": _text(data["text/plain"])}
+        else:
+            continue
+        shown += 1
+        outs.append({"output_type": "display_data", "data": data, "metadata": {}})
+    if self_numbered:
+        outs, used_heading = _group_figure(outs, heading)
+    return outs, used_heading
+
+
+def _group_figure(outs: list[dict[str, Any]], heading: tuple[int, str] | None
+                  ) -> tuple[list[dict[str, Any]], bool]:
+    """One ``<figure>`` for a cell's HTML outputs when they hold a plot or a table, with
+    the heading of the cell before it, if that cell held only a heading."""
+    htmls = [o for o in outs if "text/html" in o.get("data", {})]
+    joined = "".join(o["data"]["text/html"] for o in htmls)
+    if len(htmls) < 1 or not ("plotly-graph-div" in joined or "<table" in joined
+                              or "<img " in joined):
+        return outs, False
+    kind = "report-table" if "<table" in joined and "plotly-graph-div" not in joined \
+        else "report-figure"
+    head = ""
+    if heading:
+        head = (f'<h{heading[0]} class="figure-heading">{html.escape(heading[1])}'
+                f"</h{heading[0]}>")
+    first = outs.index(htmls[0])
+    merged = {"output_type": "display_data", "metadata": {},
+              "data": {"text/html": f'<figure class="{kind}">{head}{joined}</figure>'}}
+    rest = [o for o in outs if o not in htmls]
+    return [*rest[:first], merged, *rest[first:]], heading is not None
+
+
+def _chapter_cells(part: Part, anchor: str) -> list[dict[str, Any]]:
+    assert part.nb is not None
+    num = _Numbering(part.number, anchor)
+    cells = [c for c in part.nb.get("cells", [])
+             if not set(c.get("metadata", {}).get("tags", [])) & _DROP_TAGS]
+    self_numbered = any(_SELF_NUMBERED.search(_text(o.get("data", {}).get("text/html", "")))
+                        for c in cells for o in c.get("outputs", []))
+    # A country section's own heading repeats the one the report puts there: drop it.
+    repeat = part.title.strip().casefold() if part.level == 2 else None
+    out: list[dict[str, Any]] = []
+    first_md = True
+    pending: tuple[int, str] | None = None  # a heading-only cell waiting for its figure
+    pending_cell: dict[str, Any] | None = None
+    for cell in cells:
+        ctype = cell.get("cell_type")
+        if ctype == "markdown":
+            src = _source(cell)
+            if first_md:
+                first_md = False
+                lines = src.lstrip().splitlines()
+                if lines and re.match(r"^#\s+", lines[0]):
+                    src = "\n".join(lines[1:]).strip()
+                    if not src:
+                        continue
+            if pending_cell is not None:
+                out.append(pending_cell)
+            new = {"cell_type": "markdown", "metadata": {}, "source": src}
+            if cell.get("attachments"):
+                new["attachments"] = cell["attachments"]
+            pending = _heading_only(new)
+            pending_cell = new if pending else None
+            if not pending:
+                out.append(new)
+            continue
+        if ctype == "raw":
+            continue
+        outputs, used = _clean_outputs(cell, num, pending, self_numbered=self_numbered)
+        if repeat and outputs:
+            m = _HEADING_ONLY.match(_text(outputs[0].get("data", {}).get("text/html", "")))
+            if m and html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip().casefold() \
+                    == repeat:
+                outputs = outputs[1:]
+            repeat = None
+        if pending_cell is not None and not (used or not outputs):
+            out.append(pending_cell)
+        if used or outputs:
+            pending, pending_cell = None, None
+        if outputs:
+            out.append({"cell_type": "code", "metadata": {}, "execution_count": None,
+                        "source": "", "outputs": outputs})
+    if pending_cell is not None:
+        out.append(pending_cell)
+    return out
+
+
+def _role_cell(role: str, **meta: Any) -> dict[str, Any]:
+    return {"cell_type": "markdown", "metadata": {"octasee": {"role": role, **meta}},
+            "source": ""}
+
+
+def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """One notebook (a dict, nbformat 4.5) holding every part in order, ready to convert.
+
+    ``meta`` goes to ``metadata.octasee`` for the template's cover (title, cycle, label,
+    date, marking, handling, variant); the table of contents is added to it.
+    """
+    cells: list[dict[str, Any]] = []
+    toc: list[dict[str, Any]] = []
+    groups_started: set[str] = set()
+
+    def heading(role: str, anchor: str, number: str, title: str, level: int,
+                failed: bool = False) -> None:
+        cells.append(_role_cell(role, id=anchor, number=number, title=title))
+        shown = f"Annex {number}" if role == "annex" else number
+        toc.append({"id": anchor, "number": shown, "title": title, "level": level,
+                    "failed": failed})
+
+    for i, part in enumerate(parts, start=1):
+        anchor = part.anchor or f"s{i}"
+        failed = part.failure is not None or part.nb is None
+        role = "annex" if part.annex else "chapter"
+        if part.level == 2:
+            group = part.group_number or part.number.split(".")[0]
+            if group not in groups_started:
+                groups_started.add(group)
+                heading(role, f"{role}-{group.lower() or 'x'}", group,
+                        part.group_title or "Annex", 1)
+            heading("section", anchor, part.number, part.title, 2, failed)
+        else:
+            heading(role, anchor, part.number, part.title, 1, failed)
+        if failed:
+            failure = dict(part.failure or {})
+            cells.append(_role_cell(
+                "failure", chapter=part.slug, cell=failure.get("cell"),
+                ename=str(failure.get("ename", "")), evalue=str(failure.get("evalue", "")),
+                notebook=part.notebook_path))
+            continue
+        cells.extend(_chapter_cells(part, anchor))
+    for n, cell in enumerate(cells):
+        cell["id"] = f"c{n}"
+    metadata = {
+        "title": str(meta.get("title", "Report")),
+        "octasee": {**dict(meta), "toc": toc},
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
+    }
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def has_plots(nb: Mapping[str, Any]) -> bool:
+    """Whether any output of the merged notebook draws a plotly figure."""
+    return any("plotly-graph-div" in _text(o.get("data", {}).get("text/html", ""))
+               for c in nb.get("cells", []) for o in c.get("outputs", []))
+
+
+def convert_to_html(nb: Mapping[str, Any], *, template_dir: Path | None = None,
+                    template_name: str = "octasee") -> str:
+    """Convert the merged notebook with nbconvert, once, through ``report_templates``.
+
+    Code is hidden, cells tagged ``remove_cell`` are removed, and plotly.js is inlined
+    once (after conversion: nbconvert re-parses its output, and 4.6 MB of script is best
+    kept out of that).
+    """
+    from octasee.report.execute import import_nbformat_lightly
+
+    nbformat = import_nbformat_lightly()
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    folder = template_dir or templates_dir()
+    c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(folder)]
+    c.HTMLExporter.template_name = template_name
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.embed_images = True
+    c.HTMLExporter.anchor_link_text = ""
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    c.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    c.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output"}
+    c.NbConvertBase.display_data_priority = [
+        "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg",
+        "text/plain"]
+    exporter = HTMLExporter(config=c)
+    node = nbformat.from_dict(json.loads(json.dumps(nb)))
+    body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": "report"}})
+    if PLOTLYJS_PLACEHOLDER in body:
+        js = plotlyjs() if has_plots(nb) else ""
+        body = body.replace(PLOTLYJS_PLACEHOLDER, js, 1)
+    return body
+
+
+def digest_templates(folder: Path | None = None) -> str:
+    """A hash of the template files (for the manifest)."""
+    folder = folder or templates_dir()
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()

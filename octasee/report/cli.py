@@ -1,0 +1,103 @@
+"""``octasee build``: the command over :func:`~octasee.report.build.build_report`.
+
+Registered in ``octasee/cli.py`` with ``main.add_command(build_command, "build")``.
+Exit codes: 0 built; 1 a chapter failed (with ``--keep-going`` the report is still
+written, with a failure box in the chapter's place); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from octasee.errors import OctaseeError, UsageError
+
+__all__ = ["build_command"]
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@click.command("build", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", type=click.Path(path_type=Path),
+              help="Workspace folder (default: found as for other commands; else the sample).")
+@click.option("--cycle", "cycle", help="Assessment cycle (default: the workspace's).")
+@click.option("--variant", type=click.Choice(["restricted", "public"]), default="restricted",
+              show_default=True, help="public leaves out what is not for dissemination.")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              callback=_formats, help="Comma-separated: html, pdf.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Notebooks executed at once (default: 2, or fewer cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Worker processes here, or a dask.distributed cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="dask scheduler address (default with --executor dask: a local cluster).")
+@click.option("--keep-going", is_flag=True,
+              help="Build the report even if chapters fail (a failure box in their place).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder.")
+@click.option("--chapters", "chapters_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of chapter notebooks (default: the bundled notebooks).")
+@click.option("--date", "build_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date on the cover (default: today); fix it for a reproducible build.")
+@click.option("--no-cache", is_flag=True, help="Execute every chapter again.")
+def build_command(workspace: Path | None, cycle: str | None, variant: str, formats: list[str],
+                  jobs: int | None, executor: str, scheduler: str | None, keep_going: bool,
+                  out: Path, chapters_dir: Path | None, build_date: dt.datetime | None,
+                  no_cache: bool) -> None:
+    """Build the report: execute the chapter notebooks, assemble one offline HTML, print
+    the PDF. With no options it builds the sample cycle into build/."""
+    from octasee.report.build import build_report
+    from octasee.report.chapters import default_chapters
+    from octasee.report.errors import ChapterError
+    from octasee.report.progress import BuildProgress
+
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        chapters = default_chapters(chapters_dir) if chapters_dir else None
+        with BuildProgress(console=err) as progress:
+            result = build_report(
+                workspace=workspace, cycle=cycle, variant=variant, formats=formats,
+                jobs=jobs, executor=executor, scheduler=scheduler, keep_going=keep_going,
+                out=out, chapters=chapters,
+                build_date=build_date.date() if build_date else None,
+                use_cache=not no_cache, on_event=progress)
+    except ChapterError as exc:
+        _print_failures(err, exc.failures)
+        err.print(f"build failed: {exc.message}", markup=False)
+        sys.exit(1)
+    except UsageError as exc:
+        raise click.UsageError(exc.message) from None
+    except OctaseeError as exc:
+        e = click.ClickException(exc.message)
+        e.exit_code = exc.exit_code
+        raise e from None
+    for path in (result.html, result.pdf, result.manifest):
+        if path is not None:
+            console.print(f"wrote {path}", markup=False)
+    if result.scrubbed:
+        err.print(f"warning: {result.scrubbed} piece(s) of restricted text were found in "
+                  "the public output and withheld; a chapter reads data without "
+                  "variant=variant", markup=False)
+    if not result.ok:
+        _print_failures(err, [{"chapter": r.label, **(r.error or {}),
+                               "notebook": r.notebook} for r in result.failed])
+        sys.exit(1)
+
+
+def _print_failures(err: Console, failures: list[dict[str, Any]]) -> None:
+    for f in failures:
+        cell = f", cell {f['cell']}" if f.get("cell") else ""
+        err.print(f"chapter {f.get('chapter')}{cell}: {f.get('ename')}: {f.get('evalue')}",
+                  markup=False)
+        if f.get("notebook"):
+            err.print(f"  partly executed notebook: {f['notebook']}", markup=False)

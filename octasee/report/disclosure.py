@@ -1,0 +1,205 @@
+"""Disclosure control for the public report.
+
+Two lines of defence. The first is in the chapters: they read data through
+``store.table(..., variant=variant)``, which leaves out what submissions mark not for
+dissemination, and pass small counts through :func:`suppress_small`. The second is the
+build's scrub: free text that only restricted rows hold (:func:`restricted_terms`) is
+searched for in every public output (executed notebooks, the merged report, the
+manifest) and replaced; the build says how many it found, which should be none.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"country": ["AL", "AL", "AL", "RS"],
+...                    "area": ["heroin", "cocaine", "cannabis", "heroin"],
+...                    "cases": [12, 3, 1, 40]})
+>>> suppress_small(df, value="cases", threshold=5)["cases"].tolist()
+[12, '<5', '<5', 40]
+>>> suppress_small(df, value="cases", threshold=5, by="area").to_dict("records")
+[{'country': 'AL', 'area': 'heroin', 'cases': 12}, {'country': 'AL', 'area': 'other', 'cases': '<5'}, {'country': 'RS', 'area': 'heroin', 'cases': 40}]
+>>> scrub_text("seen: Operation Nightjar", {"Operation Nightjar"})
+('seen: [withheld]', 1)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["WITHHELD", "compile_terms", "restricted_terms", "scrub_file", "scrub_notebook",
+           "scrub_text", "suppress_small"]
+
+WITHHELD = "[withheld]"
+
+
+def suppress_small(df: pd.DataFrame, *, value: str, threshold: int,
+                   by: str | Sequence[str] | None = None, marker: str | None = None,
+                   other: str = "other") -> pd.DataFrame:
+    """Hide counts from 1 to ``threshold - 1`` in column ``value``.
+
+    Without ``by``, each small count is replaced by a marker (``"<5"`` for a threshold of
+    5); zero stays zero (nothing is disclosed by it). With ``by`` (a category column, or
+    several), the rows with small counts are summed into one row labelled ``other`` within
+    each group of the remaining columns; an ``other`` row that is itself small is masked.
+    The result has the input's columns; masked columns hold text (``object``).
+    """
+    if value not in df.columns:
+        from octasee.report.errors import ReportError
+
+        raise ReportError(f"no column {value!r} to suppress", where="suppress_small",
+                          hint="columns: " + ", ".join(map(str, df.columns)))
+    threshold = int(threshold)
+    marker = marker or f"<{threshold}"
+    out = df.copy()
+    if by is not None:
+        cats = [by] if isinstance(by, str) else list(by)
+        keys = [c for c in out.columns if c not in (*cats, value)]
+        v = pd.to_numeric(out[value], errors="coerce")
+        small = v.notna() & (v > 0) & (v < threshold)
+        if small.any():
+            big = out[~small]
+            grouped = out[small].copy()
+            for c in cats:
+                grouped[c] = other
+            if keys:
+                grouped = grouped.groupby(keys, as_index=False, sort=False, dropna=False)[
+                    value].sum()
+                for c in cats:
+                    grouped[c] = other
+            else:
+                grouped = pd.DataFrame({**{c: [other] for c in cats},
+                                        value: [grouped[value].sum()]})
+            out = pd.concat([big, grouped[out.columns]], ignore_index=True)
+            if keys:
+                order = {k: i for i, k in enumerate(dict.fromkeys(
+                    map(tuple, df[keys].astype(str).to_numpy())))}
+                pos = out[keys].astype(str).apply(tuple, axis=1).map(order)
+                out = out.assign(_pos=pos).sort_values("_pos", kind="stable").drop(
+                    columns="_pos").reset_index(drop=True)
+    v = pd.to_numeric(out[value], errors="coerce")
+    small = v.notna() & (v > 0) & (v < threshold)
+    if small.any():
+        out[value] = out[value].astype(object)
+        out.loc[small, value] = marker
+    return out
+
+
+# --------------------------------------------------------------------------- scrub
+
+_TABLE_OF_SHEET = {"respondent": "submissions", "indicators": "indicators", "groups": "ocgs",
+                   "routes": "routes", "assessments": "assessments"}
+_FREE_TEXT = {"text", "longtext", "email"}
+
+
+def _free_text_columns() -> dict[str, set[str]]:
+    """Per store table, the columns the questionnaire spec declares as free text."""
+    from octasee.errors import OctaseeError
+    from octasee.questionnaire.spec import spec_for
+    from octasee.reference import cycles
+
+    out: dict[str, set[str]] = {t: set() for t in _TABLE_OF_SHEET.values()}
+    for c in cycles():
+        try:
+            spec = spec_for(c.code)
+        except OctaseeError:  # a cycle without a questionnaire spec
+            continue
+        for sheet in spec.sheets:
+            table = _TABLE_OF_SHEET.get(sheet.key)
+            if table:
+                out[table].update(col.key for col in sheet.columns
+                                  if col.kind in _FREE_TEXT and col.key != "cycle")
+    return out
+
+
+def restricted_terms(store_path: str | os.PathLike[str], *, cycle: str | None = None,
+                     min_length: int = 8) -> set[str]:
+    """Free text that restricted rows hold and public rows do not.
+
+    Every value of a free-text column (comments, situations, group names, agencies,
+    contacts …: the columns the questionnaire spec declares as text) of at least
+    ``min_length`` characters that ``variant="restricted"`` shows and ``variant="public"``
+    does not. Codes (crime areas, indicators, units) are not included: they are shared
+    vocabulary, not disclosures; nor are numbers, too ambiguous to search for (small
+    counts are the chapters' job: :func:`suppress_small`).
+    """
+    from octasee.store import Store
+
+    columns = _free_text_columns()
+    restricted: set[str] = set()
+    public: set[str] = set()
+    with Store(store_path, read_only=True) as store:
+        for name, cols in columns.items():
+            for variant, bucket in (("restricted", restricted), ("public", public)):
+                df = store.table(name, cycle=cycle, current=False, variant=variant)
+                for col in sorted(cols & set(df.columns)):
+                    bucket.update(str(x) for x in df[col].dropna().unique())
+    return {t for t in restricted - public if len(t.strip()) >= min_length}
+
+
+def _variants(term: str) -> list[str]:
+    """The ways a value appears in outputs: as is, HTML-escaped, JSON-escaped (plotly
+    escapes ``<``, ``>``, ``/`` and ``&`` too)."""
+    js = json.dumps(term)[1:-1]
+    plotly = (js.replace("<", "\\u003c").replace(">", "\\u003e").replace("/", "\\u002f")
+              .replace("&", "\\u0026"))
+    forms = [term, html.escape(term, quote=False), html.escape(term), js, plotly,
+             json.dumps(term, ensure_ascii=False)[1:-1]]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    forms = sorted({f for t in terms for f in _variants(t)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+
+def scrub_text(text: str, terms: Iterable[str] | re.Pattern[str] | None) -> tuple[str, int]:
+    """Replace every occurrence of ``terms`` (in any escaping) by ``[withheld]``; returns
+    the new text and how many were replaced."""
+    pattern = terms if isinstance(terms, re.Pattern) else _pattern(terms or [])
+    if pattern is None:
+        return text, 0
+    return pattern.subn(WITHHELD, text)
+
+
+def _scrub_value(value: Any, pattern: re.Pattern[str]) -> tuple[Any, int]:
+    if isinstance(value, str):
+        return scrub_text(value, pattern)
+    if isinstance(value, list):
+        pairs = [_scrub_value(v, pattern) for v in value]
+        return [p[0] for p in pairs], sum(p[1] for p in pairs)
+    if isinstance(value, Mapping):
+        items = {k: _scrub_value(v, pattern) for k, v in value.items()}
+        return {k: p[0] for k, p in items.items()}, sum(p[1] for p in items.values())
+    return value, 0
+
+
+def scrub_notebook(nb: Mapping[str, Any], terms: Iterable[str] | re.Pattern[str] | None
+                   ) -> tuple[dict[str, Any], int]:
+    """A copy of a notebook (or any JSON-like value: a manifest) with ``terms`` scrubbed
+    from every string in it; returns the copy and how many were replaced."""
+    pattern = terms if isinstance(terms, re.Pattern) else _pattern(terms or [])
+    if pattern is None:
+        return json.loads(json.dumps(nb)), 0
+    out, n = _scrub_value(nb, pattern)
+    return out, n
+
+
+def compile_terms(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One compiled pattern for many scrubs of the same terms."""
+    return _pattern(terms)
+
+
+def scrub_file(path: str | os.PathLike[str], pattern: re.Pattern[str] | None) -> int:
+    """Scrub a text file in place (atomically); returns the count replaced."""
+    from octasee.report._io import write_text_atomic
+
+    path = Path(path)
+    text, n = scrub_text(path.read_text("utf-8"), pattern)
+    if n:
+        write_text_atomic(path, text)
+    return n

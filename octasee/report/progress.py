@@ -1,0 +1,86 @@
+"""A live table of the build's chapters and their states (rich), for the command line.
+
+>>> p = BuildProgress(enabled=False)
+>>> p("01_intro", "queued", {"title": "Introduction"}); p("01_intro", "ok", {"seconds": 2.5})
+>>> p.rows["01_intro"]["state"], p.rows["01_intro"]["seconds"]
+('ok', 2.5)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+__all__ = ["BuildProgress"]
+
+_STYLE = {"queued": "dim", "running": "cyan", "cached": "green", "ok": "green",
+          "failed": "bold red", "skipped": "yellow"}
+_MARK = {"queued": "·", "running": "…", "cached": "✓ cached", "ok": "✓", "failed": "✗ failed",
+         "skipped": "- skipped"}
+
+
+class BuildProgress:
+    """Receives the build's events ``(label, state, info)`` and shows them as a table.
+
+    Use it as a context manager around :func:`~octasee.report.build.build_report`, passing
+    it as ``on_event``. With ``enabled=False`` (or no terminal) it only records.
+    """
+
+    def __init__(self, *, console: Console | None = None, enabled: bool = True) -> None:
+        self.console = console or Console(stderr=True, highlight=False)
+        self.lines = enabled and not self.console.is_terminal  # one line per finished step
+        self.enabled = enabled and self.console.is_terminal
+        self.rows: dict[str, dict[str, Any]] = {}
+        self._live: Live | None = None
+
+    def __enter__(self) -> BuildProgress:
+        if self.enabled:
+            self._live = Live(self._table(), console=self.console, refresh_per_second=4,
+                              transient=False)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.update(self._table())
+            self._live.__exit__(None, None, None)
+            self._live = None
+
+    def __call__(self, label: str, state: str, info: dict[str, Any]) -> None:
+        row = self.rows.setdefault(label, {"title": info.get("title", ""), "state": state,
+                                           "seconds": None, "started": None, "note": ""})
+        row["state"] = state
+        if state == "running":
+            row["started"] = time.perf_counter()
+        if info.get("seconds") is not None:
+            row["seconds"] = info["seconds"]
+        err = info.get("error")
+        if err:
+            cell = f"cell {err.get('cell')}: " if err.get("cell") else ""
+            row["note"] = f"{cell}{err.get('ename', '')}: {err.get('evalue', '')}"[:120]
+        if self._live is not None:
+            self._live.update(self._table())
+        elif self.lines and state in ("ok", "cached", "failed", "skipped"):
+            secs = f" {row['seconds']:.1f} s" if row["seconds"] is not None else ""
+            note = f"  {row['note']}" if row["note"] else ""
+            self.console.print(f"{_MARK[state]:9} {label}{secs}{note}", markup=False)
+
+    def _table(self) -> Table:
+        t = Table(title="octasee build", show_edge=False, header_style="bold")
+        t.add_column("chapter")
+        t.add_column("state")
+        t.add_column("seconds", justify="right")
+        t.add_column("note", overflow="fold")
+        now = time.perf_counter()
+        for label, row in self.rows.items():
+            secs = row["seconds"]
+            if secs is None and row["state"] == "running" and row["started"]:
+                secs = now - row["started"]
+            t.add_row(label, f"[{_STYLE.get(row['state'], '')}]"
+                             f"{_MARK.get(row['state'], row['state'])}[/]",
+                      "" if secs is None else f"{secs:.1f}", row["note"])
+        return t
