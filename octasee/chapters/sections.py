@@ -537,3 +537,26 @@ def country_profile(ch: Chapter, code: str) -> None:
         lang = LANGUAGES.get(r.language or "en", r.language or "en")
         ch.quote(r.situation, attribution=f"{ch.name(code)} on {crime_area(r.crime_area).label}"
                  + ("" if lang == "English" else f" (in {lang})"))
+
+
+def glotip_convictions(ch: Chapter) -> None:
+    """UNODC GLOTIP: persons convicted of trafficking per country and year of the cycle."""
+    from octasee.sources import load_glotip
+
+    g = load_glotip()
+    g = g[(g["indicator"] == "Persons convicted") & (g["dimension"] == "Total")
+          & (g["category"] == "Total") & (g["sex"] == "Total") & (g["age"] == "Total")
+          & g["country"].isin(ch.countries)
+          & g["year"].between(ch.cycle.first_year, ch.cycle.last_year)]
+    if g.empty:
+        ch.say("UNODC reports no convictions for these countries and years.")
+        return
+    # Censored values ("<5") stay as UNODC published them.
+    g = g.assign(shown=g["value_text"].where(g["censored"], g["value"]))
+    wide = g.pivot_table(index="country", columns="year", values="shown",
+                         aggfunc="first").reset_index()
+    wide.insert(1, "name", wide["country"].map(ch.name))
+    wide.columns = [str(c) for c in wide.columns]
+    years = [c for c in wide.columns if c.isdigit()]
+    ch.show_table(wide.drop(columns="country"), "Persons convicted of trafficking in persons "
+                  "(UNODC)", source="glotip", counts=years)

@@ -24,7 +24,7 @@ EXPECTED = {
     "03_organised_crime_groups": {"Figure": 1, "Table": 2},
     "04_drug_trafficking": {"Figure": 8, "Table": 4},
     "05_migrant_smuggling": {"Figure": 3, "Table": 1},
-    "06_trafficking_in_human_beings": {"Figure": 1, "Table": 2},
+    "06_trafficking_in_human_beings": {"Figure": 1, "Table": 3},
     "07_firearms_trafficking": {"Figure": 2, "Table": 1},
     "08_excise_and_counterfeit_goods": {"Figure": 3, "Table": 2},
     "09_economic_crime_and_corruption": {"Figure": 1, "Table": 2},
