@@ -7,14 +7,11 @@ Two builds of the real chapter notebooks are made once per session and shared: t
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
-
-from octasee.report.build import build_report
 
 #: Captions each chapter must show (at least this many figures and tables).
 EXPECTED = {
@@ -33,19 +30,6 @@ EXPECTED = {
     "A_country_profile": {"Figure": 1, "Table": 3},
     "B_method_and_robustness": {"Figure": 1, "Table": 1},
 }
-
-
-@pytest.fixture(scope="session")
-def chapter_builds(sample_workspace, tmp_path_factory):
-    out = tmp_path_factory.mktemp("chapters")
-    current = build_report(workspace=sample_workspace.path, cycle="2013-2017",
-                           formats=("html",), out=out / "current", jobs=2,
-                           build_date=dt.date(2018, 6, 30), use_cache=False)
-    earlier = build_report(workspace=sample_workspace.path, cycle="2009-2012",
-                           formats=("html",), out=out / "earlier", jobs=2,
-                           countries=["RS", "HR", "AL"], build_date=dt.date(2013, 6, 30),
-                           use_cache=False)
-    return {"2013-2017": current, "2009-2012": earlier}
 
 
 def _outputs(nb_path: Path) -> tuple[str, list[dict]]:
