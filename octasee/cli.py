@@ -109,6 +109,40 @@ def _print_problems(problems: pd.DataFrame) -> None:
         console.print(f"… and {len(shown) - _SHOWN_PROBLEMS} more: see the full list below.")
 
 
+# --------------------------------------------------------------------------- init
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--cycle", "cycle_code", required=True, help="The cycle, e.g. 2018-2022.")
+@click.option("--title", default="Organized Crime Threat Assessment for South East Europe",
+              show_default=True, help="The report's title.")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="When questionnaires are due (default: 31 March of the report year).")
+@click.option("--country", "countries", multiple=True, metavar="CODE",
+              help="A country expected to answer (repeat; default: all 13 members).")
+def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | None,
+             countries: Sequence[str]) -> None:
+    """Create a workspace: a readable config (octasee.toml) and an empty cycle store."""
+    from octasee.reference import cycle as get_cycle
+    from octasee.reference import resolve_country
+    from octasee.store import Store
+    from octasee.workspace import CONFIG_NAME, create_workspace
+
+    if (folder / CONFIG_NAME).exists():
+        raise OctaseeError(f"{folder} already holds a workspace ({CONFIG_NAME})",
+                           hint="edit that file, or choose another folder")
+    c = get_cycle(cycle_code)
+    ws = create_workspace(folder, cycle=c.code, title=title,
+                          deadline=deadline.date() if deadline else None,
+                          expected=[resolve_country(x) for x in countries] or None)
+    Store(ws.store_path).close()
+    console.print(f"created workspace {ws.path} for cycle {c.code} "
+                  f"(years {c.first_year}-{c.last_year}, report {c.report_year})")
+    console.print(f"  config: {ws.path / CONFIG_NAME}\n  store:  {ws.store_path}")
+    console.print(f"next: octasee questionnaire --all --workspace {ws.path}")
+
+
 # --------------------------------------------------------------------------- questionnaire
 
 

@@ -75,16 +75,43 @@ class Workspace:
         if not cfg_file.is_file():
             raise UsageError(f"no workspace in {path} (no {CONFIG_NAME})",
                              hint=f"create one with 'octasee init {path}' or pass --workspace")
+        text = cfg_file.read_text("utf-8")
         try:
-            config = tomllib.loads(cfg_file.read_text("utf-8"))
+            config = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise OctaseeError(f"the config is not valid TOML ({exc})", where=str(cfg_file),
-                               hint="fix the line it names") from exc
-        _check_config(config, cfg_file)
+                               hint="fix the line it names") from None
+        _check_config(config, cfg_file, text)
         return cls(path=path, config=config)
 
 
-def _check_config(config: dict[str, Any], where: Path) -> None:
+def _line_of(text: str, dotted: str) -> int | None:
+    """The line of ``section.key`` in a TOML text (for messages), if it can be found."""
+    import re
+
+    section, _, key = dotted.rpartition(".")
+    key = key.split("[", 1)[0]
+    in_section = section == ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        head = re.match(r"\s*\[([^\]]+)\]\s*$", line)
+        if head:
+            in_section = head.group(1).strip() == section
+            continue
+        if in_section and re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return n
+    return None
+
+
+def _config_error(what: str, key: str, where: Path, text: str, hint: str | None = None
+                  ) -> OctaseeError:
+    line = _line_of(text, key)
+    place = f"{where}, line {line}" if line else str(where)
+    return OctaseeError(f"key {key}: {what}", where=place,
+                        hint=hint or "fix the value and run the command again")
+
+
+def _check_config(config: dict[str, Any], where: Path, text: str = "") -> None:
+    """Refuse a config whose values octasee cannot use, naming the key and its line."""
     cyc = config.get("cycle", {})
     if not isinstance(cyc, dict):
         raise OctaseeError("[cycle] must be a table", where=str(where),
@@ -93,24 +120,44 @@ def _check_config(config: dict[str, Any], where: Path) -> None:
         try:
             get_cycle(cyc["code"])
         except OctaseeError as exc:
-            raise OctaseeError(f"key cycle.code: {exc.message}", where=str(where)) from exc
-    for i, c in enumerate(cyc.get("expected", [])):
+            raise _config_error(exc.what, "cycle.code", where, text, exc.hint) from None
+    if "deadline" in cyc and not isinstance(cyc["deadline"], dt.date):
+        raise _config_error(f"{cyc['deadline']!r} is not a date", "cycle.deadline", where, text,
+                            "write a TOML date without quotes, e.g. deadline = 2023-03-31")
+    expected = cyc.get("expected", [])
+    if not isinstance(expected, list):
+        raise _config_error("must be a list of countries", "cycle.expected", where, text,
+                            'write expected = ["AL", "BA", ...]')
+    for i, c in enumerate(expected):
         try:
             resolve_country(c)
         except OctaseeError as exc:
-            raise OctaseeError(f"key cycle.expected[{i}]: {exc.message}",
-                               where=str(where)) from exc
+            raise _config_error(f"item {i + 1}: {exc.what}", "cycle.expected", where, text,
+                                exc.hint) from None
+    threshold = config.get("disclosure", {}).get("threshold", 5)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise _config_error(f"{threshold!r} is not a whole number of 1 or more",
+                            "disclosure.threshold", where, text,
+                            "counts below it are suppressed in the public report; 5 is usual")
 
 
 _TEMPLATE = """\
 # octasee workspace: one assessment cycle, its questionnaires, store and report drafts.
+# Edit the values; a wrong one is reported with its key and line.
 
 [report]
 title = "{title}"
+organisation = "SELEC · Southeast European Law Enforcement Center"
+# The marking on the cover and every page of the restricted report, and its handling note.
 classification = "{classification}"
+handling = "Contains information provided by SELEC member countries for the OCTA-SEE. Do not disseminate beyond the recipients without the originators' consent."
+# The same for the public variant (no rows marked not for dissemination, small counts hidden).
+public_classification = "PUBLIC"
+version = "Draft"
 
 [cycle]
 code = "{cycle}"
+# The date questionnaires are due (status shows who is late).
 deadline = {deadline}
 # The member countries expected to answer (ISO codes).
 expected = [{expected}]
@@ -119,7 +166,7 @@ expected = [{expected}]
 {deadlines}
 
 [disclosure]
-# Counts below this are suppressed or aggregated in the public report.
+# Counts below this are suppressed in the public report.
 threshold = 5
 """
 
