@@ -15,7 +15,6 @@ __version__ = "0.1.0"
 from octasee.errors import OctaseeError
 from octasee.questionnaire.read import read_questionnaire
 from octasee.questionnaire.spec import spec_for
-from octasee.questionnaire.template import write_template
 from octasee.questionnaire.validate import validate, validate_file
 from octasee.reference import country, resolve_country, resolve_world_country
 from octasee.store import Store, open_store
@@ -38,3 +37,13 @@ __all__ = [
     "validate_file",
     "write_template",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The template writer needs openpyxl (0.15 s to import): load it only when asked for,
+    # not in every chapter kernel that imports octasee.
+    if name == "write_template":
+        from octasee.questionnaire.template import write_template
+
+        return write_template
+    raise AttributeError(f"module 'octasee' has no attribute {name!r}")

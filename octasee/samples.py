@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from octasee.errors import UsageError
 
-__all__ = ["sample_cycles", "sample_files", "samples_dir"]
+__all__ = ["ensure_samples", "sample_cycles", "sample_files", "samples_dir"]
 
 
 def samples_dir() -> Path:
@@ -43,3 +44,26 @@ def sample_files(cycle: str) -> list[Path]:
         raise UsageError(f"no sample questionnaires for cycle {cycle!r}",
                          hint="sample cycles: " + ", ".join(sample_cycles()))
     return files
+
+
+def ensure_samples(workspace: Any) -> bool:
+    """Fill a sample workspace's store from the bundled samples if it is empty.
+
+    Does nothing for any other workspace, and nothing once the store holds submissions
+    (checked read-only first: a notebook open in JupyterLab may hold the store for
+    reading). Returns whether it ingested.
+    """
+    from octasee.store import Store
+
+    if not workspace.is_sample:
+        return False
+    if workspace.store_path.exists():
+        with Store(workspace.store_path, read_only=True) as store:
+            if int(store.query("SELECT count(*) FROM submissions").iat[0, 0]):
+                return False
+    with Store(workspace.store_path) as store:
+        if int(store.query("SELECT count(*) FROM submissions").iat[0, 0]):
+            return False
+        for c in sample_cycles():
+            store.ingest(sample_files(c), jobs=1)
+    return True

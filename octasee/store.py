@@ -378,6 +378,19 @@ class Store:
         self.con.execute("UPDATE ingest_log SET seconds = ? WHERE seconds IS NULL", [elapsed])
         return IngestReport(results)
 
+    def _append(self, table: str, df: pd.DataFrame, ids: dict[str, Any]) -> None:
+        """Insert ``df`` into ``table`` by column name, with the submission's ids in front."""
+        if df.empty:
+            return
+        df = df.copy()
+        for pos, (name, value) in enumerate(ids.items()):
+            df.insert(pos, name, value)
+        self.con.register("_incoming", df)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
     def _log(self, source: Source, sha: str, result: IngestResult) -> None:
         self.con.execute(
             "INSERT INTO ingest_log VALUES (nextval('log_ids'), ?, NULL, ?, ?, ?, ?, ?, ?, ?, "
@@ -434,39 +447,15 @@ class Store:
              resp.get("dissemination"), "rejected" if rejected else "current", previous,
              dt.datetime.now(), v.rows_read, v.rows_accepted, v.rows_quarantined, errors,
              warnings])
+        ids = {"submission_id": sid, "country": country, "cycle": cyc}
         for key, table in TABLE_OF_SHEET.items():
             df = v.tables.get(key)
-            if df is None or df.empty:
-                continue
-            df = df.copy()
-            df.insert(0, "cycle", cyc)
-            df.insert(0, "country", country)
-            df.insert(0, "submission_id", sid)
-            if "information_assessment" in df:
-                df["information_assessment"] = pd.to_numeric(df["information_assessment"])
-            self.con.register("_incoming", df)
-            try:
-                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
-            finally:
-                self.con.unregister("_incoming")
-        if len(v.quarantine):
-            q = v.quarantine.copy()
-            q.insert(0, "cycle", cyc)
-            q.insert(0, "country", country)
-            q.insert(0, "submission_id", sid)
-            self.con.register("_incoming", q)
-            try:
-                self.con.execute("INSERT INTO quarantine BY NAME SELECT * FROM _incoming")
-            finally:
-                self.con.unregister("_incoming")
-        if len(v.problems):
-            p = v.problems.copy()
-            p.insert(0, "submission_id", sid)
-            self.con.register("_incoming", p)
-            try:
-                self.con.execute("INSERT INTO problems BY NAME SELECT * FROM _incoming")
-            finally:
-                self.con.unregister("_incoming")
+            if df is not None and len(df):
+                df = df.assign(information_assessment=pd.to_numeric(
+                    df["information_assessment"])) if "information_assessment" in df else df
+                self._append(table, df, ids)
+        self._append("quarantine", v.quarantine, ids)
+        self._append("problems", v.problems, {"submission_id": sid})
         outcome = "rejected" if rejected else ("partial" if v.rows_quarantined else "accepted")
         note = ""
         if previous is not None:

@@ -59,6 +59,11 @@ class Workspace:
         return value if isinstance(value, dt.date) else None
 
     @property
+    def is_sample(self) -> bool:
+        """Whether this is the bundled sample workspace (it fills itself from the samples)."""
+        return bool(self.config.get("samples", False))
+
+    @property
     def disclosure_threshold(self) -> int:
         return int(self.config.get("disclosure", {}).get("threshold", 5))
 
@@ -144,7 +149,7 @@ def _check_config(config: dict[str, Any], where: Path, text: str = "") -> None:
 _TEMPLATE = """\
 # octasee workspace: one assessment cycle, its questionnaires, store and report drafts.
 # Edit the values; a wrong one is reported with its key and line.
-
+{samples}
 [report]
 title = "{title}"
 organisation = "SELEC · Southeast European Law Enforcement Center"
@@ -176,7 +181,7 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
                      classification: str = "RESTRICTED",
                      deadline: dt.date | None = None,
                      deadlines: dict[str, dt.date] | None = None,
-                     expected: list[str] | None = None) -> Workspace:
+                     expected: list[str] | None = None, samples: bool = False) -> Workspace:
     """Create a workspace folder with its config; an existing config is kept as it is."""
     path = Path(path)
     c = get_cycle(cycle)
@@ -186,6 +191,8 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
         deadline = deadline or dt.date(c.report_year, 3, 31)
         all_deadlines = {c.code: deadline, **(deadlines or {})}
         text = _TEMPLATE.format(
+            samples=("# The bundled sample workspace: it fills its store from the samples.\n"
+                     "samples = true\n") if samples else "",
             title=title, classification=classification, cycle=c.code,
             deadline=deadline.isoformat(),
             expected=", ".join(f'"{x}"' for x in (expected or MEMBER_CODES)),
@@ -199,7 +206,8 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
     path = Path(base) if base else Path.cwd() / SAMPLE_DIR
     return create_workspace(path, cycle="2013-2017",
                             deadlines={"2009-2012": dt.date(2013, 3, 31)},
-                            title="OCTA-SEE sample assessment (fictitious data)")
+                            title="OCTA-SEE sample assessment (fictitious data)",
+                            samples=True)
 
 
 def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:

@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+from octasee.report.pdf import chromium_path, launch_chromium
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(chromium_path() is None,
                                 reason="Debian's chromium is not installed (apt install chromium)")
 
 
@@ -123,12 +122,9 @@ def _run_all(page, base, token, name) -> int:
     ("03_organised_crime_groups.ipynb", ".widget-select-multiple", 1),
 ])
 def test_chapter_runs_in_jupyterlab(lab, name, widget, figures):
-    from playwright.sync_api import sync_playwright
-
     base, token, _root = lab
     external: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch_chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
         def guard(route):
@@ -149,7 +145,6 @@ def test_chapter_runs_in_jupyterlab(lab, name, widget, figures):
             target = page.locator(f".jp-OutputArea-output {widget}").first
             target.scroll_into_view_if_needed(timeout=5_000)
             page.screenshot(path=str(ROOT / "docs" / f"jupyterlab-{name.split('_')[0]}.png"))
-        browser.close()
     assert not tracebacks, tracebacks
     assert plots >= figures, f"{plots} plots rendered, expected {figures} or more"
     assert widgets >= 1, "widgets rendered"

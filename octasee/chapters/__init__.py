@@ -18,7 +18,7 @@ from octasee.chapters.analysis import (
     trend_probability,
     trend_summary,
 )
-from octasee.chapters.context import Chapter, open_chapter, suppress_small
+from octasee.chapters.context import Chapter, open_chapter
 
 __all__ = [
     "Chapter",
@@ -27,7 +27,6 @@ __all__ = [
     "open_chapter",
     "per_100k",
     "regional_series",
-    "suppress_small",
     "threat_matrix",
     "totals",
     "trend_probability",

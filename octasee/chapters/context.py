@@ -34,7 +34,7 @@ from octasee.reference import cycle as get_cycle
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
-__all__ = ["Chapter", "open_chapter", "suppress_small"]
+__all__ = ["Chapter", "open_chapter"]
 
 VARIANTS = ("restricted", "public")
 SOURCES = {
@@ -45,27 +45,6 @@ SOURCES = {
     "frontex": "Frontex, detections of illegal border crossings",
     "cpi": "Transparency International, Corruption Perceptions Index",
 }
-
-
-def suppress_small(df: pd.DataFrame, columns: Sequence[str], *, threshold: int) -> pd.DataFrame:
-    """Counts from 1 to ``threshold - 1`` replaced by ``"<threshold"`` (public reports).
-
-    Zero stays zero (nothing to protect); missing stays missing.
-
-    >>> suppress_small(pd.DataFrame({"victims": [0, 3, 12]}), ["victims"], threshold=5)
-       victims
-    0        0
-    1       <5
-    2       12
-    """
-    out = df.copy()
-    for c in columns:
-        v = pd.to_numeric(out[c], errors="coerce")
-        small = v.gt(0) & v.lt(threshold)
-        if small.any():
-            out[c] = out[c].astype(object)
-            out.loc[small, c] = f"<{threshold}"
-    return out
 
 
 def _display(obj: Any, *, raw: bool = False) -> None:
@@ -96,6 +75,8 @@ class Chapter:
     figures: int = 0
     tables: int = 0
     sources_used: set[str] = field(default_factory=set)
+    _tables: dict[tuple[str, str | None, bool], pd.DataFrame] = field(
+        default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ data
     @property
@@ -108,8 +89,18 @@ class Chapter:
 
     def table(self, name: str, *, cycle: str | None = None, all_cycles: bool = False
               ) -> pd.DataFrame:
-        """A store table for this chapter's countries and variant (this cycle by default)."""
+        """A store table for this chapter's countries and variant (this cycle by default).
+
+        Read once per chapter (the store is read-only while a chapter runs); each call gets
+        its own copy.
+        """
         self.sources_used.add("submissions")
+        key = (name, cycle, all_cycles)
+        if key not in self._tables:
+            self._tables[key] = self._read(name, cycle=cycle, all_cycles=all_cycles)
+        return self._tables[key].copy()
+
+    def _read(self, name: str, *, cycle: str | None, all_cycles: bool) -> pd.DataFrame:
         if all_cycles:
             frames = [self.store.table(name, cycle=c, countries=self.countries,
                                        variant=self.variant) for c in self.cycles()]
@@ -175,8 +166,12 @@ class Chapter:
         """Show a table with its number, caption and source; small counts suppressed if public."""
         self.tables += 1
         label = f"Table {self.number_label}.{self.tables}"
-        shown = suppress_small(df, list(counts), threshold=self.threshold) if (
-            self.public and counts) else df
+        shown = df
+        if self.public:
+            from octasee.report.disclosure import suppress_small
+
+            for column in counts:
+                shown = suppress_small(shown, value=column, threshold=self.threshold)
         body = shown.to_html(index=index, escape=True, na_rep="–", border=0,
                              classes="octasee-table", float_format=lambda x: f"{x:,.1f}")
         note = (f" Counts from 1 to {self.threshold - 1} are shown as &lt;{self.threshold}."
@@ -232,16 +227,14 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
     if variant not in VARIANTS:
         raise UsageError(f"parameter 'variant' is {variant!r}",
                          hint="use 'restricted' (everything) or 'public'")
-    ws = find_workspace(workspace or None)
-    if not ws.store_path.exists():
-        from octasee.workspace import SAMPLE_DIR
+    from octasee.samples import ensure_samples
 
-        if Path(ws.path).resolve() == (Path.cwd() / SAMPLE_DIR).resolve() or workspace is None:
-            _ingest_samples(ws)
-        else:
-            raise UsageError(f"the workspace {ws.path} has no store yet",
-                             hint="ingest questionnaires first: octasee ingest FILE... "
-                                  f"--workspace {ws.path}")
+    ws = find_workspace(workspace or None)
+    ensure_samples(ws)  # the sample workspace fills itself (a notebook on a new clone)
+    if not ws.store_path.exists():
+        raise UsageError(f"the workspace {ws.path} has no store yet",
+                         hint=f"ingest questionnaires first: octasee ingest FILE... "
+                              f"--workspace {ws.path}")
     store = Store(ws.store_path, read_only=True)
     known = store.cycles()
     code = cycle or ws.cycle
@@ -260,12 +253,3 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
     return Chapter(number=str(number), title=title, workspace=ws, store=store, cycle=c,
                    countries=_countries(countries, ws), variant=variant, output_dir=out,
                    threshold=ws.disclosure_threshold)
-
-
-def _ingest_samples(ws: Workspace) -> None:
-    """The sample workspace fills itself on first use (a notebook opened on a new clone)."""
-    from octasee.samples import sample_cycles, sample_files
-
-    with Store(ws.store_path) as store:
-        for c in sample_cycles():
-            store.ingest(sample_files(c), jobs=1)

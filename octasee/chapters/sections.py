@@ -23,7 +23,7 @@ from octasee.chapters.analysis import (
     trend_summary,
 )
 from octasee.chapters.context import Chapter
-from octasee.reference import crime_area, crime_areas, members
+from octasee.reference import crime_area, crime_areas, cycle
 
 __all__ = [
     "area_trend", "assessments", "country_table", "gitoc_scores", "grading", "key_judgements",
@@ -413,9 +413,6 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     return ranks
 
 
-def _members() -> list[str]:
-    return [c.iso2 for c in members()]
-
 
 # ----------------------------------------------------------------------------- context data
 
@@ -427,7 +424,7 @@ def frontex_routes(ch: Chapter) -> None:
 
     routes_ = ["Western Balkan Route", "Circular Route from Albania to Greece",
                "Eastern Mediterranean Route"]
-    first = min(get_first_year(c) for c in ch.cycles())
+    first = min(cycle(c).first_year for c in ch.cycles())
     f = load_frontex_annual(routes=routes_)
     f = f[(f["year"] >= first) & (f["year"] <= ch.cycle.last_year)]
     band = f.rename(columns={"detections": "value"}).assign(lower=np.nan, upper=np.nan)
@@ -437,12 +434,6 @@ def frontex_routes(ch: Chapter) -> None:
     wb = f[f["route"] == "Western Balkan Route"].set_index("year")["detections"]
     if 2015 in wb.index:
         ch.say("Detections on the Western Balkan route peaked at {n} in 2015.", n=int(wb[2015]))
-
-
-def get_first_year(cycle_code: str) -> int:
-    from octasee.reference import cycle
-
-    return cycle(cycle_code).first_year
 
 
 def glotip_victims(ch: Chapter) -> None:

@@ -95,13 +95,12 @@ def _number_text(text: str) -> float:
         if s.count(dec) > 1:
             raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
         s = s.replace(thousands, "").replace(dec, ".")
+    elif commas > 1:  # 1,234,567: commas group thousands
+        if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
+            raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
+        s = s.replace(",", "")
     elif commas:
-        if commas > 1 or (re.fullmatch(r"\d{1,3}(,\d{3})+", s) and commas > 1):
-            if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
-                raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")  # a single comma is a decimal comma
+        s = s.replace(",", ".")  # a single comma is a decimal comma
     elif dots > 1:
         if not re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
             raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")

@@ -36,8 +36,14 @@ import pandas as pd
 
 from octasee.errors import OctaseeError, QuestionnaireError
 from octasee.questionnaire.problems import Problem
-from octasee.questionnaire.spec import Sheet, Spec, spec_for
-from octasee.questionnaire.template import INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET
+from octasee.questionnaire.spec import (
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    META_SHEET,
+    Sheet,
+    Spec,
+    spec_for,
+)
 from octasee.reference import name_key
 
 __all__ = ["RawSheet", "RawSubmission", "Source", "collect_sources", "read_questionnaire"]
@@ -194,9 +200,10 @@ def _check_file(path: Path, max_mb: float) -> None:
 
 
 def _workbook_problem(path: Path) -> QuestionnaireError:
-    head = path.read_bytes()[: 1 << 20]
+    data = path.read_bytes()
+    head = data[: 1 << 20]
     if head.startswith(_OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+        if "EncryptionInfo".encode("utf-16-le") in data:
             return QuestionnaireError(
                 "the workbook is password-protected (encrypted)", where=path.name,
                 hint="open it in Excel, remove the password (File > Info > Protect Workbook) "

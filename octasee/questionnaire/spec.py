@@ -34,6 +34,11 @@ KINDS = {
 
 UNIT_OF_MEASURE = {"count": "count", "mass": "kg", "money": "EUR"}
 
+#: Sheets of the workbook that are not questionnaire answers.
+INSTRUCTIONS_SHEET = "Instructions"
+LISTS_SHEET = "Lists"
+META_SHEET = "_octasee"  # very hidden: who the workbook was issued to
+
 
 @dataclass(frozen=True)
 class Column:

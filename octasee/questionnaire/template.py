@@ -27,14 +27,19 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from octasee.questionnaire.spec import Column, Sheet, Spec, spec_for
+from octasee.questionnaire.spec import (
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    META_SHEET,
+    Column,
+    Sheet,
+    Spec,
+    spec_for,
+)
 from octasee.reference import MEMBER_CODES, country, crime_areas, members
 
 __all__ = ["LISTS_SHEET", "META_SHEET", "write_template"]
 
-META_SHEET = "_octasee"
-LISTS_SHEET = "Lists"
-INSTRUCTIONS_SHEET = "Instructions"
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")

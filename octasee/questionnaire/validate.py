@@ -25,7 +25,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,6 @@ class Validation:
     problems: pd.DataFrame
     counts: pd.DataFrame
     nfd_submission: bool = False
-    notes: list[str] = field(default_factory=list)
 
     @property
     def spec(self) -> Spec:
@@ -484,7 +483,7 @@ def _respondent(raw: RawSubmission, problems: list[Problem]) -> tuple[dict[str, 
 def validate(raw: RawSubmission) -> Validation:
     """Check every row of ``raw`` against its spec; never raises for a user's mistake."""
     spec = raw.spec
-    problems: list[Problem] = list(raw.problems)
+    problems: list[Problem] = []
     resp, country, resp_ws = _respondent(raw, problems)
     submission_nfd = resp.get("dissemination") == "not for dissemination"
     checked: dict[str, _Sheet] = {}
@@ -494,18 +493,16 @@ def validate(raw: RawSubmission) -> Validation:
         if sheet.key == "respondent" or sheet.key not in raw.sheets:
             continue
         checked[sheet.key] = _check_sheet(raw.sheets[sheet.key], sheet, spec, submission_nfd)
-    # Problems the reader located on rows (formulas, merged cells) join their rows.
-    by_row: dict[tuple[str, int], Problem] = {}
-    for p in raw.problems:
-        if p.row is not None:
-            by_row.setdefault((p.sheet or "", p.row), p)
+    # Problems the reader located on rows (formulas, merged cells) join their rows; the
+    # others (missing sheets, headers, blank rows) stay problems of the submission.
+    joined: set[int] = set()
     for ws in checked.values():
         row_index = {int(r): i for i, r in enumerate(ws.rows)}
-        for p in raw.problems:
+        for k, p in enumerate(raw.problems):
             if p.row is not None and p.sheet == ws.raw.name and p.row in row_index:
-                i = row_index[p.row]
-                ws.row_problems[i].append(p)
-                problems.remove(p)
+                ws.row_problems[row_index[p.row]].append(p)
+                joined.add(k)
+    problems += [p for k, p in enumerate(raw.problems) if k not in joined]
     refused_reason = None
     if country is None:
         refused_reason = ("the submission's Respondent sheet is not valid (see its problems), "

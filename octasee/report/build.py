@@ -120,32 +120,11 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _workspace(workspace: Any) -> tuple[Any, bool]:
-    """The workspace, and whether it is the bundled sample workspace."""
-    from octasee.workspace import SAMPLE_DIR, Workspace, find_workspace
+def _workspace(workspace: Any) -> Any:
+    from octasee.workspace import Workspace, find_workspace
 
-    ws = workspace if isinstance(workspace, Workspace) else find_workspace(
+    return workspace if isinstance(workspace, Workspace) else find_workspace(
         str(workspace) if workspace is not None else None)
-    is_sample = ws.path.resolve() == (Path.cwd() / SAMPLE_DIR).resolve()
-    return ws, is_sample
-
-
-def _ensure_sample_store(ws: Any) -> None:
-    """Fill the sample workspace's store from the bundled samples if it is empty."""
-    from octasee.samples import sample_cycles, sample_files
-    from octasee.store import Store
-
-    if ws.store_path.exists():
-        # Read-only first: a notebook open in JupyterLab may hold the store for reading.
-        with Store(ws.store_path, read_only=True) as store:
-            n = store.query("SELECT count(*) AS n FROM submissions")["n"].iat[0]
-        if int(n):
-            return
-    with Store(ws.store_path) as store:
-        n = store.query("SELECT count(*) AS n FROM submissions")["n"].iat[0]
-        if int(n) == 0:
-            for cyc in sample_cycles():
-                store.ingest(sample_files(cyc))
 
 
 def _check_options(*, variant: str, formats: Sequence[str], executor: str,
@@ -250,10 +229,11 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     emit: Event = on_event or (lambda label, state, info: None)
     timings: dict[str, float] = {}
 
-    ws, is_sample = _workspace(workspace)
-    if is_sample:
-        _ensure_sample_store(ws)
-    elif not ws.store_path.exists():
+    from octasee.samples import ensure_samples
+
+    ws = _workspace(workspace)
+    ensure_samples(ws)
+    if not ws.store_path.exists():
         raise ReportError("the workspace has no store yet", where=str(ws.store_path),
                           hint="ingest the questionnaires first: octasee ingest FILE...")
     cycle = cycle or ws.cycle

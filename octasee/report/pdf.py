@@ -74,10 +74,11 @@ def launch_chromium() -> Iterator[Any]:
 
 
 def offline_page(browser: Any, *, blocked: list[str] | None = None,
-                 errors: list[str] | None = None) -> Any:
+                 errors: list[str] | None = None,
+                 viewport: dict[str, int] | None = None) -> Any:
     """A page that refuses every non-``file:``/``data:`` request (listed in ``blocked``)
     and records console errors and page errors (in ``errors``)."""
-    page = browser.new_page(viewport=VIEWPORT)
+    page = browser.new_page(viewport=viewport or VIEWPORT)
 
     def route(r: Any) -> None:
         url = r.request.url

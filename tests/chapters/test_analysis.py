@@ -9,7 +9,6 @@ from octasee.chapters import (
     analytic_confidence,
     grading_profile,
     regional_series,
-    suppress_small,
     threat_matrix,
     trend_probability,
     trend_summary,
@@ -69,7 +68,9 @@ def test_grading_profile_and_confidence():
 
 def test_suppress_small_counts():
     df = pd.DataFrame({"n": [0, 1, 4, 5, None]})
-    out = suppress_small(df, ["n"], threshold=5)["n"].tolist()
+    from octasee.report.disclosure import suppress_small
+
+    out = suppress_small(df, value="n", threshold=5)["n"].tolist()
     assert out[:4] == [0.0, "<5", "<5", 5.0] and pd.isna(out[4])
 
 

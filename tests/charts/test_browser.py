@@ -17,13 +17,11 @@ import pytest
 import octasee.charts as oc
 from octasee.charts import renderer
 from octasee.reference import MEMBER_CODES
+from octasee.report.pdf import chromium_path, launch_chromium, offline_page
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).parent / "out"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing")
+pytestmark = pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
 
 # For each figure: how many traces, and which fill path belongs to which member.
 INSPECT = """() => [...document.querySelectorAll('.plotly-graph-div')].map(gd => {
@@ -50,7 +48,7 @@ def _page(figures) -> str:
 
 
 def test_figures_draw_offline_in_chromium(tmp_path, scores, routes, heat, quad):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     figures = [oc.add_source(oc.choropleth(scores, value="score", title="Criminality score",
                                            flows=routes),
                              "Source: country submissions to OCTA-SEE 2013-2017"),
@@ -68,33 +66,19 @@ def test_figures_draw_offline_in_chromium(tmp_path, scores, routes, heat, quad):
     blocked: list[str] = []
     errors: list[str] = []
 
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "about:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
     OUT.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 718, "height": 900})
-            page.route("**/*", route)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.wait_for_function(
-                "n => [...document.querySelectorAll('.plotly-graph-div')]"
-                ".filter(d => d._fullLayout && d.querySelector('svg.main-svg')).length === n",
-                arg=len(figures), timeout=15_000)
-            page.wait_for_timeout(300)  # let transitions settle before the screenshot
-            state = page.evaluate(INSPECT)
-            page.query_selector_all(".plotly-graph-div")[0].screenshot(
-                path=str(OUT / "map.png"))
-            page.screenshot(path=str(OUT / "page.png"), full_page=True)
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        page = offline_page(browser, blocked=blocked, errors=errors,
+                            viewport={"width": 718, "height": 900})
+        page.goto(page_file.as_uri())
+        page.wait_for_function(
+            "n => [...document.querySelectorAll('.plotly-graph-div')]"
+            ".filter(d => d._fullLayout && d.querySelector('svg.main-svg')).length === n",
+            arg=len(figures), timeout=15_000)
+        page.wait_for_timeout(300)  # let transitions settle before the screenshot
+        state = page.evaluate(INSPECT)
+        page.query_selector_all(".plotly-graph-div")[0].screenshot(path=str(OUT / "map.png"))
+        page.screenshot(path=str(OUT / "page.png"), full_page=True)
 
     assert blocked == [], f"requests left the page: {blocked}"
     assert errors == [], errors
