@@ -123,7 +123,8 @@ def _print_problems(problems: pd.DataFrame) -> None:
               help="A country expected to answer (repeat; default: all 13 members).")
 def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | None,
              countries: Sequence[str]) -> None:
-    """Create a workspace: a readable config (octasee.toml) and an empty cycle store."""
+    """Create a workspace: a readable config (octasee.toml), an empty cycle store and the
+    chapter notebooks (notebooks/), which the report is built from."""
     from octasee.reference import cycle as get_cycle
     from octasee.reference import resolve_country
     from octasee.store import Store
@@ -135,11 +136,13 @@ def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | 
     c = get_cycle(cycle_code)
     ws = create_workspace(folder, cycle=c.code, title=title,
                           deadline=deadline.date() if deadline else None,
-                          expected=[resolve_country(x) for x in countries] or None)
+                          expected=[resolve_country(x) for x in countries] or None,
+                          notebooks=True)
     Store(ws.store_path).close()
     console.print(f"created workspace {ws.path} for cycle {c.code} "
                   f"(years {c.first_year}-{c.last_year}, report {c.report_year})")
-    console.print(f"  config: {ws.path / CONFIG_NAME}\n  store:  {ws.store_path}")
+    console.print(f"  config:    {ws.path / CONFIG_NAME}\n  store:     {ws.store_path}\n"
+                  f"  notebooks: {ws.chapters_dir}/ (the chapters; open them in JupyterLab)")
     console.print(f"next: octasee questionnaire --all --workspace {ws.path}")
 
 
@@ -352,9 +355,11 @@ def _register_optional() -> None:
     except ImportError:  # pragma: no cover - the scoring layer is part of the package
         return
     main.add_command(index_command, "index")
-    from octasee.report.cli import build_command
+    from octasee.report.cli import build_command, diff_command, drafts_command
 
     main.add_command(build_command, "build")
+    main.add_command(drafts_command, "drafts")
+    main.add_command(diff_command, "diff")
 
 
 _register_optional()

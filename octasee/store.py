@@ -285,8 +285,14 @@ class Store:
         return self.query(sql + " ORDER BY submission_id", params)
 
     def status(self, *, expected: Sequence[str] | None = None,
-               deadlines: dict[str, dt.date] | None = None) -> pd.DataFrame:
-        """Per country and cycle: submissions, rows, quarantined rows, on time or late."""
+               deadlines: dict[str, dt.date] | None = None,
+               today: dt.date | None = None) -> pd.DataFrame:
+        """Per country and cycle: submissions, rows, quarantined rows, on time or late.
+
+        ``late`` says "late" for a submission received after the cycle's deadline, and
+        "overdue" for an expected country with no submission once the deadline has passed
+        (``today``, default: today's date).
+        """
         from octasee.reference import MEMBER_CODES, country_name
 
         expected = list(expected or MEMBER_CODES)
@@ -317,6 +323,7 @@ class Store:
                 submitted = r["submitted"] if has else None
                 late = bool(has and deadline and submitted is not None
                             and pd.Timestamp(submitted).date() > deadline)
+                overdue = bool(not has and deadline and (today or dt.date.today()) > deadline)
                 empty = []
                 if has and int(r["current_id"]) in counts.index:
                     c = counts.loc[int(r["current_id"])]
@@ -331,7 +338,8 @@ class Store:
                              "quarantined": int(r["quarantined"]) if has else 0,
                              "submitted": None if submitted is None or pd.isna(submitted)
                              else pd.Timestamp(submitted).date().isoformat(),
-                             "late": "late" if late else "", "empty sheets": ", ".join(empty),
+                             "late": "late" if late else "overdue" if overdue else "",
+                             "empty sheets": ", ".join(empty),
                              "state": state})
         return pd.DataFrame(rows, columns=["cycle", "country", "name", "submissions", "rows",
                                            "accepted", "quarantined", "submitted", "late",

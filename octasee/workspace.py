@@ -24,7 +24,7 @@ from octasee.errors import OctaseeError, UsageError
 from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
 
-__all__ = ["CONFIG_NAME", "Workspace", "create_workspace", "find_workspace",
+__all__ = ["CONFIG_NAME", "Workspace", "copy_notebooks", "create_workspace", "find_workspace",
            "sample_workspace"]
 
 CONFIG_NAME = "octasee.toml"
@@ -38,6 +38,7 @@ class Workspace:
 
     path: Path
     config: dict[str, Any] = field(default_factory=dict)
+    text: str = field(default="", repr=False)  # the config as written (for messages)
 
     @property
     def store_path(self) -> Path:
@@ -72,6 +73,36 @@ class Workspace:
         return str(self.config.get("report", {}).get(
             "title", "Organized Crime Threat Assessment for South East Europe"))
 
+    @property
+    def chapters_dir(self) -> Path | None:
+        """The workspace's own chapter notebooks (``[chapters] folder``), or None for the
+        notebooks bundled with octasee."""
+        folder = str(self.config.get("chapters", {}).get("folder", "") or "")
+        return self.path / folder if folder else None
+
+    def chapters(self) -> list[Any]:
+        """The report's chapters: the notebooks in ``[chapters] folder`` (else the bundled
+        ones), keeping those ``[chapters] include`` names (every one when it is empty)."""
+        from octasee.report.chapters import default_chapters
+
+        found = default_chapters(self.chapters_dir)
+        include = [str(x) for x in self.config.get("chapters", {}).get("include", [])]
+        if not include:
+            return found
+        names = {}
+        for c in found:
+            prefix = c.slug.split("_", 1)[0]
+            for name in {c.slug, prefix, prefix.lstrip("0") or "0"}:
+                names[name.casefold()] = c
+        unknown = [x for x in include if x.casefold() not in names]
+        if unknown:
+            raise _config_error(
+                f"no chapter {unknown[0]!r}", "chapters.include", self.path / CONFIG_NAME,
+                self.text, "name chapters by number or letter (00, 4, A) or file name; "
+                           "they are: " + ", ".join(c.slug for c in found))
+        keep = {id(names[x.casefold()]) for x in include}
+        return [c for c in found if id(c) in keep]
+
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workspace:
         """Open the workspace in ``path``; raises :class:`UsageError` if there is none."""
@@ -87,7 +118,7 @@ class Workspace:
             raise OctaseeError(f"the config is not valid TOML ({exc})", where=str(cfg_file),
                                hint="fix the line it names") from None
         _check_config(config, cfg_file, text)
-        return cls(path=path, config=config)
+        return cls(path=path, config=config, text=text)
 
 
 def _line_of(text: str, dotted: str) -> int | None:
@@ -139,6 +170,20 @@ def _check_config(config: dict[str, Any], where: Path, text: str = "") -> None:
         except OctaseeError as exc:
             raise _config_error(f"item {i + 1}: {exc.what}", "cycle.expected", where, text,
                                 exc.hint) from None
+    chapters = config.get("chapters", {})
+    folder = chapters.get("folder", "") if isinstance(chapters, dict) else None
+    if not isinstance(folder, str):
+        raise _config_error("must be a folder name in quotes", "chapters.folder", where, text,
+                            'write folder = "notebooks", or "" for the bundled chapters')
+    if folder and not (where.parent / folder).is_dir():
+        raise _config_error(f"there is no folder {folder!r} beside the config",
+                            "chapters.folder", where, text,
+                            "restore the folder (octasee init copies the bundled notebooks "
+                            'there), or write folder = "" to use the bundled chapters')
+    include = chapters.get("include", []) if isinstance(chapters, dict) else None
+    if not isinstance(include, list):
+        raise _config_error("must be a list", "chapters.include", where, text,
+                            'write include = [] for every chapter, or e.g. ["00", "4", "A"]')
     threshold = config.get("disclosure", {}).get("threshold", 5)
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
         raise _config_error(f"{threshold!r} is not a whole number of 1 or more",
@@ -158,7 +203,7 @@ classification = "{classification}"
 handling = "Contains information provided by SELEC member countries for the OCTA-SEE. Do not disseminate beyond the recipients without the originators' consent."
 # The same for the public variant (no rows marked not for dissemination, small counts hidden).
 public_classification = "PUBLIC"
-version = "Draft"
+# Builds are numbered Draft 1, Draft 2, ... (Final with --final; --preview: "Preview").
 
 [cycle]
 code = "{cycle}"
@@ -173,6 +218,13 @@ expected = [{expected}]
 [disclosure]
 # Counts below this are suppressed in the public report.
 threshold = 5
+
+[chapters]
+# The chapter notebooks (folder beside this file; "" = those bundled with octasee).
+folder = "{chapters}"
+# The chapters and annexes in the report, by number or letter (00 is the front matter,
+# A the country profiles, B the method) or file name; [] = every notebook in the folder.
+include = []
 """
 
 
@@ -181,24 +233,48 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
                      classification: str = "RESTRICTED",
                      deadline: dt.date | None = None,
                      deadlines: dict[str, dt.date] | None = None,
-                     expected: list[str] | None = None, samples: bool = False) -> Workspace:
-    """Create a workspace folder with its config; an existing config is kept as it is."""
+                     expected: list[str] | None = None, samples: bool = False,
+                     notebooks: bool = False) -> Workspace:
+    """Create a workspace folder with its config; an existing config is kept as it is.
+
+    ``notebooks``: copy the bundled chapter notebooks into ``notebooks/`` (what
+    ``octasee init`` does), for the analyst to edit; the report is then built from them.
+    """
     path = Path(path)
     c = get_cycle(cycle)
     path.mkdir(parents=True, exist_ok=True)
     cfg = path / CONFIG_NAME
     if not cfg.exists():
+        if notebooks:
+            copy_notebooks(path / "notebooks")
         deadline = deadline or dt.date(c.report_year, 3, 31)
         all_deadlines = {c.code: deadline, **(deadlines or {})}
         text = _TEMPLATE.format(
             samples=("# The bundled sample workspace: it fills its store from the samples.\n"
                      "samples = true\n") if samples else "",
             title=title, classification=classification, cycle=c.code,
+            chapters="notebooks" if notebooks else "",
             deadline=deadline.isoformat(),
             expected=", ".join(f'"{x}"' for x in (expected or MEMBER_CODES)),
             deadlines="\n".join(f'"{k}" = {v.isoformat()}' for k, v in all_deadlines.items()))
         cfg.write_text(text, encoding="utf-8")
     return Workspace.open(path)
+
+
+def copy_notebooks(target: Path) -> list[Path]:
+    """Copy the bundled chapter notebooks into ``target`` (never over an existing file)."""
+    import shutil
+
+    from octasee.report.chapters import notebooks_dir
+
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for nb in sorted(notebooks_dir().glob("*.ipynb")):
+        dest = target / nb.name
+        if not dest.exists():
+            shutil.copyfile(nb, dest)
+            written.append(dest)
+    return written
 
 
 def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:

@@ -40,6 +40,9 @@ def test_init_refuses_a_bad_cycle(tmp_path):
     (("threshold = 5", "threshold = 0"), r"line 26: key disclosure.threshold: 0 is not"),
     (('code = "2018-2022"', 'code = "2018"'), r"line 15: key cycle.code: unknown cycle"),
     (("deadline = 2023-03-31", 'deadline = "soon"'), r"line 17: key cycle.deadline"),
+    (('folder = ""', 'folder = "chapters"'),
+     r"line 30: key chapters.folder: there is no folder 'chapters'"),
+    (("include = []", "include = 4"), r"line 33: key chapters.include: must be a list"),
 ])
 def test_config_errors_name_key_and_line(tmp_path, edit, message):
     from octasee.workspace import create_workspace
@@ -57,3 +60,22 @@ def test_invalid_toml_names_the_line(tmp_path):
     (tmp_path / CONFIG_NAME).write_text('[cycle]\ncode = "2018-2022\n', encoding="utf-8")
     with pytest.raises(OctaseeError, match="not valid TOML.*line 2"):
         Workspace.open(tmp_path)
+
+
+def test_init_copies_the_chapters_and_include_picks_them(tmp_path):
+    from octasee.workspace import create_workspace
+
+    ws = create_workspace(tmp_path / "w", cycle="2018-2022", notebooks=True)
+    assert ws.chapters_dir == ws.path / "notebooks"
+    assert (ws.path / "notebooks" / "04_drug_trafficking.ipynb").is_file()
+    assert len(ws.chapters()) == 14
+    cfg = ws.path / CONFIG_NAME
+    cfg.write_text(cfg.read_text("utf-8").replace(
+        "include = []", 'include = ["00", "4", "A", "B_method_and_robustness"]'), "utf-8")
+    ws = Workspace.open(ws.path)
+    assert [c.slug for c in ws.chapters()] == [
+        "00_front_matter", "04_drug_trafficking", "A_country_profile",
+        "B_method_and_robustness"]
+    cfg.write_text(cfg.read_text("utf-8").replace('"4"', '"44"'), "utf-8")
+    with pytest.raises(OctaseeError, match=r"line 33: key chapters.include: no chapter '44'"):
+        Workspace.open(ws.path).chapters()

@@ -1385,6 +1385,35 @@ def write_sample(cycle_code: str, iso2: str, mags: dict[str, Any], out_dir: Path
     return out
 
 
+#: Later workbooks for the guide (docs/guide.md) and the cycle test: Croatia's first
+#: return with a mistake in it, and its correction after draft 1.
+RESUBMISSIONS = "resubmissions"
+
+
+def write_resubmissions(mags: dict[str, Any], out_dir: Path,
+                        cycle_code: str = "2013-2017", iso2: str = "HR") -> list[Path]:
+    """``HR_with_error.xlsx`` (a heroin case count written 'n/a') and
+    ``HR_correction.xlsx`` (2017 heroin seizures corrected from 58 kg to 96.5 kg)."""
+    folder = out_dir / cycle_code / RESUBMISSIONS
+    written = []
+    for name, when in (("with_error", dt.date(2018, 3, 6)),
+                       ("correction", dt.date(2018, 5, 28))):
+        rows = build_rows(cycle_code, iso2, mags)
+        rows["respondent"][0]["submission_date"] = when.strftime("%d.%m.%Y")
+        hits = [r for r in rows["indicators"]
+                if (r["crime_area"], r["indicator"], r.get("breakdown"), r["year"])
+                == (("heroin", "cases", None, 2014) if name == "with_error"
+                    else ("heroin", "heroin_seized", None, 2017))]
+        assert len(hits) == 1, hits
+        hits[0]["value"] = "n/a" if name == "with_error" else 96.5
+        out = folder / f"{iso2}_{name}.xlsx"
+        write_template(cycle_code, iso2, out, rows=rows, issued=ISSUED[cycle_code])
+        make_reproducible(out, created=dt.datetime.combine(ISSUED[cycle_code], dt.time(9, 0)),
+                          modified=dt.datetime.combine(when, dt.time(12, 0)))
+        written.append(out)
+    return written
+
+
 def make_reproducible(path: Path, created: dt.datetime, modified: dt.datetime) -> None:
     """Fix the timestamps openpyxl writes (zip entries, docProps/core.xml)."""
     stamp = (created.year, created.month, created.day, created.hour, created.minute, 0)
@@ -1444,7 +1473,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     mags = load_magnitudes()
     countries = [resolve_country(c) for c in args.country] if args.country else MEMBER_CODES
-    for path in generate(mags, args.out, args.cycle or CYCLES, countries):
+    paths = generate(mags, args.out, args.cycle or CYCLES, countries)
+    if "2013-2017" in (args.cycle or CYCLES) and "HR" in countries:
+        paths += write_resubmissions(mags, args.out)
+    for path in paths:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 

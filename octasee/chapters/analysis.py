@@ -25,6 +25,7 @@ __all__ = [
     "GRADE_CONFIDENCE",
     "analytic_confidence",
     "grading_profile",
+    "key_figures",
     "per_100k",
     "regional_series",
     "threat_matrix",
@@ -174,3 +175,110 @@ def analytic_confidence(rows: pd.DataFrame) -> str:
 
 def area_label(code: str) -> str:
     return crime_area(code).label
+
+
+# ----------------------------------------------------------------------------- key figures
+
+#: The columns of :func:`key_figures`.
+KEY_FIGURE_COLUMNS = ["key", "kind", "label", "value", "shown", "unit", "rank", "of",
+                      "crime_area", "country", "rows"]
+
+
+def threat_areas() -> list[str]:
+    """The crime areas scored for threat (the drug markets, not drugs as a whole)."""
+    return [a.code for a in crime_areas() if a.parent is not None or a.code != "drugs"]
+
+
+def _shown(value: float, *, unit: str, small: int | None) -> str:
+    """A value as the report prints it; counts below ``small`` as ``<small``."""
+    if small and unit == "count" and 0 < value < small:
+        return f"<{small}"
+    if unit == "score":
+        return f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+
+
+def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
+                cycle: str, threshold: int | None = None) -> pd.DataFrame:
+    """The report's key figures and ranks, one row each, with a stable ``key``.
+
+    What the drafts of a cycle are compared on (``octasee diff``): the threat score of
+    each country in each crime area and its rank there (1 = highest), each country's mean
+    threat score and rank (the regional map), each indicator's regional total over the
+    cycle, the number of groups reported and each group's Sleipnir score and rank.
+    ``shown`` is the value as the report prints it: a draft moved when ``shown`` or
+    ``rank`` did. With ``threshold`` (the public variant), counts from 1 to
+    ``threshold - 1`` are shown as ``<threshold``. ``rows`` is how many store rows the
+    figure was computed from.
+
+    >>> ind = pd.DataFrame({"country": ["RS", "HR"], "crime_area": ["heroin"] * 2,
+    ...                     "indicator": ["arrests"] * 2, "breakdown": [None, None],
+    ...                     "year": [2017, 2017], "value": [44.0, 3.0]})
+    >>> kf = key_figures(ind, cycle="2013-2017", threshold=5)
+    >>> kf.set_index("key").loc[["threat:heroin:RS", "threat:heroin:HR",
+    ...                          "total:heroin:arrests"], "shown"].tolist()
+    ['10.0', '0.0', '47']
+    >>> int(kf.set_index("key").loc["threat:heroin:HR", "rank"])
+    2
+    """
+    from octasee.questionnaire.spec import spec_for
+    from octasee.reference import country_name
+
+    spec = spec_for(cycle)
+    rows: list[dict[str, object]] = []
+
+    def add(key: str, kind: str, label: str, value: float, unit: str, *, rank: int | None = None,
+            of: int | None = None, area: str | None = None, country: str | None = None,
+            n: int = 0) -> None:
+        rows.append({"key": key, "kind": kind, "label": label, "value": float(value),
+                     "shown": _shown(float(value), unit=unit, small=threshold),
+                     "unit": "" if unit in ("score", "count") else unit,
+                     "rank": rank, "of": of, "crime_area": area, "country": country,
+                     "rows": n})
+
+    d = totals(indicators) if len(indicators) else indicators
+    tm = threat_matrix(d, areas=threat_areas()) if len(d) else pd.DataFrame()
+    if len(tm):
+        tm["rank"] = tm.groupby("crime_area")["value"].rank(ascending=False, method="min")
+        tm["of"] = tm.groupby("crime_area")["value"].transform("size")
+        for r in tm.itertuples():
+            add(f"threat:{r.crime_area}:{r.country}", "threat score",
+                f"{area_label(r.crime_area)}: threat score of {country_name(r.country)}",
+                round(r.value, 1), "score", rank=int(r.rank), of=int(r.of),
+                area=r.crime_area, country=r.country, n=int(r.indicators))
+        mean = tm.groupby("country", as_index=False)["value"].mean()
+        mean["value"] = mean["value"].round(1)
+        mean["rank"] = mean["value"].rank(ascending=False, method="min")
+        for r in mean.itertuples():
+            add(f"threat:mean:{r.country}", "mean threat score",
+                f"Mean threat score of {country_name(r.country)}", r.value, "score",
+                rank=int(r.rank), of=len(mean), country=r.country)
+    if len(d):
+        agg = d.groupby(["crime_area", "indicator"], as_index=False).agg(
+            value=("value", "sum"), countries=("country", "nunique"), n=("value", "size"))
+        for r in agg.itertuples():
+            try:
+                ind = spec.indicator(r.indicator)
+                label, unit = ind.label, ind.unit
+            except KeyError:
+                label, unit = r.indicator, ""
+            add(f"total:{r.crime_area}:{r.indicator}", "regional total",
+                f"{area_label(r.crime_area)}: {label}, regional total {cycle}", r.value, unit,
+                area=r.crime_area, n=int(r.n))
+    if ocgs is not None and len(ocgs):
+        from octasee.scoring import score_groups
+
+        add("ocg:count", "groups", "Organised crime groups reported", len(ocgs), "count",
+            n=len(ocgs))
+        ranked = score_groups(ocgs, "sleipnir").scores
+        for r in ranked.itertuples():
+            if pd.isna(r.score):
+                continue
+            add(f"ocg:{r.country}:{r.group_ref}", "group score",
+                f"Sleipnir score of group {r.group_ref} ({country_name(r.country)})",
+                round(float(r.score)), "score", rank=int(r.rank), of=len(ranked),
+                country=r.country, n=1)
+    out = pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
+    out["rank"] = out["rank"].astype("Int64")
+    out["of"] = out["of"].astype("Int64")
+    return out

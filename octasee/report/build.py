@@ -84,6 +84,8 @@ class BuildResult:
     manifest: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     scrubbed: int = 0
+    version: Any = None  # the drafts.Version built (None for a preview)
+    changes: Any = None  # changes.Changes since the previous version, if there is one
 
     @property
     def failed(self) -> list[ChapterRun]:
@@ -168,7 +170,7 @@ def _report_meta(ws: Any, *, cycle: str, variant: str, build_date: dt.date,
         "organisation": str(cfg.get("organisation",
                                     "SELEC · Southeast European Law Enforcement Center")),
         "cycle": cycle,
-        "label": label or str(cfg.get("version", "Draft")),
+        "label": label or str(cfg.get("version", "Preview")),
         "date": f"{build_date.day} {build_date:%B %Y}",
         "iso_date": build_date.isoformat(),
         "marking": marking,
@@ -194,17 +196,25 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                  chapters: Sequence[Chapter] | None = None,
                  countries: Iterable[str] | None = None, build_date: dt.date | None = None,
                  label: str | None = None, use_cache: bool = True,
+                 record_draft: bool = True, final: bool = False,
                  cache_dir: str | os.PathLike[str] | None = None,
                  timeout: float = 1800.0, on_event: Event | None = None) -> BuildResult:
     """Build the report of a workspace's cycle: execute, assemble, convert, print.
 
-    ``chapters`` defaults to :func:`~octasee.report.chapters.default_chapters`;
+    ``chapters`` defaults to the workspace's (:meth:`Workspace.chapters`: its own notebooks
+    folder, else the bundled notebooks);
     ``countries`` (for the per-country annex) to the workspace's expected countries;
     ``build_date`` (on the cover) to today: pass it to make the HTML reproducible.
     A failed chapter raises :class:`ChapterError` (its partly executed notebook is kept)
     unless ``keep_going``, which puts a failure box in its place and still writes the
     report; the result's ``exit_code`` is then 1. Executions are cached in
     ``cache_dir`` (default: ``<workspace>/.octasee-cache/report``).
+
+    Each build is a version of the cycle's report (:mod:`octasee.report.drafts`):
+    draft 1, 2, … or, with ``final``, the final version, stamped on the cover and in every
+    page footer and kept under ``<workspace>/drafts/<cycle>/``; from the second version
+    on the report has an annex "What changed since the previous draft". With
+    ``record_draft=False`` (a preview) nothing is recorded and there is no such annex.
 
     >>> import tempfile
     >>> build_report(variant="secret", out=tempfile.mkdtemp())
@@ -220,7 +230,6 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
         store_fingerprint,
         task_key,
     )
-    from octasee.report.chapters import default_chapters
     from octasee.report.execute import Task, run_tasks
 
     t_start = time.perf_counter()
@@ -238,7 +247,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                           hint="ingest the questionnaires first: octasee ingest FILE...")
     cycle = cycle or ws.cycle
     codes = [resolve_country(c) for c in (countries if countries is not None else ws.expected)]
-    chapter_list = list(chapters) if chapters is not None else default_chapters()
+    chapter_list = list(chapters) if chapters is not None else ws.chapters()
     if not chapter_list:
         raise ReportError("no chapters to build", hint="pass at least one chapter")
     slugs = [c.slug for c in chapter_list]
@@ -310,6 +319,15 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
             tasks[label_] = Task(key=key, chapter=ch.slug, label=label_, notebook_json=text,
                                  parameters=params, cwd=str(data_dir / label_), country=code,
                                  timeout=timeout)
+    version = book = None
+    if record_draft:
+        from octasee.report.drafts import DraftBook, inputs_fingerprint
+
+        book = DraftBook(ws.path, cycle)
+        version = book.plan(inputs_fingerprint(
+            cycle=cycle, countries=codes, store=store_fp, config=cfg_fp, library=lib_fp,
+            chapters=[(c.slug, digests[c.slug], c.parameters) for c in chapter_list]),
+            final=final)
     timings["prepare"] = round(time.perf_counter() - t0, 3)
     by_label = {r.label: r for r in runs}
     for r in runs:
@@ -364,7 +382,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     timings["execute"] = round(time.perf_counter() - t0, 3)
 
     result = BuildResult(out=out_dir, cycle=cycle, variant=variant, runs=runs,
-                         timings=timings)
+                         timings=timings, version=version)
     manifest_path = out_dir / f"{stem}.manifest.json"
     common = {"ws": ws, "cycle": cycle, "variant": variant, "fmts": fmts, "jobs": jobs,
               "executor": executor, "scheduler": scheduler, "keep_going": keep_going,
@@ -395,9 +413,12 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
 
     # ---------------------------------------------------------------- assemble
     from octasee.report.assemble import Part, convert_to_html, merge_chapters
+    from octasee.report.changes import annex_cells
 
     t0 = time.perf_counter()
     emit("[merge]", "running", {})
+    if label is None and version is not None:
+        label = version.label + (" (incomplete)" if result.failed else "")
     meta = _report_meta(ws, cycle=cycle, variant=variant, build_date=build_date, label=label)
     parts: list[Part] = []
     for r in runs:
@@ -411,6 +432,17 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                           anchor=f"ch-{r.label}" if not ch.per_country else r.label,
                           group_title=ch.title, group_number=base_of[ch.slug],
                           annex=base_of[ch.slug].isalpha()))
+    snap = content = None
+    if version is not None and book is not None:
+        snap, content, result.changes = _changes(
+            book, version, ws=ws, cycle=cycle, codes=codes, variant=variant, runs=runs,
+            notebooks=notebooks, build_date=build_date)
+        if result.changes is not None:
+            letter = next(free_letters)
+            parts.append(Part(slug="changes", title="What changed since the previous draft",
+                              number=letter, nb={"cells": annex_cells(result.changes,
+                                                                      number=letter)},
+                              annex=True, anchor="annex-changes"))
     merged = merge_chapters(parts, meta=meta)
     if terms is not None:
         from octasee.report.disclosure import scrub_notebook
@@ -435,7 +467,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
         t0 = time.perf_counter()
         emit("[pdf]", "running", {})
         pdf_path = out_dir / f"{stem}.pdf"
-        print_pdf(html_path, pdf_path, marking=meta["marking"])
+        print_pdf(html_path, pdf_path, marking=meta["marking"], label=meta["label"])
         result.pdf = pdf_path
         timings["pdf"] = round(time.perf_counter() - t0, 3)
         emit("[pdf]", "ok", {"seconds": timings["pdf"]})
@@ -443,7 +475,38 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     result.scrubbed = scrubbed
     result.timings["total"] = round(time.perf_counter() - t_start, 3)
     result.manifest = _write_manifest(manifest_path, result, **common)
+    if version is not None and book is not None and result.ok and snap is not None:
+        book.save(version, variant=variant, snap=snap, content=content or {},
+                  files=[result.html, result.pdf, result.manifest], build_date=build_date)
     return result
+
+
+def _changes(book: Any, version: Any, *, ws: Any, cycle: str, codes: list[str],
+             variant: str, runs: Sequence[ChapterRun], notebooks: Mapping[str, str],
+             build_date: dt.date) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """This version's snapshot and content, and its changes since the previous version
+    (None for the first)."""
+    from octasee.report.changes import compare
+    from octasee.report.drafts import chapter_content, snapshot
+
+    snap = book.snapshot(version) if not version.is_new else None
+    if snap is None:
+        snap = snapshot(ws.store_path, cycle=cycle, countries=codes,
+                        threshold=ws.disclosure_threshold)
+    content = {r.label: {"number": r.number, "title": r.title,
+                         **chapter_content(json.loads(notebooks[r.label]))}
+               for r in runs if r.label in notebooks}
+    previous = book.previous(version)
+    if previous is None:
+        return snap, content, None
+    before = book.snapshot(previous) or {}
+    changes = compare(a_label=previous.label, b_label=version.label, variant=variant,
+                      a_snapshot=before, b_snapshot=snap,
+                      a_content=book.content(previous, variant), b_content=content,
+                      a_date=previous.variants.get(variant, next(iter(
+                          previous.variants.values()), {})).get("build_date", ""),
+                      b_date=build_date.isoformat())
+    return snap, content, changes
 
 
 def _file_entry(path: Path | None, base: Path) -> dict[str, Any] | None:
@@ -463,6 +526,9 @@ def _write_manifest(path: Path, result: BuildResult, *, ws: Any, cycle: str, var
 
     manifest: dict[str, Any] = {
         "manifest_version": 1,
+        "version": None if result.version is None else {
+            **{k: v for k, v in result.version.record().items() if k != "variants"},
+            "folder": str(result.version.folder)},
         "report": {"cycle": cycle, "variant": variant, "build_date": build_date.isoformat(),
                    "ok": result.ok, "exit_code": result.exit_code,
                    "scrubbed_restricted_text": result.scrubbed},

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from octasee.errors import OctaseeError, UsageError
 
-__all__ = ["build_command"]
+__all__ = ["build_command", "diff_command", "drafts_command"]
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -47,12 +47,21 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
 @click.option("--date", "build_date", type=click.DateTime(["%Y-%m-%d"]),
               help="Date on the cover (default: today); fix it for a reproducible build.")
 @click.option("--no-cache", is_flag=True, help="Execute every chapter again.")
+@click.option("--final", is_flag=True,
+              help="This is the final version: 'Final' on the cover and every page.")
+@click.option("--preview", is_flag=True,
+              help="Do not record a draft (no version number, no changes annex).")
 def build_command(workspace: Path | None, cycle: str | None, variant: str, formats: list[str],
                   jobs: int | None, executor: str, scheduler: str | None, keep_going: bool,
                   out: Path, chapters_dir: Path | None, build_date: dt.datetime | None,
-                  no_cache: bool) -> None:
+                  no_cache: bool, final: bool, preview: bool) -> None:
     """Build the report: execute the chapter notebooks, assemble one offline HTML, print
-    the PDF. With no options it builds the sample cycle into build/."""
+    the PDF. With no options it builds the sample cycle into build/.
+
+    Each build is a version of the report: draft 1, 2, … (or final, with --final), kept
+    under the workspace's drafts/ folder. A build whose inputs (store, config, chapters)
+    did not change rebuilds the latest version; from the second version on, the report
+    has an annex "What changed since the previous draft" (octasee diff prints the same)."""
     from octasee.report.build import build_report
     from octasee.report.chapters import default_chapters
     from octasee.report.errors import ChapterError
@@ -60,6 +69,9 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if final and preview:
+        raise click.UsageError("--final and --preview exclude each other: a preview is "
+                               "not recorded")
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
     try:
@@ -70,7 +82,8 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
                 jobs=jobs, executor=executor, scheduler=scheduler, keep_going=keep_going,
                 out=out, chapters=chapters,
                 build_date=build_date.date() if build_date else None,
-                use_cache=not no_cache, on_event=progress)
+                use_cache=not no_cache, record_draft=not preview, final=final,
+                on_event=progress)
     except ChapterError as exc:
         _print_failures(err, exc.failures)
         err.print(f"build failed: {exc.message}", markup=False)
@@ -84,6 +97,7 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
     for path in (result.html, result.pdf, result.manifest):
         if path is not None:
             console.print(f"wrote {path}", markup=False)
+    _print_version(console, result)
     if result.scrubbed:
         err.print(f"warning: {result.scrubbed} piece(s) of restricted text were found in "
                   "the public output and withheld; a chapter reads data without "
@@ -101,3 +115,89 @@ def _print_failures(err: Console, failures: list[dict[str, Any]]) -> None:
                   markup=False)
         if f.get("notebook"):
             err.print(f"  partly executed notebook: {f['notebook']}", markup=False)
+
+
+def _print_version(console: Console, result: Any) -> None:
+    v = result.version
+    if v is None:
+        console.print("preview: not recorded as a draft", markup=False)
+        return
+    if not result.ok:
+        console.print(f"{v.label} not recorded: a chapter failed", markup=False)
+        return
+    console.print(f"{v.label} of the {result.cycle} report, kept in {v.folder}", markup=False)
+    ch = result.changes
+    if ch is not None:
+        console.print(
+            f"changes since {ch.a}: {len(ch.submissions)} submission(s), {len(ch.figures)} "
+            f"key figure(s) and {len(ch.chapters)} chapter(s); see the annex or run "
+            f"octasee diff {ch.a.lower().replace(' ', '-')} {ch.b.lower().replace(' ', '-')}",
+            markup=False)
+
+
+def _fail(exc: OctaseeError) -> None:
+    if isinstance(exc, UsageError):
+        raise click.UsageError(exc.message) from None
+    e = click.ClickException(exc.message)
+    e.exit_code = exc.exit_code
+    raise e from None
+
+
+@click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("draft_a", default="previous")
+@click.argument("draft_b", default="latest")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+@click.option("--cycle", help="Assessment cycle (default: the workspace's).")
+@click.option("--variant", type=click.Choice(["restricted", "public"]), default="restricted",
+              show_default=True, help="Compare the restricted or the public report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def diff_command(draft_a: str, draft_b: str, workspace: Path | None, cycle: str | None,
+                 variant: str, as_json: bool) -> None:
+    """What changed between two versions of the report: submissions, key figures and
+    ranks, chapters. DRAFT_A and DRAFT_B are 1, draft-2, final, latest or previous
+    (default: previous latest); the same as the report's annex "What changed"."""
+    import json
+
+    from octasee.report.changes import as_text, diff_versions
+
+    try:
+        changes = diff_versions(workspace, draft_a, draft_b, variant=variant, cycle=cycle)
+    except OctaseeError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(changes.as_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(as_text(changes), nl=False)
+
+
+@click.command("drafts", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+@click.option("--cycle", help="Assessment cycle (default: the workspace's).")
+def drafts_command(workspace: Path | None, cycle: str | None) -> None:
+    """List the versions of the report built so far, oldest first."""
+    from rich.table import Table
+
+    from octasee.report.drafts import DraftBook
+    from octasee.workspace import find_workspace
+
+    try:
+        ws = find_workspace(str(workspace) if workspace is not None else None)
+        book = DraftBook(ws.path, cycle or ws.cycle)
+        versions = book.versions()
+    except OctaseeError as exc:
+        _fail(exc)
+        return
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    if not versions:
+        console.print(f"no draft of the {book.cycle} report yet: build one with "
+                      "'octasee build'", markup=False)
+        return
+    t = Table(title=f"Versions of the {book.cycle} report", header_style="bold")
+    for col in ("version", "first built", "variants", "report date", "folder"):
+        t.add_column(col)
+    for v in versions:
+        dates = sorted({str(i.get("build_date", "")) for i in v.variants.values()})
+        t.add_row(v.label, v.created.replace("T", " "), ", ".join(sorted(v.variants)),
+                  ", ".join(dates), str(v.folder))
+    console.print(t)

@@ -106,28 +106,31 @@ def wait_for_plots(page: Any, *, timeout: float = 60.0) -> None:
                           hint="open the HTML in a browser and look at its console") from exc
 
 
-def page_templates(marking: str) -> tuple[str, str]:
-    """Chromium's header and footer templates: the marking, and page X of Y."""
+def page_templates(marking: str, label: str = "") -> tuple[str, str]:
+    """Chromium's header and footer templates: the marking; the version ("Draft 2") and
+    page X of Y."""
     m = html.escape(marking)
+    v = f'<span>{html.escape(label)}</span>' if label else ""
     style = ("font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 8px; width: 100%; "
              "margin: 0 10mm; color: #333;")
     header = (f'<div style="{style} text-align: center; font-weight: bold; '
               f'letter-spacing: 1px;">{m}</div>')
     footer = (f'<div style="{style} display: flex; justify-content: space-between;">'
-              f'<span style="font-weight: bold;">{m}</span>'
+              f'<span style="font-weight: bold;">{m}</span>{v}'
               '<span>Page <span class="pageNumber"></span> of '
               '<span class="totalPages"></span></span></div>')
     return header, footer
 
 
-def _print(html_path: Path, pdf_path: Path, marking: str, timeout: float) -> dict[str, Any]:
+def _print(html_path: Path, pdf_path: Path, marking: str, label: str, timeout: float
+           ) -> dict[str, Any]:
     blocked: list[str] = []
     with launch_chromium() as browser:
         page = offline_page(browser, blocked=blocked)
         page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
         wait_for_plots(page, timeout=timeout)
         page.emulate_media(media="print")
-        header, footer = page_templates(marking)
+        header, footer = page_templates(marking, label)
         tmp = temp_path_beside(pdf_path)
         try:
             page.pdf(path=str(tmp), format="A4", print_background=True,
@@ -142,16 +145,16 @@ def _print(html_path: Path, pdf_path: Path, marking: str, timeout: float) -> dic
 
 
 def print_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str], *,
-              marking: str, timeout: float = 120.0) -> dict[str, Any]:
-    """Print ``html_path`` to ``pdf_path`` (A4, marking in header and footer, page
-    numbers), atomically. Works from inside a running event loop (a notebook) too."""
+              marking: str, label: str = "", timeout: float = 120.0) -> dict[str, Any]:
+    """Print ``html_path`` to ``pdf_path`` (A4, marking in header and footer, the version
+    ``label`` and page numbers in the footer), atomically. Works from inside a running event loop (a notebook) too."""
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _print(html_path, pdf_path, marking, timeout)
+        return _print(html_path, pdf_path, marking, label, timeout)
     # Playwright's sync API refuses to run inside an event loop: use a thread.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_print, html_path, pdf_path, marking, timeout).result()
+        return pool.submit(_print, html_path, pdf_path, marking, label, timeout).result()

@@ -1,0 +1,431 @@
+"""What changed between two versions of a report: submissions, key figures, chapters.
+
+:func:`compare` reads two versions' snapshots and contents (:mod:`octasee.report.drafts`)
+and says, for one variant:
+
+- **submissions**: each submission that is current in the later version and was not in
+  the earlier one: *new* (the country's first) or *resubmitted* (it supersedes the
+  country's earlier one); and each that was current and no longer is (*withdrawn*);
+- **figures**: each key figure whose printed value or rank moved, appeared or went;
+- **chapters**: each chapter (or country section) whose text changed (paragraphs added,
+  removed or rewritten, with the first few shown before and after), or whose figures or
+  tables changed.
+
+The same :class:`Changes` becomes the report's annex "What changed since the previous
+draft" (:func:`annex_cells`) and the output of ``octasee diff`` (:func:`as_text`). In
+the public variant it is computed from public data only: submissions marked not for
+dissemination as a whole are not listed, file names are left out, figures and chapter
+text are those of the public report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Changes", "annex_cells", "as_text", "compare", "diff_versions"]
+
+_KIND_TITLES = {"threat score": "Threat scores by crime area",
+                "mean threat score": "Mean threat score by country",
+                "regional total": "Regional totals of the indicators",
+                "groups": "Organised crime groups", "group score": "Organised crime groups"}
+EXCERPTS = 3  # changed paragraphs shown per chapter
+
+
+@dataclass
+class Changes:
+    """The differences between version ``a`` (earlier) and ``b`` (later), one variant."""
+
+    a: str
+    b: str
+    variant: str
+    a_date: str = ""
+    b_date: str = ""
+    submissions: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    chapters: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.submissions or self.figures or self.chapters)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": self.a, "to": self.b, "variant": self.variant,
+                "from_date": self.a_date, "to_date": self.b_date,
+                "submissions": self.submissions, "figures": self.figures,
+                "chapters": self.chapters, "notes": self.notes}
+
+
+# ---------------------------------------------------------------------- compare
+
+
+def _name(code: str) -> str:
+    from octasee.reference import country_name
+
+    try:
+        return country_name(code)
+    except Exception:  # a code the reference data no longer knows: show it as it is
+        return str(code)
+
+
+def _date(value: Any) -> str:
+    return str(value)[:10] if value else ""
+
+
+def _submissions(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], *,
+                 public: bool) -> list[dict[str, Any]]:
+    def visible(s: Mapping[str, Any]) -> bool:
+        return not public or (s.get("dissemination") or "") != "not for dissemination"
+
+    a_current = {s["country"]: s for s in a if s.get("status") == "current" and visible(s)}
+    b_current = {s["country"]: s for s in b if s.get("status") == "current" and visible(s)}
+    out: list[dict[str, Any]] = []
+    for country, s in sorted(b_current.items(), key=lambda kv: _name(kv[0])):
+        before = a_current.get(country)
+        if before is not None and before["submission_id"] == s["submission_id"]:
+            continue
+        entry = {"change": "resubmitted" if before else "new", "country": country,
+                 "country_name": _name(country), "submission_id": s["submission_id"],
+                 "submitted": _date(s.get("submission_date")),
+                 "received": _date(s.get("ingested_at")),
+                 "rows": s.get("rows_accepted"), "quarantined": s.get("rows_quarantined")}
+        if not public:
+            entry["file"] = s.get("source_label")
+        if before is not None:
+            entry.update({"replaces": before["submission_id"],
+                          "replaces_submitted": _date(before.get("submission_date")),
+                          "replaces_received": _date(before.get("ingested_at")),
+                          "replaces_rows": before.get("rows_accepted")})
+            if not public:
+                entry["replaces_file"] = before.get("source_label")
+        out.append(entry)
+    for country, s in sorted(a_current.items(), key=lambda kv: _name(kv[0])):
+        if country not in b_current:
+            out.append({"change": "withdrawn", "country": country,
+                        "country_name": _name(country), "submission_id": s["submission_id"],
+                        "submitted": _date(s.get("submission_date")),
+                        "received": _date(s.get("ingested_at"))})
+    return out
+
+
+def _figures(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]
+             ) -> list[dict[str, Any]]:
+    old = {f["key"]: f for f in a}
+    new = {f["key"]: f for f in b}
+    out = []
+    order = list(new) + [k for k in old if k not in new]
+    for key in order:
+        fa, fb = old.get(key), new.get(key)
+        if fa is not None and fb is not None and fa["shown"] == fb["shown"] \
+                and fa.get("rank") == fb.get("rank"):
+            continue
+        f = fb or fa
+        assert f is not None
+        entry = {"key": key, "kind": f["kind"], "label": f["label"], "unit": f.get("unit", ""),
+                 "before": fa["shown"] if fa else None, "after": fb["shown"] if fb else None,
+                 "rank_before": fa.get("rank") if fa else None,
+                 "rank_after": fb.get("rank") if fb else None,
+                 "of": (fb or fa or {}).get("of"), "change": None}
+        if fa and fb and not str(fa["shown"]).startswith("<") \
+                and not str(fb["shown"]).startswith("<"):
+            entry["change"] = fb["value"] - fa["value"]
+            if fa["value"]:
+                entry["change_pct"] = 100 * (fb["value"] - fa["value"]) / abs(fa["value"])
+        out.append(entry)
+    return out
+
+
+def _chapters(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    order = list(b) + [k for k in a if k not in b]
+    for label in order:
+        ca, cb = a.get(label), b.get(label)
+        c = cb or ca
+        assert c is not None
+        entry: dict[str, Any] = {"chapter": label, "number": c.get("number", ""),
+                                 "title": c.get("title", label)}
+        if ca is None or cb is None:
+            entry["change"] = "added" if ca is None else "removed"
+            out.append(entry)
+            continue
+        pa, pb = ca["paragraphs"], cb["paragraphs"]
+        excerpts, added, removed, rewritten = [], 0, 0, 0
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, pa, pb,
+                                                          autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            if op == "insert":
+                added += j2 - j1
+            elif op == "delete":
+                removed += i2 - i1
+            else:
+                rewritten += max(i2 - i1, j2 - j1)
+            if len(excerpts) < EXCERPTS:
+                excerpts.append({"before": " ".join(pa[i1:i2]), "after": " ".join(pb[j1:j2])})
+        figs = _changed_keys(ca.get("figures", {}), cb.get("figures", {}))
+        tabs = _changed_keys(ca.get("tables", {}), cb.get("tables", {}))
+        if not (excerpts or figs or tabs):
+            continue
+        caps = {**ca.get("captions", {}), **cb.get("captions", {})}
+        entry.update({"change": "changed", "text_changed": bool(excerpts),
+                      "paragraphs_added": added, "paragraphs_removed": removed,
+                      "paragraphs_rewritten": rewritten, "excerpts": excerpts,
+                      "figures": [caps.get(k, k) for k in figs],
+                      "tables": [caps.get(k, k) for k in tabs]})
+        out.append(entry)
+    return out
+
+
+def _changed_keys(a: Mapping[str, str], b: Mapping[str, str]) -> list[str]:
+    return [k for k in list(b) + [k for k in a if k not in b] if a.get(k) != b.get(k)]
+
+
+def compare(*, a_label: str, b_label: str, variant: str, a_snapshot: Mapping[str, Any],
+            b_snapshot: Mapping[str, Any], a_content: Mapping[str, Any] | None,
+            b_content: Mapping[str, Any] | None, a_date: str = "", b_date: str = ""
+            ) -> Changes:
+    """The changes from version ``a`` to version ``b`` in ``variant``."""
+    public = variant == "public"
+    ch = Changes(a=a_label, b=b_label, variant=variant, a_date=a_date, b_date=b_date)
+    ch.submissions = _submissions(a_snapshot.get("submissions", []),
+                                  b_snapshot.get("submissions", []), public=public)
+    ch.figures = _figures(a_snapshot.get("figures", {}).get(variant, []),
+                          b_snapshot.get("figures", {}).get(variant, []))
+    if a_content is None or b_content is None:
+        which = a_label if a_content is None else b_label
+        ch.notes.append(f"{which} was not built in the {variant} variant, so its chapters "
+                        "cannot be compared; submissions and key figures are.")
+    else:
+        ch.chapters = _chapters(a_content, b_content)
+    return ch
+
+
+# ---------------------------------------------------------------------- render
+
+
+def _value(v: Any, unit: str) -> str:
+    if v is None:
+        return "–"
+    return f"{v} {unit}".strip() if unit else str(v)
+
+
+def _rank(f: Mapping[str, Any]) -> str:
+    ra, rb = f.get("rank_before"), f.get("rank_after")
+    if ra is None and rb is None:
+        return ""
+    if ra == rb:
+        return f"{rb}"
+    return f"{ra if ra is not None else '–'} → {rb if rb is not None else '–'}"
+
+
+def _change(f: Mapping[str, Any]) -> str:
+    if f.get("before") is None:
+        return "new"
+    if f.get("after") is None:
+        return "gone"
+    if f.get("change") is None:
+        return ""
+    d = f["change"]
+    text = f"{d:+,.1f}" if abs(d) < 100 else f"{d:+,.0f}"
+    if f.get("change_pct") is not None:
+        pct = f["change_pct"]
+        text += f" ({pct:+.1f} %)" if abs(pct) < 10 else f" ({pct:+.0f} %)"
+    return text
+
+
+def submission_line(s: Mapping[str, Any]) -> str:
+    """One sentence about one submission change."""
+    file = f" ({s['file']})" if s.get("file") else ""
+    rows = f", {s['rows']:,} rows" if isinstance(s.get("rows"), int) else ""
+
+    def when(prefix: str = "") -> str:
+        dated = s.get(f"{prefix}submitted")
+        got = s.get(f"{prefix}received")
+        return ", ".join(x for x in (f"dated {dated}" if dated else "",
+                                     f"received {got}" if got else "") if x)
+
+    if s["change"] == "new":
+        return f"{s['country_name']}: new submission{file}, {when()}{rows}."
+    if s["change"] == "withdrawn":
+        return f"{s['country_name']}: its submission ({when()}) is no longer current."
+    old = f" ({s['replaces_file']})" if s.get("replaces_file") else ""
+    return (f"{s['country_name']}: resubmitted{file}, {when()}{rows}; it supersedes the "
+            f"submission{old} {when('replaces_')}.")
+
+
+def _part(c: Mapping[str, Any]) -> str:
+    """"Chapter 4 Drug trafficking", "Annex A.4 Croatia" or the title alone."""
+    number = str(c.get("number") or "")
+    if not number:
+        return str(c["title"])
+    kind = "Chapter" if number[0].isdigit() else "Annex"
+    return f"{kind} {number} {c['title']}"
+
+
+def _paragraphs(n: int, what: str) -> str:
+    return f"{n} paragraph{'s' if n != 1 else ''} {what}"
+
+
+def chapter_line(c: Mapping[str, Any]) -> str:
+    """One sentence about one chapter's changes."""
+    if c["change"] in ("added", "removed"):
+        return f"{_part(c)}: {c['change']} since the earlier version."
+    bits = []
+    if c["text_changed"]:
+        parts = [_paragraphs(c[k], w) for k, w in (("paragraphs_rewritten", "rewritten"),
+                                                    ("paragraphs_added", "added"),
+                                                    ("paragraphs_removed", "removed")) if c[k]]
+        bits.append("text changed (" + ", ".join(parts) + ")")
+    if c["figures"]:
+        bits.append("figures changed: " + "; ".join(c["figures"]))
+    if c["tables"]:
+        bits.append("tables changed: " + "; ".join(c["tables"]))
+    return f"{_part(c)}: " + "; ".join(bits) + "."
+
+
+def _figure_groups(figures: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for f in figures:
+        groups.setdefault(_KIND_TITLES.get(f["kind"], f["kind"]), []).append(f)
+    return list(groups.items())
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *,
+                numeric: Sequence[int] = (), kind: str = "changes-figures") -> str:
+    def cls(i: int) -> str:
+        return ' class="num"' if i in numeric else ""
+
+    head = "".join(f"<th{cls(i)}>{html.escape(h)}</th>" for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{html.escape(str(v))}</td>"
+                                    for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return (f'<table class="octasee-table changes-table {kind}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+def _html_cell(body: str) -> dict[str, Any]:
+    return {"cell_type": "code", "metadata": {}, "execution_count": None, "source": "",
+            "outputs": [{"output_type": "display_data", "metadata": {},
+                         "data": {"text/html": body}}]}
+
+
+def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
+    """The annex as notebook cells (every value escaped), numbered tables ``number.1`` …"""
+    tables = 0
+
+    def caption(text: str) -> str:
+        nonlocal tables
+        tables += 1
+        return f'<h4 class="table-caption">Table {number}.{tables}: {html.escape(text)}</h4>'
+
+    intro = (f"This is {ch.b.lower()} of the report" + (f", built {ch.b_date}" if ch.b_date
+                                                         else "")
+             + f". It is compared here with {ch.a.lower()}"
+             + (f" of {ch.a_date}" if ch.a_date else "") + ". Listed are the submissions "
+             "received or replaced since, the key figures whose printed value or rank moved, "
+             "and the chapters whose text, figures or tables changed.")
+    cells = [_html_cell(f"<p>{html.escape(intro)}</p>")]
+    for note in ch.notes:
+        cells.append(_html_cell(f"<p><em>{html.escape(note)}</em></p>"))
+    if ch.empty:
+        cells.append(_html_cell("<p>Nothing changed: the submissions, the key figures and "
+                                "the text of every chapter are as they were.</p>"))
+        return cells
+
+    cells.append(_html_cell("<h2>Submissions</h2>"))
+    if ch.submissions:
+        items = "".join(f"<li>{html.escape(submission_line(s))}</li>" for s in ch.submissions)
+        cells.append(_html_cell(f'<ul class="changes-submissions">{items}</ul>'))
+    else:
+        cells.append(_html_cell("<p>No submission was received or replaced.</p>"))
+
+    cells.append(_html_cell("<h2>Key figures and ranks that moved</h2>"))
+    if ch.figures:
+        for title, group in _figure_groups(ch.figures):
+            rows = [[f["label"], _value(f["before"], f["unit"]), _value(f["after"], f["unit"]),
+                     _change(f), _rank(f)] for f in group]
+            cells.append(_html_cell(caption(title) + _html_table(
+                ["Figure", ch.a, ch.b, "Change", "Rank"], rows, numeric=(1, 2, 3, 4))))
+    else:
+        cells.append(_html_cell("<p>No key figure or rank moved.</p>"))
+
+    cells.append(_html_cell("<h2>Chapters whose text, figures or tables changed</h2>"))
+    if ch.chapters:
+        items = "".join(f"<li>{html.escape(chapter_line(c))}</li>" for c in ch.chapters)
+        cells.append(_html_cell(f'<ul class="changes-chapters">{items}</ul>'))
+        for c in ch.chapters:
+            ex = c.get("excerpts") or []
+            if not ex:
+                continue
+            rows = [[_clip(e["before"]) or "–", _clip(e["after"]) or "–"] for e in ex]
+            cells.append(_html_cell(caption(f"{_part(c)}: text before and after")
+                                    + _html_table([ch.a, ch.b], rows, kind="changes-text")))
+    else:
+        cells.append(_html_cell("<p>No chapter's text, figures or tables changed.</p>"))
+    return cells
+
+
+def _clip(text: str, limit: int = 320) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def as_text(ch: Changes) -> str:
+    """The changes as plain text, for the command line."""
+    lines = [f"{ch.b} compared with {ch.a} ({ch.variant} variant)"]
+    lines += [f"note: {n}" for n in ch.notes]
+    lines += ["", "Submissions"]
+    lines += [f"  {submission_line(s)}" for s in ch.submissions] or ["  none changed"]
+    lines += ["", "Key figures and ranks that moved"]
+    if ch.figures:
+        for title, group in _figure_groups(ch.figures):
+            lines.append(f"  {title}")
+            for f in group:
+                rank = _rank(f)
+                lines.append(f"    {f['label']}: {_value(f['before'], f['unit'])} → "
+                             f"{_value(f['after'], f['unit'])}"
+                             + (f" [{_change(f)}]" if _change(f) else "")
+                             + (f", rank {rank}" if rank else ""))
+    else:
+        lines.append("  none moved")
+    lines += ["", "Chapters whose text, figures or tables changed"]
+    if ch.chapters:
+        for c in ch.chapters:
+            lines.append(f"  {chapter_line(c)}")
+            for e in c.get("excerpts") or []:
+                lines.append(f"    - before: {_clip(e['before'], 200) or '(nothing)'}")
+                lines.append(f"      after:  {_clip(e['after'], 200) or '(nothing)'}")
+    else:
+        lines.append("  none changed")
+    return "\n".join(lines) + "\n"
+
+
+def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest", *,
+                  variant: str = "restricted", cycle: str | None = None) -> Changes:
+    """The changes between two recorded versions of a workspace's report (what
+    ``octasee diff A B`` prints); ``a`` and ``b`` as :meth:`DraftBook.get` reads them."""
+    from octasee.errors import UsageError
+    from octasee.report.drafts import DraftBook
+    from octasee.workspace import Workspace, find_workspace
+
+    if variant not in ("restricted", "public"):
+        raise UsageError(f"unknown variant {variant!r}", hint="use 'restricted' or 'public'")
+    ws = workspace if isinstance(workspace, Workspace) else find_workspace(
+        str(workspace) if workspace is not None else None)
+    book = DraftBook(ws.path, cycle or ws.cycle)
+    va, vb = book.get(a), book.get(b)
+    sa, sb = book.snapshot(va), book.snapshot(vb)
+    if sa is None or sb is None:
+        which = va if sa is None else vb
+        raise UsageError(f"{which.label.lower()} has no snapshot to compare",
+                         hint=f"rebuild it, or delete {which.folder} to forget it")
+
+    def built(v: Any) -> str:
+        info = v.variants.get(variant) or next(iter(v.variants.values()), {})
+        return str(info.get("build_date", ""))
+
+    return compare(a_label=va.label, b_label=vb.label, variant=variant, a_snapshot=sa,
+                   b_snapshot=sb, a_content=book.content(va, variant),
+                   b_content=book.content(vb, variant), a_date=built(va), b_date=built(vb))

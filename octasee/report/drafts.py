@@ -1,0 +1,386 @@
+"""Draft versions of a workspace's report: numbered, kept, compared.
+
+Every build of a workspace is a version of its cycle's report: draft 1, draft 2, … and,
+with ``octasee build --final``, the final version. A version is a state of the inputs
+(the store's content, the workspace config, the chapter notebooks and their parameters,
+the countries, octasee itself): a build whose inputs equal the latest version's rebuilds
+that version (another variant of it, or the same one again) and a build whose inputs
+changed is the next draft. A preview (``octasee build --preview``) and a build with a
+failed chapter are not recorded.
+
+Each version is kept in the workspace, beside its store::
+
+    <workspace>/drafts/<cycle>/draft-2/
+        version.json           number, label, final, when, input fingerprints, variants
+        snapshot.json          submissions and key figures (both variants): what drafts
+                               are compared on
+        restricted/            the report as built: .html, .pdf, .manifest.json, and
+                               content.json (each chapter's paragraphs, figures, tables)
+        public/                the same for the public variant, when it was built
+
+The snapshot is written from the store when the version is first built; the content from
+the executed chapters of each variant. :mod:`octasee.report.changes` compares two of them.
+
+>>> import tempfile, pathlib
+>>> book = DraftBook(pathlib.Path(tempfile.mkdtemp()), "2018-2022")
+>>> v = book.plan("inputs-a", final=False); (v.number, v.label, v.is_new)
+(1, 'Draft 1', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+from octasee.errors import UsageError
+from octasee.report._io import write_text_atomic
+
+__all__ = ["DRAFTS_DIR", "DraftBook", "Version", "chapter_content", "inputs_fingerprint",
+           "snapshot"]
+
+DRAFTS_DIR = "drafts"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "papermill-error-cell-tag"}
+
+
+@dataclass
+class Version:
+    """One version of a cycle's report (draft N, or final)."""
+
+    number: int
+    cycle: str
+    inputs: str
+    final: bool = False
+    created: str = ""
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    folder: Path = Path()
+    is_new: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the cover and every page footer say: "Draft 2" or "Final"."""
+        return "Final" if self.final else f"Draft {self.number}"
+
+    @property
+    def name(self) -> str:
+        return f"draft-{self.number}"
+
+    def record(self) -> dict[str, Any]:
+        return {"number": self.number, "label": self.label, "final": self.final,
+                "cycle": self.cycle, "created": self.created, "inputs": self.inputs,
+                "variants": self.variants}
+
+
+def inputs_fingerprint(*, cycle: str, countries: Sequence[str], store: str, config: str,
+                       library: str, chapters: Sequence[tuple[str, str, Mapping[str, Any]]]
+                       ) -> str:
+    """What makes a version: equal fingerprints, same draft (``chapters``: slug, notebook
+    digest and extra parameters of each chapter, in report order)."""
+    blob = json.dumps({"cycle": cycle, "countries": list(countries), "store": store,
+                       "config": config, "library": library,
+                       "chapters": [[s, d, dict(p)] for s, d, p in chapters]},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class DraftBook:
+    """The versions of one cycle's report in a workspace."""
+
+    def __init__(self, workspace_path: Path, cycle: str) -> None:
+        self.cycle = cycle
+        self.root = Path(workspace_path) / DRAFTS_DIR / cycle
+
+    def versions(self) -> list[Version]:
+        """Every recorded version, oldest first."""
+        out = []
+        for f in self.root.glob("draft-*/version.json"):
+            try:
+                rec = json.loads(f.read_text("utf-8"))
+                out.append(Version(number=int(rec["number"]), cycle=str(rec["cycle"]),
+                                   inputs=str(rec["inputs"]), final=bool(rec.get("final")),
+                                   created=str(rec.get("created", "")),
+                                   variants=dict(rec.get("variants", {})), folder=f.parent))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                from octasee.report.errors import ReportError
+
+                raise ReportError(f"the draft record cannot be read ({exc})", where=str(f),
+                                  hint="restore it from a backup, or delete that draft's "
+                                       "folder to forget the draft") from exc
+        return sorted(out, key=lambda v: v.number)
+
+    def plan(self, inputs: str, *, final: bool) -> Version:
+        """The version a build with these inputs makes (not recorded until :meth:`save`)."""
+        versions = self.versions()
+        latest = versions[-1] if versions else None
+        if latest is not None and latest.inputs == inputs:
+            latest.final = latest.final or final
+            return latest
+        number = latest.number + 1 if latest else 1
+        return Version(number=number, cycle=self.cycle, inputs=inputs, final=final,
+                       created=dt.datetime.now().isoformat(timespec="seconds"),
+                       folder=self.root / f"draft-{number}", is_new=True)
+
+    def previous(self, version: Version) -> Version | None:
+        """The version before ``version`` (what its changes annex compares with)."""
+        earlier = [v for v in self.versions() if v.number < version.number]
+        return earlier[-1] if earlier else None
+
+    def get(self, ref: str) -> Version:
+        """A version by what a user types: ``2``, ``draft-2``, ``"draft 2"``, ``d2``,
+        ``final``, ``latest`` or ``previous`` (the one before the latest)."""
+        versions = self.versions()
+        if not versions:
+            raise UsageError(f"no draft of the {self.cycle} report yet",
+                             hint="build one first: octasee build")
+        text = str(ref).strip().lower()
+        found: Version | None = None
+        if text in ("latest", "last", "current"):
+            found = versions[-1]
+        elif text == "previous":
+            found = versions[-2] if len(versions) > 1 else None
+            if found is None:
+                raise UsageError("there is only one draft, so no previous one",
+                                 hint="build another draft first")
+        elif text == "final":
+            finals = [v for v in versions if v.final]
+            found = finals[-1] if finals else None
+        else:
+            m = re.fullmatch(r"(?:draft[\s_-]*|d)?(\d+)", text)
+            if m:
+                found = next((v for v in versions if v.number == int(m.group(1))), None)
+        if found is None:
+            known = ", ".join(v.label.lower() for v in versions)
+            raise UsageError(f"no version {ref!r} of the {self.cycle} report",
+                             hint=f"the versions are: {known} (or say latest, previous)")
+        return found
+
+    # ------------------------------------------------------------------ files
+    def snapshot(self, version: Version) -> dict[str, Any] | None:
+        return _read_json(version.folder / "snapshot.json")
+
+    def content(self, version: Version, variant: str) -> dict[str, Any] | None:
+        return _read_json(version.folder / variant / "content.json")
+
+    def save(self, version: Version, *, variant: str, snap: Mapping[str, Any],
+             content: Mapping[str, Any], files: Sequence[Path | None],
+             build_date: dt.date) -> Version:
+        """Record that ``version`` was built in ``variant``: its snapshot (first time),
+        its content and copies of the files (report, PDF, manifest)."""
+        folder = version.folder
+        if not (folder / "snapshot.json").exists():
+            write_text_atomic(folder / "snapshot.json",
+                              json.dumps(snap, indent=1, ensure_ascii=False, default=str))
+        kept: dict[str, str] = {}
+        for f in files:
+            if f is not None and f.exists():
+                target = folder / variant / f.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, target)
+                kept[f.suffix.lstrip(".") if not f.name.endswith(".manifest.json")
+                     else "manifest"] = str(target.relative_to(folder))
+        write_text_atomic(folder / variant / "content.json",
+                          json.dumps(content, indent=1, ensure_ascii=False))
+        version.variants[variant] = {
+            "built": dt.datetime.now().isoformat(timespec="seconds"),
+            "build_date": build_date.isoformat(), "files": kept}
+        write_text_atomic(folder / "version.json",
+                          json.dumps(version.record(), indent=1, ensure_ascii=False) + "\n")
+        version.is_new = False
+        return version
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        from octasee.report.errors import ReportError
+
+        raise ReportError(f"the draft record cannot be read ({exc})", where=str(path),
+                          hint="restore it from a backup, or delete that draft's folder"
+                          ) from exc
+
+
+# ---------------------------------------------------------------------- snapshot
+
+
+def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
+             threshold: int) -> dict[str, Any]:
+    """What a version is compared on, read from the store: every submission of the cycle
+    (with its status), and the key figures in both variants
+    (:func:`octasee.chapters.analysis.key_figures`)."""
+    from octasee.chapters.analysis import key_figures
+    from octasee.store import Store
+
+    with Store(store_path, read_only=True) as store:
+        subs = store.query(
+            "SELECT submission_id, country, status, source_label, file_sha256, "
+            "submission_date, ingested_at, supersedes, superseded_by, rows_accepted, "
+            "rows_quarantined, dissemination FROM submissions WHERE cycle = ? "
+            "ORDER BY submission_id", [cycle])
+        subs = subs[subs["country"].isin(list(countries))]
+        figures: dict[str, list[dict[str, Any]]] = {}
+        for variant in ("restricted", "public"):
+            ind = store.table("indicators", cycle=cycle, countries=countries, variant=variant)
+            ocgs = store.table("ocgs", cycle=cycle, countries=countries, variant=variant)
+            kf = key_figures(ind, ocgs, cycle=cycle,
+                             threshold=threshold if variant == "public" else None)
+            figures[variant] = json.loads(kf.to_json(orient="records"))
+    records = json.loads(subs.to_json(orient="records", date_format="iso"))
+    return {"cycle": cycle, "countries": list(countries), "submissions": records,
+            "figures": figures}
+
+
+# ---------------------------------------------------------------------- content
+
+
+class _Text(HTMLParser):
+    """Paragraphs of an HTML fragment: text split at block elements; scripts, styles and
+    plotly divs left out."""
+
+    BLOCKS: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
+              "table", "ul", "ol", "br", "footer", "figcaption", "pre", "section"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.buf: list[str] = []
+        self.skip = 0
+
+    def flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
+        if text:
+            self.parts.append(text)
+        self.buf = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.buf.append(data)
+
+
+def _paragraphs_html(text: str) -> list[str]:
+    p = _Text()
+    p.feed(text)
+    p.close()
+    p.flush()
+    return p.parts
+
+
+def _paragraphs_markdown(text: str) -> list[str]:
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        block = re.sub(r"^#+\s*", "", block.strip())
+        block = re.sub(r"\s+", " ", block).strip()
+        if block:
+            out.append(block)
+    return out
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+_CAPTION = re.compile(r'<h4 class="(figure|table)-caption">(.*?)</h4>', re.S)
+
+
+def chapter_content(nb: Mapping[str, Any]) -> dict[str, Any]:
+    """What a reader sees of an executed chapter, for comparison between drafts.
+
+    ``paragraphs``: the text (Markdown cells, and text the code displayed), one entry
+    per paragraph, heading or table row; ``figures`` and ``tables``: a digest of each
+    figure's data and each table's text, under its label ("Figure 4.2") or, when the
+    chapter does not number them, its position ("figure 3").
+    """
+    paragraphs: list[str] = []
+    figures: dict[str, str] = {}
+    tables: dict[str, str] = {}
+    captions: dict[str, str] = {}
+    n_fig = n_tab = 0
+    first_heading = True
+    for cell in nb.get("cells", []):
+        if set(cell.get("metadata", {}).get("tags", [])) & _DROP_TAGS:
+            continue
+        if cell.get("cell_type") == "markdown":
+            paras = _paragraphs_markdown(_joined(cell.get("source", "")))
+            if first_heading and paras:
+                first_heading = False  # the chapter title: the report prints its own
+                if _joined(cell.get("source", "")).lstrip().startswith("# "):
+                    paras = paras[1:]
+            paragraphs += paras
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        pending: tuple[str, str] | None = None  # (kind, label) of a caption just shown
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stdout":
+                paragraphs += _paragraphs_markdown(_joined(out.get("text", "")))
+                continue
+            data = out.get("data", {})
+            if PLOTLY_MIME in data:
+                n_fig += 1
+                key = pending[1] if pending and pending[0] == "figure" else f"figure {n_fig}"
+                figures[key] = _digest(data[PLOTLY_MIME].get("data", data[PLOTLY_MIME]))
+                pending = None
+                continue
+            body = None
+            if "text/html" in data:
+                body = _joined(data["text/html"])
+            elif "text/markdown" in data:
+                paragraphs += _paragraphs_markdown(_joined(data["text/markdown"]))
+                continue
+            elif "text/plain" in data and "application/vnd.jupyter.widget-view+json" \
+                    not in data:
+                paragraphs += _paragraphs_markdown(_joined(data["text/plain"]))
+                continue
+            if body is None or "plotly-graph-div" in body:
+                continue
+            cap = _CAPTION.search(body)
+            if cap:
+                kind = cap.group(1)
+                label = html.unescape(re.sub(r"<[^>]+>", "", cap.group(2))).strip()
+                short = label.split(":", 1)[0].strip()
+                captions[short] = label
+                if kind == "table" and "<table" in body:
+                    n_tab += 1
+                    tables[short] = _digest(_paragraphs_html(body))
+                    paragraphs.append(label)
+                    continue
+                pending = (kind, short)
+                paragraphs.append(label)
+                rest = body[cap.end():]
+                paragraphs += _paragraphs_html(rest)
+                continue
+            if "<table" in body:
+                n_tab += 1
+                tables[f"table {n_tab}"] = _digest(_paragraphs_html(body))
+                continue
+            paragraphs += _paragraphs_html(body)
+    return {"paragraphs": paragraphs, "figures": figures, "tables": tables,
+            "captions": captions}
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()
+                          ).hexdigest()[:16]

@@ -1,0 +1,165 @@
+"""The analyst's cycle, end to end, through the command line (docs/guide.md tells it).
+
+A new workspace; the templates sent; two rounds of questionnaires (Croatia's first workbook
+has an error and is resent, Moldova is late); draft 1; Croatia corrects one figure; draft 2, whose annex "What changed since the previous draft" must name exactly
+that: Croatia's resubmission, the one key figure that moved, the four chapters whose
+text, figures or tables show Croatia's heroin seizures. Then ``octasee diff`` must print
+the same, and an unchanged rebuild must stay draft 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from octasee.cli import main
+from octasee.report.pdf import chromium_path
+from octasee.samples import sample_files, samples_dir
+
+CYCLE = "2013-2017"
+STEM = f"octa-see_{CYCLE}_restricted"
+#: Croatia's later workbooks (data/samples/2013-2017/resubmissions): its first return,
+#: with a heroin case count written 'n/a', and its correction after draft 1, of its 2017
+#: heroin seizures from 58 kg (HR.xlsx) to 96.5 kg.
+LATER = samples_dir() / CYCLE / "resubmissions"
+OLD_KG, NEW_KG = 58.0, 96.5
+
+
+def _run(args: list[str], code: int = 0) -> str:
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def _annex(html_path: Path) -> BeautifulSoup | None:
+    """The annex "What changed": from its heading to the end of the report (it is the
+    report's last part)."""
+    text = html_path.read_text("utf-8")
+    start = text.find('id="annex-changes"')
+    if start < 0:
+        return None
+    return BeautifulSoup(text[start:text.index("</main>", start)], "html.parser")
+
+
+def _rows(table) -> list[list[str]]:
+    return [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
+            for tr in table.find_all("tr") if tr.find_all("td")]
+
+
+@pytest.mark.slow
+def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OCTASEE_WORKSPACE", raising=False)
+    samples = {p.stem: p for p in sample_files(CYCLE)}
+
+    # 1. The workspace.
+    out = _run(["init", "octa", "--cycle", CYCLE, "--title", "OCTA-SEE 2018",
+                "--deadline", "2018-03-31"])
+    assert "octa/octasee.toml" in out
+    monkeypatch.chdir(tmp_path / "octa")
+
+    # 2. The templates, one per expected country, in a folder and a zip.
+    out = _run(["questionnaire", "--all", "--out", "outbox"])
+    assert len(list(Path("outbox").glob("*.xlsx"))) == 13
+    with zipfile.ZipFile("outbox.zip") as z:
+        assert len([n for n in z.namelist() if n.endswith(".xlsx")]) == 13
+
+    # 3. Round one: eleven countries, Croatia's workbook with an error; Moldova is late.
+    first = [samples[c] for c in sorted(samples) if c not in ("HR", "MD")]
+    first.append(LATER / "HR_with_error.xlsx")
+    out = _run(["ingest", *map(str, first)], code=1)
+    assert "sheet 'Indicators', row 3, column 'Value'" in out
+    status = _run(["status"])
+    assert re.search(r"HR .*quarantined rows", status)
+    assert re.search(r"MD .*overdue .*missing", status)
+
+    # 4. Round two: Moldova, and Croatia's corrected workbook, which supersedes the first.
+    out = _run(["ingest", str(samples["MD"]), str(samples["HR"])])
+    assert "supersedes submission" in out
+    status = _run(["status"])
+    assert "13 of 13" in status and "quarantined rows" not in status
+
+    # 5. Draft 1.
+    out = _run(["build", "--format", "html", "--date", "2018-05-15"])
+    assert "Draft 1 of the 2013-2017 report" in out
+    report = Path("build") / f"{STEM}.html"
+    text = report.read_text("utf-8")
+    assert 'class="cover-label">Draft 1<' in text
+    assert _annex(report) is None  # nothing to compare the first draft with
+    kept = Path("drafts") / CYCLE / "draft-1" / "restricted"
+    manifest = json.loads((kept / f"{STEM}.manifest.json").read_text("utf-8"))
+    assert manifest["version"]["label"] == "Draft 1"
+
+    # 6. Croatia corrects its 2017 heroin seizures; draft 2.
+    _run(["ingest", str(LATER / "HR_correction.xlsx")])
+    formats = "html,pdf" if chromium_path() else "html"
+    out = _run(["build", "--format", formats, "--date", "2018-06-15"])
+    assert "Draft 2 of the 2013-2017 report" in out
+    assert "changes since Draft 1: 1 submission(s), 1 key figure(s) and 5 chapter(s)" in out
+    assert 'class="cover-label">Draft 2<' in report.read_text("utf-8")
+    assert (Path("drafts") / CYCLE / "draft-2" / "restricted" / f"{STEM}.manifest.json"
+            ).is_file()
+    assert (kept / f"{STEM}.manifest.json").is_file()  # draft 1's manifest is kept
+
+    annex = _annex(report)
+    assert annex is not None
+    # Exactly one submission: Croatia's correction, superseding the resent workbook.
+    subs = [li.get_text(" ", strip=True) for li in annex.select("ul.changes-submissions li")]
+    assert len(subs) == 1
+    assert subs[0].startswith("Croatia: resubmitted (HR_correction.xlsx)")
+    assert "supersedes the submission (HR.xlsx)" in subs[0]
+    # Exactly one key figure moved: the regional heroin total, by the 38.5 kg corrected.
+    figure_rows = [r for t in annex.select("table.changes-figures") for r in _rows(t)]
+    assert len(figure_rows) == 1
+    label, before, after, change, rank = figure_rows[0]
+    assert label == "Heroin trafficking: Heroin seized, regional total 2013-2017"
+    b, a = (float(v.removesuffix(" kg").replace(",", "")) for v in (before, after))
+    assert abs((a - b) - (NEW_KG - OLD_KG)) <= 1  # printed rounded to the kilogram
+    assert change.startswith(f"+{NEW_KG - OLD_KG:.1f}") and rank == ""
+    # Exactly the chapters that show Croatia's heroin seizures (2, 4, 11, its profile) or
+    # count late returns (1: the correction is dated after the deadline).
+    chapters = [li.get_text(" ", strip=True) for li in annex.select("ul.changes-chapters li")]
+    named = [c.split(":")[0] for c in chapters]
+    assert named == ["Chapter 1 Introduction and methodology",
+                     "Chapter 2 Regional threat overview", "Chapter 4 Drug trafficking",
+                     "Chapter 11 Outlook and priorities", "Annex A.4 Croatia"]
+    assert chapters[0].endswith("text changed (1 paragraph rewritten).")
+    assert "Figure 2.1" in chapters[1] and "Figure 11.1" in chapters[3]
+    assert "text changed (1 paragraph rewritten)" in chapters[2]
+    assert "Table A.1" in chapters[4] and "text changed" not in chapters[4]
+    late, heroin = (_rows(t) for t in annex.select("table.changes-text"))
+    assert "(1 after the deadline)" in late[0][0] and "(2 after the deadline)" in late[0][1]
+    assert len(heroin) == 1 and "7,492 kg in 2017" in heroin[0][0]
+    assert "7,531 kg in 2017" in heroin[0][1]
+
+    if chromium_path():
+        import subprocess
+
+        pdf = Path("build") / f"{STEM}.pdf"
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                               capture_output=True, text=True).stdout.split("\f")
+        pages = [p for p in pages if p.strip()]
+        assert pages and all("Draft 2" in p for p in pages)  # every page's footer
+
+    # 7. octasee diff prints the same.
+    diff = _run(["diff", "draft-1", "draft-2"])
+    assert "Draft 2 compared with Draft 1" in diff
+    assert subs[0] in diff
+    assert f"{label}: {before} → {after}" in diff
+    for c in chapters:
+        assert c.split(":")[0] + ":" in diff
+    data = json.loads(_run(["diff", "1", "2", "--json"]))
+    assert [s["country"] for s in data["submissions"]] == ["HR"]
+    assert [f["key"] for f in data["figures"]] == ["total:heroin:heroin_seized"]
+
+    # 8. Nothing changed: the rebuild is draft 2 again, and the list says so.
+    out = _run(["build", "--format", "html", "--date", "2018-06-15"])
+    assert "Draft 2 of the 2013-2017 report" in out
+    listing = _run(["drafts"])
+    assert "Draft 1" in listing and "Draft 2" in listing and "Draft 3" not in listing
