@@ -143,7 +143,8 @@ def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | 
                   f"(years {c.first_year}-{c.last_year}, report {c.report_year})")
     console.print(f"  config:    {ws.path / CONFIG_NAME}\n  store:     {ws.store_path}\n"
                   f"  notebooks: {ws.chapters_dir}/ (the chapters; open them in JupyterLab)")
-    console.print(f"next: octasee questionnaire --all --workspace {ws.path}")
+    console.print(f"next: cd {ws.path} and write the questionnaires: octasee questionnaire "
+                  "--all", markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- questionnaire
@@ -279,6 +280,27 @@ def _show_ingest(report: Any, ws: Any) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         paths = _write_problems(problems, ws.path / "problems" / f"ingest-{stamp}")
         console.print("full problem list: " + ", ".join(str(p) for p in paths))
+        _next_steps(report.summary(), problems, ws.path / "problems" / f"ingest-{stamp}")
+
+
+def _next_steps(summary: pd.DataFrame, problems: pd.DataFrame, prefix: Path) -> None:
+    """For each country with rows held back: its own problem list, and what to do next."""
+    from octasee.reference import country_name
+
+    for rec in summary.to_dict("records"):
+        held = rec.get("quarantined") or 0
+        if not held and rec.get("outcome") not in ("rejected", "refused"):
+            continue
+        own = problems[(problems["file"] == rec["file"]) & (problems["severity"] != "info")]
+        code = rec.get("country")
+        if own.empty or not isinstance(code, str):
+            continue
+        xlsx = _write_problems(own, prefix.with_name(f"{prefix.name}-{code}"))[1]
+        sub = rec.get("submission")
+        replaces = f"; it will supersede submission {sub}" if sub == sub and sub else ""
+        console.print(f"next: {country_name(code)}: {held} row(s) held back. Send it "
+                      f"{xlsx.name} (in {xlsx.parent}) and ingest the corrected workbook when "
+                      f"it comes back{replaces}.", markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- status

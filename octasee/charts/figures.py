@@ -277,6 +277,8 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
     >>> fig = trend_band(df, x="year", y="seizures", lower="lo", upper="hi", projected="proj")
     >>> [t.line.dash for t in fig.data if t.mode == "lines+markers"]
     ['solid', 'dash']
+    >>> fig.layout.xaxis.tickformat, fig.layout.xaxis.dtick  # years: no 2,015.5
+    ('d', 1)
     """
     function = "trend_band"
     df = require_frame(df, function)
@@ -323,8 +325,15 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
                 customdata=custom[mask], hovertemplate=hover, legendgroup=name,
                 showlegend=len(groups) == 1 or not len(seen)))
     fig = themed(fig)
+    xaxis: dict[str, object] = {"title": {"text": x_title if x_title is not None else x}}
+    xs = pd.to_numeric(data["x"], errors="coerce")
+    if xs.notna().all() and len(xs) and (xs % 1 == 0).all():
+        # Years (or other whole steps): whole ticks, without a thousands separator.
+        xaxis["tickformat"] = "d"
+        if xs.max() - xs.min() <= 20:
+            xaxis["dtick"] = 1
     fig.update_layout(
-        xaxis={"title": {"text": x_title if x_title is not None else x}},
+        xaxis=xaxis,
         yaxis={"title": {"text": y_title if y_title is not None else y}},
         showlegend=len(groups) > 1 or projected is not None,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
