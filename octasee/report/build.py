@@ -213,7 +213,8 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     Each build is a version of the cycle's report (:mod:`octasee.report.drafts`):
     draft 1, 2, … or, with ``final``, the final version, stamped on the cover and in every
     page footer and kept under ``<workspace>/drafts/<cycle>/``; from the second version
-    on the report has an annex "What changed since the previous draft". With
+    on the report has an annex "What changed since the previous draft" (except the public
+    variant of the final version: the publication). With
     ``record_draft=False`` (a preview) nothing is recorded and there is no such annex.
 
     >>> import tempfile
@@ -497,8 +498,8 @@ def _changes(book: Any, version: Any, *, ws: Any, cycle: str, codes: list[str],
                          **chapter_content(json.loads(notebooks[r.label]))}
                for r in runs if r.label in notebooks}
     previous = book.previous(version)
-    if previous is None:
-        return snap, content, None
+    if previous is None or (version.final and variant == "public"):
+        return snap, content, None  # the first version; the publication itself
     before = book.snapshot(previous) or {}
     changes = compare(a_label=previous.label, b_label=version.label, variant=variant,
                       a_snapshot=before, b_snapshot=snap,

@@ -125,14 +125,16 @@ def _print_version(console: Console, result: Any) -> None:
     if not result.ok:
         console.print(f"{v.label} not recorded: a chapter failed", markup=False)
         return
-    console.print(f"{v.label} of the {result.cycle} report, kept in {v.folder}", markup=False)
+    name = "The final version" if v.final else v.label
+    console.print(f"{name} of the {result.cycle} report, kept in {v.folder}", markup=False,
+                  soft_wrap=True)
     ch = result.changes
     if ch is not None:
         console.print(
-            f"changes since {ch.a}: {len(ch.submissions)} submission(s), {len(ch.figures)} "
-            f"key figure(s) and {len(ch.chapters)} chapter(s); see the annex or run "
-            f"octasee diff {ch.a.lower().replace(' ', '-')} {ch.b.lower().replace(' ', '-')}",
-            markup=False)
+            f"changes since {ch.a.lower()}: {len(ch.submissions)} submission(s), "
+            f"{len(ch.figures)} key figure(s) and {len(ch.chapters)} chapter(s); see the "
+            f"annex or run octasee diff {ch.a.lower().replace(' ', '-')} "
+            f"{ch.b.lower().replace(' ', '-')}", markup=False, soft_wrap=True)
 
 
 def _fail(exc: OctaseeError) -> None:

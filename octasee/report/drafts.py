@@ -5,7 +5,8 @@ with ``octasee build --final``, the final version. A version is a state of the i
 (the store's content, the workspace config, the chapter notebooks and their parameters,
 the countries, octasee itself): a build whose inputs equal the latest version's rebuilds
 that version (another variant of it, or the same one again) and a build whose inputs
-changed is the next draft. A preview (``octasee build --preview``) and a build with a
+changed is the next draft. The final version (``--final``) is a version of its own, also
+when nothing changed since the last draft (whose files stay as they were). A preview (``octasee build --preview``) and a build with a
 failed chapter are not recorded.
 
 Each version is kept in the workspace, beside its store::
@@ -121,9 +122,10 @@ class DraftBook:
         """The version a build with these inputs makes (not recorded until :meth:`save`)."""
         versions = self.versions()
         latest = versions[-1] if versions else None
-        if latest is not None and latest.inputs == inputs:
-            latest.final = latest.final or final
+        if latest is not None and latest.inputs == inputs and (latest.final or not final):
             return latest
+        # Changed inputs, or the final version of the latest draft's inputs: a new number,
+        # so that the draft as it was reviewed stays kept as it was.
         number = latest.number + 1 if latest else 1
         return Version(number=number, cycle=self.cycle, inputs=inputs, final=final,
                        created=dt.datetime.now().isoformat(timespec="seconds"),

@@ -78,18 +78,20 @@ def test_versions_are_numbered_by_their_inputs(tmp_path):
     assert (v2.number, v2.label) == (2, "Draft 2")
     book.save(v2, variant="public", snap={}, content={}, files=[],
               build_date=dt.date(2023, 6, 1))
-    final = book.plan("b", final=True)  # the same inputs, now declared final
-    assert (final.number, final.label) == (2, "Final")
+    # The same inputs, now declared final: a version of its own (draft 2 stays as sent).
+    final = book.plan("b", final=True)
+    assert (final.number, final.label, final.is_new) == (3, "Final", True)
     book.save(final, variant="restricted", snap={}, content={}, files=[],
               build_date=dt.date(2023, 6, 2))
-    assert [v.label for v in book.versions()] == ["Draft 1", "Final"]
-    assert book.versions()[1].variants.keys() == {"public", "restricted"}
-    for ref, number in [("1", 1), ("draft-1", 1), ("Draft 1", 1), ("d2", 2), ("final", 2),
-                        ("latest", 2), ("previous", 1)]:
+    assert book.plan("b", final=False).label == "Final"  # rebuilding the final
+    assert [v.label for v in book.versions()] == ["Draft 1", "Draft 2", "Final"]
+    assert book.versions()[1].variants.keys() == {"public"}
+    for ref, number in [("1", 1), ("draft-1", 1), ("Draft 1", 1), ("d2", 2), ("final", 3),
+                        ("latest", 3), ("previous", 2)]:
         assert book.get(ref).number == number, ref
-    with pytest.raises(UsageError, match="no version 'draft-7'.*draft 1, final"):
+    with pytest.raises(UsageError, match="no version 'draft-7'.*draft 1, draft 2, final"):
         book.get("draft-7")
-    assert book.previous(book.get("final")).number == 1
+    assert book.previous(book.get("final")).number == 2
 
 
 def test_no_drafts_yet_is_a_usage_error(tmp_path):
@@ -241,7 +243,15 @@ def test_previews_and_failed_builds_are_not_recorded_and_final_is_stamped(
     preview = _build(ws, tmp_path, record_draft=False)
     assert preview.version is None and not (ws / "drafts").exists()
     assert 'class="cover-label">Preview<' in preview.html.read_text()
+    draft = _build(ws, tmp_path)
+    assert draft.version.label == "Draft 1"
     final = _build(ws, tmp_path, final=True)
-    assert final.version.label == "Final"
+    assert final.version.label == "Final" and final.version.number == 2
     assert 'class="cover-label">Final<' in final.html.read_text()
-    assert DraftBook(ws, "2013-2017").get("final").number == 1
+    assert final.changes is not None and final.changes.empty  # nothing since draft 1
+    assert "Nothing changed" in final.html.read_text()
+    public = _build(ws, tmp_path, variant="public", final=True)
+    assert public.version.number == 2 and public.changes is None  # the publication
+    assert "annex-changes" not in public.html.read_text()
+    assert 'class="cover-label">Draft 1<' in (
+        ws / "drafts" / "2013-2017" / "draft-1" / "restricted" / draft.html.name).read_text()
