@@ -6,7 +6,8 @@ Interleaved rounds, so that machine noise hits every side:
   command, then ``jupyter nbconvert --to html``, one after the other, no merge;
 * full: ``build_report`` from an empty cache (HTML; the PDF is timed on its own);
 * one chapter changed: a chapter's text edited, everything else from the cache;
-* nothing changed: everything from the cache.
+* nothing changed: everything from the cache (the same draft rebuilt), and the same as a
+  preview (``record_draft=False``): the difference is what keeping drafts costs.
 
 It also prints the HTML's size, the number of plotly.js copies in it, and where the time
 goes (kernel start, the first cell — the imports, by convention — the other cells,
@@ -75,10 +76,11 @@ def _naive(chapters: list[Chapter], ws: Path, countries: list[str], out: Path) -
 
 
 def _build(chapters: list[Chapter], ws: Path, out: Path, cache: Path, *,
-           formats: tuple[str, ...] = ("html",)) -> tuple[float, BuildResult]:
+           formats: tuple[str, ...] = ("html",), record: bool = True
+           ) -> tuple[float, BuildResult]:
     started = time.perf_counter()
     result = build_report(workspace=ws, out=out, chapters=chapters, formats=formats,
-                          build_date=DATE, cache_dir=cache, jobs=2)
+                          build_date=DATE, cache_dir=cache, jobs=2, record_draft=record)
     return time.perf_counter() - started, result
 
 
@@ -134,7 +136,7 @@ def main() -> None:
           f"workspace {ws}")
 
     rows: dict[str, list[float]] = {"naive": [], "full": [], "full+pdf": [], "changed": [],
-                                    "unchanged": []}
+                                    "unchanged": [], "preview": [], "drafts": []}
     last: BuildResult | None = None
     for r in range(args.rounds):
         if not args.no_naive:
@@ -146,10 +148,14 @@ def main() -> None:
         _touch_one(chapters)
         t_changed, changed = _build(chapters, ws, out, cache)
         assert sum(x.state == "ok" for x in changed.runs) == 1, "expected one re-execution"
+        assert changed.changes is not None and changed.changes.chapters, "a changes annex"
         rows["changed"].append(t_changed)
+        rows["drafts"].append(changed.timings.get("drafts", 0.0))
         t_same, same = _build(chapters, ws, out, cache)
         assert all(x.state == "cached" for x in same.runs)
         rows["unchanged"].append(t_same)
+        t_preview, _ = _build(chapters, ws, out, cache, record=False)
+        rows["preview"].append(t_preview)
         last = full
         print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in rows.items()
                                              if v))
@@ -165,7 +171,11 @@ def main() -> None:
               f"(target >= 5x); with the PDF: {med['naive'] / med['full+pdf']:.1f}x")
     print(f"  one chapter changed: {100 * med['changed'] / med['full']:.0f} % of a full "
           "build (target <= 25 %)")
-    print(f"  nothing changed: {med['unchanged']:.2f} s (target <= 3 s)")
+    print(f"  nothing changed: {med['unchanged']:.2f} s (target <= 3 s); as a preview "
+          f"{med['preview']:.2f} s, so keeping the draft costs "
+          f"{med['unchanged'] - med['preview']:.2f} s")
+    print(f"  drafts in the changed build (snapshot, content, comparison, annex, copies): "
+          f"{med['drafts']:.2f} s, {100 * med['drafts'] / med['changed']:.0f} % of it")
     print(f"  HTML: {len(html.encode()) / 1e6:.2f} MB, plotly.js copies: "
           f"{html.count(plotlyjs()[:120])} (target 1); PDF: "
           f"{last.pdf.stat().st_size / 1e6 if last.pdf else 0:.2f} MB")

@@ -16,7 +16,7 @@ def test_init_creates_config_and_store(tmp_path, monkeypatch):
                                     "--deadline", "2023-04-15", "--country", "RS",
                                     "--country", "Hrvatska"])
     assert res.exit_code == 0, res.output
-    assert "next: octasee questionnaire --all" in res.output
+    assert "write the questionnaires: octasee questionnaire --all" in res.output
     ws = Workspace.open(folder)
     assert (ws.cycle, ws.expected, str(ws.deadline())) == ("2018-2022", ["RS", "HR"],
                                                            "2023-04-15")

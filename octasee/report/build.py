@@ -435,6 +435,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                           annex=base_of[ch.slug].isalpha()))
     snap = content = None
     if version is not None and book is not None:
+        t_drafts = time.perf_counter()
         snap, content, result.changes = _changes(
             book, version, ws=ws, cycle=cycle, codes=codes, variant=variant, runs=runs,
             notebooks=notebooks, build_date=build_date)
@@ -444,6 +445,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                               number=letter, nb={"cells": annex_cells(result.changes,
                                                                       number=letter)},
                               annex=True, anchor="annex-changes"))
+        timings["drafts"] = round(time.perf_counter() - t_drafts, 3)
     merged = merge_chapters(parts, meta=meta)
     if terms is not None:
         from octasee.report.disclosure import scrub_notebook
@@ -477,8 +479,11 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     result.timings["total"] = round(time.perf_counter() - t_start, 3)
     result.manifest = _write_manifest(manifest_path, result, **common)
     if version is not None and book is not None and result.ok and snap is not None:
+        t0 = time.perf_counter()
         book.save(version, variant=variant, snap=snap, content=content or {},
                   files=[result.html, result.pdf, result.manifest], build_date=build_date)
+        result.timings["drafts"] = round(result.timings.get("drafts", 0.0)
+                                         + time.perf_counter() - t0, 3)
     return result
 
 

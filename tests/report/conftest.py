@@ -134,7 +134,7 @@ def public_build(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> B
 
 @pytest.fixture
 def workspace_copy(workspace: Path, tmp_path: Path) -> Path:
-    """A private copy of the workspace, for tests that change it."""
+    """A private copy of the workspace (without its drafts), for tests that change it."""
     target = tmp_path / "ws"
-    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns(".octasee-cache"))
+    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns(".octasee-cache", "drafts"))
     return target
