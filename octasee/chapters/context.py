@@ -173,7 +173,7 @@ class Chapter:
             for column in counts:
                 shown = suppress_small(shown, value=column, threshold=self.threshold)
         body = shown.to_html(index=index, escape=True, na_rep="–", border=0,
-                             classes="octasee-table", float_format=lambda x: f"{x:,.1f}")
+                             classes="octasee-table", formatters=_formatters(df, shown))
         note = (f" Counts from 1 to {self.threshold - 1} are shown as &lt;{self.threshold}."
                 if self.public and counts else "")
         _html(f'<h4 class="table-caption">{label}: {html.escape(caption)}</h4>{body}'
@@ -193,6 +193,36 @@ class Chapter:
                 text += f", cycle {self.cycle.code}"
             texts.append(text)
         return "; ".join(texts)
+
+
+def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
+    """How each column is printed: whole numbers with thousands separators and no decimals
+    (108,854,108), others with one decimal (14.5), years and ranks as they are; text (a
+    suppressed "<5") as it is. Decided on the column before suppression."""
+    import math
+
+    out: dict[str, Any] = {}
+    for col in shown.columns:
+        src = original[col] if col in original.columns else shown[col]
+        if not pd.api.types.is_numeric_dtype(src) or pd.api.types.is_bool_dtype(src):
+            continue
+        name = str(col).casefold()
+        if "year" in name or name in ("rank", "cycle"):
+            out[col] = lambda x: "–" if pd.isna(x) else str(int(x)) if isinstance(
+                x, (int, float)) and float(x).is_integer() else str(x)
+            continue
+        values = pd.to_numeric(src, errors="coerce").dropna()
+        whole = bool(len(values)) and bool((values % 1 == 0).all())
+
+        def fmt(x: Any, whole: bool = whole) -> str:
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                return "–" if x is None or x is pd.NA else str(x)
+            if math.isnan(x):
+                return "–"
+            return f"{x:,.0f}" if whole else f"{x:,.1f}"
+
+        out[col] = fmt
+    return out
 
 
 def _countries(value: Any, ws: Workspace) -> list[str]:

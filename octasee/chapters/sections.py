@@ -503,17 +503,24 @@ def country_profile(ch: Chapter, code: str) -> None:
            "irregular_migrants_detected", "victims_identified", "cigarettes_seized"]
     sel = mine[mine["indicator"].isin(key)]
     if not sel.empty:
-        wide = sel.pivot_table(index="indicator", columns="year", values="value",
-                               aggfunc="sum").reset_index()
-        wide["indicator"] = wide["indicator"].map(lambda c: _label(c, ch))
-        wide.columns = [str(c) for c in wide.columns]
+        # Years down, indicators across: a cycle or two of years fits the page's width,
+        # where years across did not.
+        wide = sel.pivot_table(index="year", columns="indicator", values="value",
+                               aggfunc="sum")
+        order = [k for k in key if k in wide.columns]
+        wide = wide[order].reset_index()
+        wide.columns.name = None
+        labels = {c: f"{_label(c, ch)} ({_unit(c, ch)})" if _unit(c, ch) not in ("", "count")
+                  else _label(c, ch) for c in order}
+        wide = wide.rename(columns={"year": "Year", **labels})
         ch.show_table(wide, f"{ch.name(code)}: key indicators by year", source="submissions",
-                      counts=[c for c in wide.columns if c.isdigit()])
-        first = sel[sel["indicator"] == sel["indicator"].iloc[0]]
-        s = first.groupby("year", as_index=False)["value"].sum().assign(lower=np.nan,
-                                                                        upper=np.nan)
-        ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper"),
-                  f"{ch.name(code)}: {_label(first['indicator'].iloc[0], ch).lower()}",
+                      counts=[labels[c] for c in order if _unit(c, ch) == "count"])
+        first_code = order[0]
+        s = sel[sel["indicator"] == first_code].groupby("year", as_index=False)["value"].sum()
+        s = s.assign(lower=np.nan, upper=np.nan)
+        ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper",
+                             y_title=labels[first_code]),
+                  f"{ch.name(code)}: {_label(first_code, ch).lower()}",
                   source="submissions")
     tm = threat_matrix(ch.table("indicators"))
     if not tm.empty:
@@ -521,6 +528,7 @@ def country_profile(ch: Chapter, code: str) -> None:
         own = tm[tm["country"] == code].set_index("crime_area")["value"].rename(ch.name(code))
         both = pd.concat([own, med], axis=1).reset_index()
         both["crime_area"] = both["crime_area"].map(lambda a: crime_area(a).label)
+        both = both.rename(columns={"crime_area": "Crime area"})
         ch.show_table(both.round(1), "Threat scores (0-10) against the regional median",
                       source="submissions")
     a = ch.table("assessments")

@@ -249,24 +249,59 @@ def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
 
 def _group_figure(outs: list[dict[str, Any]], heading: tuple[int, str] | None
                   ) -> tuple[list[dict[str, Any]], bool]:
-    """One ``<figure>`` for a cell's HTML outputs when they hold a plot or a table, with
-    the heading of the cell before it, if that cell held only a heading."""
+    """One ``<figure>`` per numbered figure or table of a cell: its caption, its body and
+    its source line, so that print keeps them on one page; with the heading of the cell
+    before it, if that cell held only a heading and the figure comes first.
+
+    A cell may show several figures and tables with text between them (a country
+    profile): each is grouped on its own, and the text stays outside, so that no group is
+    taller than a page. A cell without captions is grouped whole, as before.
+    """
+    def text(o: dict[str, Any]) -> str:
+        return _text(o.get("data", {}).get("text/html", ""))
+
+    def figure(group: list[dict[str, Any]], head_of: tuple[int, str] | None
+               ) -> dict[str, Any]:
+        joined = "".join(text(o) for o in group)
+        kind = "report-table" if "<table" in joined and "plotly-graph-div" not in joined \
+            else "report-figure"
+        head = ""
+        if head_of:
+            head = (f'<h{head_of[0]} class="figure-heading">{html.escape(head_of[1])}'
+                    f"</h{head_of[0]}>")
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"text/html": f'<figure class="{kind}">{head}{joined}</figure>'}}
+
     htmls = [o for o in outs if "text/html" in o.get("data", {})]
-    joined = "".join(o["data"]["text/html"] for o in htmls)
-    if len(htmls) < 1 or not ("plotly-graph-div" in joined or "<table" in joined
-                              or "<img " in joined):
+    joined = "".join(text(o) for o in htmls)
+    if not htmls or not ("plotly-graph-div" in joined or "<table" in joined
+                         or "<img " in joined):
         return outs, False
-    kind = "report-table" if "<table" in joined and "plotly-graph-div" not in joined \
-        else "report-figure"
-    head = ""
-    if heading:
-        head = (f'<h{heading[0]} class="figure-heading">{html.escape(heading[1])}'
-                f"</h{heading[0]}>")
-    first = outs.index(htmls[0])
-    merged = {"output_type": "display_data", "metadata": {},
-              "data": {"text/html": f'<figure class="{kind}">{head}{joined}</figure>'}}
-    rest = [o for o in outs if o not in htmls]
-    return [*rest[:first], merged, *rest[first:]], heading is not None
+    if not _SELF_NUMBERED.search(joined):
+        first = outs.index(htmls[0])
+        rest = [o for o in outs if o not in htmls]
+        return [*rest[:first], figure(htmls, heading), *rest[first:]], heading is not None
+    result: list[dict[str, Any]] = []
+    used = False
+    group: list[dict[str, Any]] | None = None
+    for o in outs:
+        body = text(o) if "text/html" in o.get("data", {}) else ""
+        if group is None and _SELF_NUMBERED.search(body):
+            group = []
+        if group is None:
+            result.append(o)
+            continue
+        group.append(o)
+        if 'class="source"' in body:  # the source line closes a figure or a table
+            head_of = heading if not result and not used else None
+            used = used or head_of is not None
+            result.append(figure(group, head_of))
+            group = None
+    if group:
+        head_of = heading if not result and not used else None
+        used = used or head_of is not None
+        result.append(figure(group, head_of))
+    return result, used
 
 
 def _chapter_cells(part: Part, anchor: str) -> list[dict[str, Any]]:
