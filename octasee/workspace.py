@@ -25,7 +25,7 @@ from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
 
 __all__ = ["CONFIG_NAME", "Workspace", "copy_notebooks", "create_workspace", "find_workspace",
-           "sample_workspace"]
+           "sample_workspace", "workspace_here"]
 
 CONFIG_NAME = "octasee.toml"
 STORE_NAME = "store.duckdb"
@@ -53,10 +53,13 @@ class Workspace:
         return list(self.config.get("cycle", {}).get("expected", list(MEMBER_CODES)))
 
     def deadline(self, cycle: str | None = None) -> dt.date | None:
-        deadlines = self.config.get("deadlines", {})
-        value = deadlines.get(cycle or self.cycle)
-        if value is None and (cycle or self.cycle) == self.cycle:
-            value = self.config.get("cycle", {}).get("deadline")
+        """When questionnaires of ``cycle`` are due: ``[cycle] deadline`` for the
+        workspace's own cycle, ``[deadlines]`` for others (an older cycle kept in the
+        same store)."""
+        code = cycle or self.cycle
+        value = self.config.get("cycle", {}).get("deadline") if code == self.cycle else None
+        if value is None:
+            value = self.config.get("deadlines", {}).get(code)
         return value if isinstance(value, dt.date) else None
 
     @property
@@ -94,6 +97,7 @@ class Workspace:
             prefix = c.slug.split("_", 1)[0]
             for name in {c.slug, prefix, prefix.lstrip("0") or "0"}:
                 names[name.casefold()] = c
+        include = [x.removesuffix(".ipynb") for x in include]
         unknown = [x for x in include if x.casefold() not in names]
         if unknown:
             raise _config_error(
@@ -248,7 +252,7 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
         if notebooks:
             copy_notebooks(path / "notebooks")
         deadline = deadline or dt.date(c.report_year, 3, 31)
-        all_deadlines = {c.code: deadline, **(deadlines or {})}
+        others = {k: v for k, v in (deadlines or {}).items() if k != c.code}
         text = _TEMPLATE.format(
             samples=("# The bundled sample workspace: it fills its store from the samples.\n"
                      "samples = true\n") if samples else "",
@@ -256,7 +260,8 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
             chapters="notebooks" if notebooks else "",
             deadline=deadline.isoformat(),
             expected=", ".join(f'"{x}"' for x in (expected or MEMBER_CODES)),
-            deadlines="\n".join(f'"{k}" = {v.isoformat()}' for k, v in all_deadlines.items()))
+            deadlines="\n".join(f'"{k}" = {v.isoformat()}' for k, v in others.items())
+            or '# Due dates of earlier cycles kept in this store, e.g. "2013-2017" = 2018-03-31')
         cfg.write_text(text, encoding="utf-8")
     return Workspace.open(path)
 
@@ -284,6 +289,16 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
                             deadlines={"2009-2012": dt.date(2013, 3, 31)},
                             title="OCTA-SEE sample assessment (fictitious data)",
                             samples=True)
+
+
+def workspace_here() -> Path | None:
+    """The folder of the workspace a command run here would find without ``--workspace``
+    (``$OCTASEE_WORKSPACE``, else this folder or a parent), or None (then: the sample)."""
+    env = os.environ.get("OCTASEE_WORKSPACE")
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    return next((f for f in (here, *here.parents) if (f / CONFIG_NAME).is_file()), None)
 
 
 def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:

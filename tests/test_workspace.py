@@ -79,3 +79,19 @@ def test_init_copies_the_chapters_and_include_picks_them(tmp_path):
     cfg.write_text(cfg.read_text("utf-8").replace('"4"', '"44"'), "utf-8")
     with pytest.raises(OctaseeError, match=r"line 33: key chapters.include: no chapter '44'"):
         Workspace.open(ws.path).chapters()
+
+
+def test_the_cycle_deadline_in_the_config_is_the_one_used(tmp_path):
+    import datetime as dt
+
+    from octasee.workspace import create_workspace
+
+    ws = create_workspace(tmp_path / "w", cycle="2013-2017", deadline=dt.date(2018, 3, 31),
+                          deadlines={"2009-2012": dt.date(2013, 3, 31)})
+    cfg = ws.path / CONFIG_NAME
+    cfg.write_text(cfg.read_text("utf-8").replace("deadline = 2018-03-31",
+                                                  "deadline = 2018-02-20"), "utf-8")
+    ws = Workspace.open(ws.path)
+    assert ws.deadline() == dt.date(2018, 2, 20)
+    assert ws.deadline("2009-2012") == dt.date(2013, 3, 31)
+    assert '"2013-2017"' not in cfg.read_text("utf-8").split("[deadlines]")[1].split("[")[0]

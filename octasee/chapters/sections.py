@@ -203,31 +203,48 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> None:
            unit=unit if unit != "count" else "", y0=str(s["first_year"]),
            y1=str(s["last_year"]), chg=f"{s['change_pct']:+.0f}",
            k=int(series["countries"].max()))
-    ch.judgement(trend_statement(f"{_label(indicator, ch)} in the region", s),
-                 probability=max(s["p_rising"], 1 - s["p_rising"]),
-                 confidence=analytic_confidence(rows))
+    text, probability = trend_statement(f"{_label(indicator, ch)} in the region", s)
+    ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
 
 
-def trend_statement(what: str, s: dict[str, float]) -> str:
-    """A judgement sentence for a trend: direction from the robust (Theil-Sen) slope.
+#: A robust trend smaller than this, in % of the first year's level a year, is no trend.
+FLAT_PCT = 0.5
+
+
+def trend_statement(what: str, s: dict[str, float]) -> tuple[str, float | None]:
+    """A judgement sentence for a trend, and the probability of what it says.
+
+    The direction is the sign of the robust (Theil-Sen) slope, and the probability is the
+    share of pairs of years that agree with it (P(rising) for a rise). A slope under
+    ``FLAT_PCT`` % of the first year's level a year, or an even split of the pairs, is
+    no clear trend: said so, without a probability.
 
     >>> trend_statement("Heroin seized", {"p_rising": 0.7, "slope": 50.0, "first": 1000.0,
     ...     "last": 900.0, "first_year": 2009, "last_year": 2017, "change_pct": -10.0})
-    'Heroin seized will keep rising after 2017: the robust trend over 2009-2017 is upward (+5% of the 2009 level a year), although 2017 was 10% below 2009'
+    ('Heroin seized will keep rising after 2017: the robust trend over 2009-2017 is upward (+5% of the 2009 level a year), although 2017 was 10% below 2009', 0.7)
+    >>> trend_statement("Victims", {"p_rising": 0.5, "slope": -0.2, "first": 120.0,
+    ...     "last": 118.0, "first_year": 2013, "last_year": 2017, "change_pct": -1.7})
+    ('Victims show no clear trend over 2013-2017: the robust trend is flat (-0.2% of the 2013 level a year)', None)
     """
-    rising = s["p_rising"] >= 0.5
+    pct = 100 * s["slope"] / s["first"] if s["first"] else (
+        0.0 if s["slope"] == 0 else float("inf") * np.sign(s["slope"]))
+    span = f"{s['first_year']}-{s['last_year']}"
+    if abs(pct) < FLAT_PCT or s["p_rising"] == 0.5:
+        verb = "show" if what.rstrip().endswith("s") and not what.endswith("ss") else "shows"
+        return (f"{what} {verb} no clear trend over {span}: the robust trend is flat "
+                f"({pct:+.1f}% of the {s['first_year']} level a year)"), None
+    rising = pct > 0
     text = (f"{what} will keep {'rising' if rising else 'falling'} after {s['last_year']}: "
-            f"the robust trend over {s['first_year']}-{s['last_year']} is "
-            f"{'upward' if rising else 'downward'}")
+            f"the robust trend over {span} is {'upward' if rising else 'downward'}")
     if s["first"]:
-        text += f" ({100 * s['slope'] / s['first']:+.0f}% of the {s['first_year']} level a year)"
+        text += f" ({pct:+.0f}% of the {s['first_year']} level a year)"
     if rising and s["change_pct"] < 0:
         text += (f", although {s['last_year']} was {abs(s['change_pct']):.0f}% below "
                  f"{s['first_year']}")
     elif not rising and s["change_pct"] > 0:
         text += (f", although {s['last_year']} was {s['change_pct']:.0f}% above "
                  f"{s['first_year']}")
-    return text
+    return text, s["p_rising"] if rising else 1 - s["p_rising"]
 
 
 def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
@@ -260,12 +277,23 @@ def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
         ch.say("No country assessed this area in writing this cycle.")
         return
     for r in a.head(limit).itertuples():
-        lang = LANGUAGES.get(r.language or "en", r.language or "en")
+        lang = _language(r.language)
         text = r.situation
         if isinstance(r.expected_threats, str) and r.expected_threats:
             text += "\n\nExpected: " + r.expected_threats
         ch.quote(text, attribution=f"{ch.name(r.country)}, submission {ch.cycle.code}"
-                 + ("" if lang == "English" else f" (in {lang})"))
+                 + (f" (in {lang})" if lang else ""))
+
+
+def _language(code: object) -> str | None:
+    """The language a text is in, for its attribution; None for English or not given.
+
+    >>> _language("hr"), _language("en"), _language(float("nan")), _language(None)
+    ('Croatian', None, None, None)
+    """
+    if not isinstance(code, str) or not code.strip() or code.strip().lower() == "en":
+        return None
+    return LANGUAGES.get(code.strip().lower(), code.strip())
 
 
 def routes(ch: Chapter, area: str | Sequence[str]) -> None:
@@ -361,8 +389,8 @@ def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> Non
         rows = rows[(rows["indicator"] == code) & (rows["crime_area"] == area)]
         found.append((abs(s["p_rising"] - 0.5), area, code, s, rows))
     for _, _area, code, s, rows in sorted(found, key=lambda t: -t[0]):
-        ch.judgement(trend_statement(_label(code, ch), s), probability=max(
-            s["p_rising"], 1 - s["p_rising"]), confidence=analytic_confidence(rows))
+        text, probability = trend_statement(_label(code, ch), s)
+        ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
 
 
 def threat_index_model(areas: Sequence[str]) -> Any:
@@ -533,9 +561,9 @@ def country_profile(ch: Chapter, code: str) -> None:
                       source="submissions")
     a = ch.table("assessments")
     for r in a[a["country"] == code].head(3).itertuples():
-        lang = LANGUAGES.get(r.language or "en", r.language or "en")
+        lang = _language(r.language)
         ch.quote(r.situation, attribution=f"{ch.name(code)} on {crime_area(r.crime_area).label}"
-                 + ("" if lang == "English" else f" (in {lang})"))
+                 + (f" (in {lang})" if lang else ""))
 
 
 def glotip_convictions(ch: Chapter) -> None:

@@ -170,7 +170,7 @@ def _report_meta(ws: Any, *, cycle: str, variant: str, build_date: dt.date,
         "organisation": str(cfg.get("organisation",
                                     "SELEC · Southeast European Law Enforcement Center")),
         "cycle": cycle,
-        "label": label or str(cfg.get("version", "Preview")),
+        "label": label or "Preview",
         "date": f"{build_date.day} {build_date:%B %Y}",
         "iso_date": build_date.isoformat(),
         "marking": marking,
@@ -329,6 +329,14 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
             cycle=cycle, countries=codes, store=store_fp, config=cfg_fp, library=lib_fp,
             chapters=[(c.slug, digests[c.slug], c.parameters) for c in chapter_list]),
             final=final)
+    snap = None
+    if version is not None and book is not None:
+        # Taken now, from the store the chapters are about to read (the fingerprint above),
+        # not after execution: an ingest during a long build belongs to the next draft.
+        from octasee.report.drafts import snapshot
+
+        snap = (book.snapshot(version) if not version.is_new else None) or snapshot(
+            ws.store_path, cycle=cycle, countries=codes, threshold=ws.disclosure_threshold)
     timings["prepare"] = round(time.perf_counter() - t0, 3)
     by_label = {r.label: r for r in runs}
     for r in runs:
@@ -433,12 +441,12 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                           anchor=f"ch-{r.label}" if not ch.per_country else r.label,
                           group_title=ch.title, group_number=base_of[ch.slug],
                           annex=base_of[ch.slug].isalpha()))
-    snap = content = None
-    if version is not None and book is not None:
+    content = None
+    if version is not None and book is not None and snap is not None:
         t_drafts = time.perf_counter()
-        snap, content, result.changes = _changes(
-            book, version, ws=ws, cycle=cycle, codes=codes, variant=variant, runs=runs,
-            notebooks=notebooks, build_date=build_date)
+        content, result.changes = _changes(
+            book, version, snap, variant=variant, runs=runs, notebooks=notebooks,
+            build_date=build_date, terms=terms)
         if result.changes is not None:
             letter = next(free_letters)
             parts.append(Part(slug="changes", title="What changed since the previous draft",
@@ -487,32 +495,35 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     return result
 
 
-def _changes(book: Any, version: Any, *, ws: Any, cycle: str, codes: list[str],
-             variant: str, runs: Sequence[ChapterRun], notebooks: Mapping[str, str],
-             build_date: dt.date) -> tuple[dict[str, Any], dict[str, Any], Any]:
-    """This version's snapshot and content, and its changes since the previous version
-    (None for the first)."""
+def _changes(book: Any, version: Any, snap: Mapping[str, Any], *, variant: str,
+             runs: Sequence[ChapterRun], notebooks: Mapping[str, str], build_date: dt.date,
+             terms: Any) -> tuple[dict[str, Any], Any]:
+    """This version's content (what a reader sees of each chapter; in the public variant
+    scrubbed like the report), and its changes since the previous version (None for the
+    first)."""
     from octasee.report.changes import compare
-    from octasee.report.drafts import chapter_content, snapshot
+    from octasee.report.drafts import chapter_content
 
-    snap = book.snapshot(version) if not version.is_new else None
-    if snap is None:
-        snap = snapshot(ws.store_path, cycle=cycle, countries=codes,
-                        threshold=ws.disclosure_threshold)
-    content = {r.label: {"number": r.number, "title": r.title,
-                         **chapter_content(json.loads(notebooks[r.label]))}
-               for r in runs if r.label in notebooks}
+    content = {}
+    for r in runs:
+        if r.label not in notebooks:
+            continue
+        nb = json.loads(notebooks[r.label])
+        if terms is not None:
+            from octasee.report.disclosure import scrub_notebook
+
+            nb, _ = scrub_notebook(nb, terms)
+        content[r.label] = {"number": r.number, "title": r.title, **chapter_content(nb)}
     previous = book.previous(version)
     if previous is None or (version.final and variant == "public"):
-        return snap, content, None  # the first version; the publication itself
-    before = book.snapshot(previous) or {}
+        return content, None  # the first version; the publication itself
     changes = compare(a_label=previous.label, b_label=version.label, variant=variant,
-                      a_snapshot=before, b_snapshot=snap,
+                      a_snapshot=book.snapshot(previous), b_snapshot=snap,
                       a_content=book.content(previous, variant), b_content=content,
                       a_date=previous.variants.get(variant, next(iter(
                           previous.variants.values()), {})).get("build_date", ""),
                       b_date=build_date.isoformat())
-    return snap, content, changes
+    return content, changes
 
 
 def _file_entry(path: Path | None, base: Path) -> dict[str, Any] | None:

@@ -77,7 +77,8 @@ def _date(value: Any) -> str:
 
 
 def _submissions(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], *,
-                 public: bool) -> list[dict[str, Any]]:
+                 public: bool, countries: Sequence[str] | None = None
+                 ) -> list[dict[str, Any]]:
     def visible(s: Mapping[str, Any]) -> bool:
         return not public or (s.get("dissemination") or "") != "not for dissemination"
 
@@ -91,10 +92,10 @@ def _submissions(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]],
         entry = {"change": "resubmitted" if before else "new", "country": country,
                  "country_name": _name(country), "submission_id": s["submission_id"],
                  "submitted": _date(s.get("submission_date")),
-                 "received": _date(s.get("ingested_at")),
-                 "rows": s.get("rows_accepted"), "quarantined": s.get("rows_quarantined")}
-        if not public:
-            entry["file"] = s.get("source_label")
+                 "received": _date(s.get("ingested_at"))}
+        if not public:  # the public report does not count rows it leaves out
+            entry.update({"file": s.get("source_label"), "rows": s.get("rows_accepted"),
+                          "quarantined": s.get("rows_quarantined")})
         if before is not None:
             entry.update({"replaces": before["submission_id"],
                           "replaces_submitted": _date(before.get("submission_date")),
@@ -104,7 +105,7 @@ def _submissions(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]],
                 entry["replaces_file"] = before.get("source_label")
         out.append(entry)
     for country, s in sorted(a_current.items(), key=lambda kv: _name(kv[0])):
-        if country not in b_current:
+        if country not in b_current and (countries is None or country in countries):
             out.append({"change": "withdrawn", "country": country,
                         "country_name": _name(country), "submission_id": s["submission_id"],
                         "submitted": _date(s.get("submission_date")),
@@ -184,17 +185,24 @@ def _changed_keys(a: Mapping[str, str], b: Mapping[str, str]) -> list[str]:
     return [k for k in list(b) + [k for k in a if k not in b] if a.get(k) != b.get(k)]
 
 
-def compare(*, a_label: str, b_label: str, variant: str, a_snapshot: Mapping[str, Any],
-            b_snapshot: Mapping[str, Any], a_content: Mapping[str, Any] | None,
+def compare(*, a_label: str, b_label: str, variant: str,
+            a_snapshot: Mapping[str, Any] | None, b_snapshot: Mapping[str, Any], a_content: Mapping[str, Any] | None,
             b_content: Mapping[str, Any] | None, a_date: str = "", b_date: str = ""
             ) -> Changes:
     """The changes from version ``a`` to version ``b`` in ``variant``."""
     public = variant == "public"
     ch = Changes(a=a_label, b=b_label, variant=variant, a_date=a_date, b_date=b_date)
-    ch.submissions = _submissions(a_snapshot.get("submissions", []),
-                                  b_snapshot.get("submissions", []), public=public)
-    ch.figures = _figures(a_snapshot.get("figures", {}).get(variant, []),
-                          b_snapshot.get("figures", {}).get(variant, []))
+    if a_label == b_label:
+        ch.notes.append(f"{a_label} is compared with itself.")
+    if a_snapshot is None:
+        ch.notes.append(f"The record of {_called(a_label)} has no snapshot (its submissions "
+                        "and key figures), so they cannot be compared; the chapters are.")
+    else:
+        ch.submissions = _submissions(a_snapshot.get("submissions", []),
+                                      b_snapshot.get("submissions", []), public=public,
+                                      countries=b_snapshot.get("countries"))
+        ch.figures = _figures(a_snapshot.get("figures", {}).get(variant, []),
+                              b_snapshot.get("figures", {}).get(variant, []))
     if a_content is None or b_content is None:
         which = a_label if a_content is None else b_label
         ch.notes.append(f"{which} was not built in the {variant} variant, so its chapters "
@@ -321,9 +329,9 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
         tables += 1
         return f'<h4 class="table-caption">Table {number}.{tables}: {html.escape(text)}</h4>'
 
-    intro = (f"This is {ch.b.lower()} of the report" + (f", built {ch.b_date}" if ch.b_date
-                                                         else "")
-             + f". It is compared here with {ch.a.lower()}"
+    intro = (f"This is {_called(ch.b)} of the report" + (f", built {ch.b_date}" if ch.b_date
+                                                          else "")
+             + f". It is compared here with {_called(ch.a)}"
              + (f" of {ch.a_date}" if ch.a_date else "") + ". Listed are the submissions "
              "received or replaced since, the key figures whose printed value or rank moved, "
              "and the chapters whose text, figures or tables changed.")
@@ -368,6 +376,11 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
     return cells
 
 
+def _called(label: str) -> str:
+    """A version's label inside a sentence: "draft 2", "the final version"."""
+    return "the final version" if label == "Final" else label.lower()
+
+
 def _clip(text: str, limit: int = 320) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -405,8 +418,13 @@ def as_text(ch: Changes) -> str:
 def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest", *,
                   variant: str = "restricted", cycle: str | None = None) -> Changes:
     """The changes between two recorded versions of a workspace's report (what
-    ``octasee diff A B`` prints); ``a`` and ``b`` as :meth:`DraftBook.get` reads them."""
+    ``octasee diff A B`` prints); ``a`` and ``b`` as :meth:`DraftBook.get` reads them.
+
+    In the public variant the result is scrubbed of text only restricted rows hold (as
+    the public report is), also for versions recorded before a row was restricted.
+    """
     from octasee.errors import UsageError
+    from octasee.reference import cycle as get_cycle
     from octasee.report.drafts import DraftBook
     from octasee.workspace import Workspace, find_workspace
 
@@ -414,18 +432,30 @@ def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest",
         raise UsageError(f"unknown variant {variant!r}", hint="use 'restricted' or 'public'")
     ws = workspace if isinstance(workspace, Workspace) else find_workspace(
         str(workspace) if workspace is not None else None)
-    book = DraftBook(ws.path, cycle or ws.cycle)
+    code = get_cycle(cycle).code if cycle else ws.cycle
+    book = DraftBook(ws.path, code)
     va, vb = book.get(a), book.get(b)
-    sa, sb = book.snapshot(va), book.snapshot(vb)
-    if sa is None or sb is None:
-        which = va if sa is None else vb
-        raise UsageError(f"{which.label.lower()} has no snapshot to compare",
-                         hint=f"rebuild it, or delete {which.folder} to forget it")
+    sb = book.snapshot(vb)
+    if sb is None:
+        raise UsageError(f"the record of {vb.label.lower()} has no snapshot to compare",
+                         where=str(vb.folder),
+                         hint="compare two other versions, or delete that folder to forget "
+                              "the version")
 
     def built(v: Any) -> str:
         info = v.variants.get(variant) or next(iter(v.variants.values()), {})
         return str(info.get("build_date", ""))
 
-    return compare(a_label=va.label, b_label=vb.label, variant=variant, a_snapshot=sa,
-                   b_snapshot=sb, a_content=book.content(va, variant),
-                   b_content=book.content(vb, variant), a_date=built(va), b_date=built(vb))
+    changes = compare(a_label=va.label, b_label=vb.label, variant=variant,
+                      a_snapshot=book.snapshot(va), b_snapshot=sb,
+                      a_content=book.content(va, variant),
+                      b_content=book.content(vb, variant), a_date=built(va), b_date=built(vb))
+    if variant == "public" and ws.store_path.exists():
+        from octasee.report.disclosure import compile_terms, restricted_terms, scrub_notebook
+
+        terms = compile_terms(restricted_terms(ws.store_path))
+        if terms is not None:
+            clean, _ = scrub_notebook(changes.as_dict(), terms)
+            changes.submissions, changes.figures = clean["submissions"], clean["figures"]
+            changes.chapters, changes.notes = clean["chapters"], clean["notes"]
+    return changes

@@ -43,7 +43,8 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Output folder.")
 @click.option("--chapters", "chapters_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of chapter notebooks (default: the bundled notebooks).")
+              help="Folder of chapter notebooks (default: the workspace's, [chapters] in "
+                   "octasee.toml).")
 @click.option("--date", "build_date", type=click.DateTime(["%Y-%m-%d"]),
               help="Date on the cover (default: today); fix it for a reproducible build.")
 @click.option("--no-cache", is_flag=True, help="Execute every chapter again.")
@@ -133,8 +134,30 @@ def _print_version(console: Console, result: Any) -> None:
         console.print(
             f"changes since {ch.a.lower()}: {len(ch.submissions)} submission(s), "
             f"{len(ch.figures)} key figure(s) and {len(ch.chapters)} chapter(s); see the "
-            f"annex or run octasee diff {ch.a.lower().replace(' ', '-')} "
-            f"{ch.b.lower().replace(' ', '-')}", markup=False, soft_wrap=True)
+            f"annex or run octasee diff {_diff_args(result)}", markup=False, soft_wrap=True)
+
+
+def _diff_args(result: Any) -> str:
+    """The arguments of the diff that shows this build's changes: versions by number, and
+    the workspace and cycle when a command run here would not find them by itself."""
+    from octasee.report.drafts import DraftBook
+    from octasee.workspace import SAMPLE_DIR, Workspace, workspace_here
+
+    v = result.version
+    ws_path = v.folder.parent.parent.parent  # <workspace>/drafts/<cycle>/draft-N
+    previous = DraftBook(ws_path, result.cycle).previous(v)
+    args = f"{previous.number if previous else v.number} {v.number}"
+    here = workspace_here() or (Path.cwd() / SAMPLE_DIR)
+    same = here.resolve() == ws_path.resolve()
+    if not same:
+        args += f" --workspace {ws_path}"
+    try:
+        own_cycle = Workspace.open(ws_path).cycle
+    except OctaseeError:
+        own_cycle = result.cycle
+    if result.cycle != own_cycle:
+        args += f" --cycle {result.cycle}"
+    return args + (" --variant public" if result.variant == "public" else "")
 
 
 def _fail(exc: OctaseeError) -> None:
@@ -185,7 +208,9 @@ def drafts_command(workspace: Path | None, cycle: str | None) -> None:
 
     try:
         ws = find_workspace(str(workspace) if workspace is not None else None)
-        book = DraftBook(ws.path, cycle or ws.cycle)
+        from octasee.reference import cycle as get_cycle
+
+        book = DraftBook(ws.path, get_cycle(cycle).code if cycle else ws.cycle)
         versions = book.versions()
     except OctaseeError as exc:
         _fail(exc)

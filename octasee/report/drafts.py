@@ -61,6 +61,7 @@ class Version:
     cycle: str
     inputs: str
     final: bool = False
+    revision: int = 1  # of the final version: 2 for a second final, after corrections
     created: str = ""
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
     folder: Path = Path()
@@ -68,8 +69,11 @@ class Version:
 
     @property
     def label(self) -> str:
-        """What the cover and every page footer say: "Draft 2" or "Final"."""
-        return "Final" if self.final else f"Draft {self.number}"
+        """What the cover and every page footer say: "Draft 2", "Final", or after a
+        correction of the final, "Final, revision 2"."""
+        if not self.final:
+            return f"Draft {self.number}"
+        return "Final" if self.revision <= 1 else f"Final, revision {self.revision}"
 
     @property
     def name(self) -> str:
@@ -77,6 +81,7 @@ class Version:
 
     def record(self) -> dict[str, Any]:
         return {"number": self.number, "label": self.label, "final": self.final,
+                "revision": self.revision,
                 "cycle": self.cycle, "created": self.created, "inputs": self.inputs,
                 "variants": self.variants}
 
@@ -108,6 +113,7 @@ class DraftBook:
                 rec = json.loads(f.read_text("utf-8"))
                 out.append(Version(number=int(rec["number"]), cycle=str(rec["cycle"]),
                                    inputs=str(rec["inputs"]), final=bool(rec.get("final")),
+                                   revision=int(rec.get("revision", 1)),
                                    created=str(rec.get("created", "")),
                                    variants=dict(rec.get("variants", {})), folder=f.parent))
             except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -127,7 +133,9 @@ class DraftBook:
         # Changed inputs, or the final version of the latest draft's inputs: a new number,
         # so that the draft as it was reviewed stays kept as it was.
         number = latest.number + 1 if latest else 1
+        revision = 1 + sum(v.final for v in versions) if final else 1
         return Version(number=number, cycle=self.cycle, inputs=inputs, final=final,
+                       revision=revision,
                        created=dt.datetime.now().isoformat(timespec="seconds"),
                        folder=self.root / f"draft-{number}", is_new=True)
 
@@ -142,7 +150,7 @@ class DraftBook:
         versions = self.versions()
         if not versions:
             raise UsageError(f"no draft of the {self.cycle} report yet",
-                             hint="build one first: octasee build")
+                             hint=f"build one first: octasee build --cycle {self.cycle}")
         text = str(ref).strip().lower()
         found: Version | None = None
         if text in ("latest", "last", "current"):
@@ -152,7 +160,7 @@ class DraftBook:
             if found is None:
                 raise UsageError("there is only one draft, so no previous one",
                                  hint="build another draft first")
-        elif text == "final":
+        elif text == "final":  # the latest final version
             finals = [v for v in versions if v.final]
             found = finals[-1] if finals else None
         else:
@@ -175,25 +183,40 @@ class DraftBook:
     def save(self, version: Version, *, variant: str, snap: Mapping[str, Any],
              content: Mapping[str, Any], files: Sequence[Path | None],
              build_date: dt.date) -> Version:
-        """Record that ``version`` was built in ``variant``: its snapshot (first time),
-        its content and copies of the files (report, PDF, manifest)."""
+        """Record that ``version`` was built in ``variant``: its snapshot, its content and
+        copies of the files (report, PDF, manifest).
+
+        What a version keeps is what it was first built as (what was sent): rebuilding the
+        same version adds a file it lacked (a PDF after an HTML-only build) but replaces
+        none.
+        """
         folder = version.folder
+        if version.is_new and folder.exists():
+            # What a build that failed while saving left (no version.json): not a version.
+            shutil.rmtree(folder)
         if not (folder / "snapshot.json").exists():
             write_text_atomic(folder / "snapshot.json",
                               json.dumps(snap, indent=1, ensure_ascii=False, default=str))
-        kept: dict[str, str] = {}
+        on_disk = _read_json(folder / "version.json") or {}
+        # Another variant of this version may have been saved meanwhile (built in parallel).
+        version.variants = {**dict(on_disk.get("variants", {})), **version.variants}
+        before = version.variants.get(variant, {})
+        kept: dict[str, str] = dict(before.get("files", {}))
         for f in files:
-            if f is not None and f.exists():
-                target = folder / variant / f.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(f, target)
-                kept[f.suffix.lstrip(".") if not f.name.endswith(".manifest.json")
-                     else "manifest"] = str(target.relative_to(folder))
-        write_text_atomic(folder / variant / "content.json",
-                          json.dumps(content, indent=1, ensure_ascii=False))
+            kind = "manifest" if f is not None and f.name.endswith(".manifest.json") \
+                else (f.suffix.lstrip(".") if f is not None else "")
+            if f is None or not f.exists() or kind in kept:
+                continue
+            target = folder / variant / f.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+            kept[kind] = str(target.relative_to(folder))
+        if not (folder / variant / "content.json").exists():
+            write_text_atomic(folder / variant / "content.json",
+                              json.dumps(content, indent=1, ensure_ascii=False))
         version.variants[variant] = {
-            "built": dt.datetime.now().isoformat(timespec="seconds"),
-            "build_date": build_date.isoformat(), "files": kept}
+            "built": before.get("built", dt.datetime.now().isoformat(timespec="seconds")),
+            "build_date": before.get("build_date", build_date.isoformat()), "files": kept}
         write_text_atomic(folder / "version.json",
                           json.dumps(version.record(), indent=1, ensure_ascii=False) + "\n")
         version.is_new = False

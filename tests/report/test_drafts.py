@@ -18,12 +18,14 @@ from octasee.errors import UsageError
 from octasee.questionnaire.template import write_template
 from octasee.report.build import build_report
 from octasee.report.changes import as_text, compare, diff_versions
+from octasee.report.chapters import chapter_from_notebook
 from octasee.report.drafts import DraftBook, chapter_content
 from octasee.store import Store
 
 from .conftest import (
     BUILD_DATE,
     CANARIES,
+    FIXTURES,
     _assessment,
     _indicator,
     _respondent,
@@ -92,6 +94,48 @@ def test_versions_are_numbered_by_their_inputs(tmp_path):
     with pytest.raises(UsageError, match="no version 'draft-7'.*draft 1, draft 2, final"):
         book.get("draft-7")
     assert book.previous(book.get("final")).number == 2
+
+
+def test_a_version_keeps_the_files_it_was_first_built_as(tmp_path):
+    book = DraftBook(tmp_path / "ws", "2013-2017")
+    html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    html.write_text("first")
+    v = book.plan("a", final=False)
+    book.save(v, variant="restricted", snap={"s": 1}, content={"c": 1}, files=[html],
+              build_date=dt.date(2018, 5, 15))
+    html.write_text("rebuilt")
+    pdf.write_text("pdf")
+    again = book.plan("a", final=False)
+    book.save(again, variant="restricted", snap={"s": 2}, content={"c": 2},
+              files=[html, pdf], build_date=dt.date(2018, 5, 20))
+    kept = v.folder / "restricted"
+    assert (kept / "r.html").read_text() == "first"  # as sent
+    assert (kept / "r.pdf").read_text() == "pdf"  # what it lacked is added
+    assert book.content(again, "restricted") == {"c": 1}
+    assert book.snapshot(again) == {"s": 1}
+    info = book.get("1").variants["restricted"]
+    assert info["build_date"] == "2018-05-15" and set(info["files"]) == {"html", "pdf"}
+
+
+def test_a_correction_after_the_final_is_a_revised_final(tmp_path):
+    book = DraftBook(tmp_path, "2013-2017")
+    for inputs, final in (("a", False), ("a", True), ("b", True)):
+        book.save(book.plan(inputs, final=final), variant="restricted", snap={}, content={},
+                  files=[], build_date=dt.date(2018, 7, 1))
+    assert [v.label for v in book.versions()] == ["Draft 1", "Final", "Final, revision 2"]
+    assert book.get("final").number == 3
+
+
+def test_what_a_failed_save_left_is_not_a_version(tmp_path):
+    book = DraftBook(tmp_path, "2013-2017")
+    stale = book.root / "draft-1"
+    stale.mkdir(parents=True)
+    (stale / "snapshot.json").write_text('{"stale": true}')
+    v = book.plan("a", final=False)
+    assert v.number == 1 and v.is_new
+    book.save(v, variant="restricted", snap={"fresh": True}, content={}, files=[],
+              build_date=dt.date(2018, 7, 1))
+    assert book.snapshot(book.get("1")) == {"fresh": True}
 
 
 def test_no_drafts_yet_is_a_usage_error(tmp_path):
@@ -250,8 +294,40 @@ def test_previews_and_failed_builds_are_not_recorded_and_final_is_stamped(
     assert 'class="cover-label">Final<' in final.html.read_text()
     assert final.changes is not None and final.changes.empty  # nothing since draft 1
     assert "Nothing changed" in final.html.read_text()
+    assert "This is the final version of the report" in final.html.read_text()
     public = _build(ws, tmp_path, variant="public", final=True)
     assert public.version.number == 2 and public.changes is None  # the publication
     assert "annex-changes" not in public.html.read_text()
     assert 'class="cover-label">Draft 1<' in (
         ws / "drafts" / "2013-2017" / "draft-1" / "restricted" / draft.html.name).read_text()
+
+
+def test_the_public_diff_is_scrubbed_even_of_a_chapter_that_forgets_the_variant(
+        workspace_copy, tmp_path):
+    ws = workspace_copy
+    chapters = [*fixture_chapters(), chapter_from_notebook(FIXTURES / "leaky" /
+                                                           "60_leaky.ipynb")]
+    build_report(workspace=ws, variant="public", out=tmp_path / "p1", chapters=chapters,
+                 formats=("html",), build_date=BUILD_DATE, cache_dir=tmp_path / "cache")
+    secret = "CANARY-NEW-SECRET-COMMENT-55"
+    rows = {**SERBIA_V2, "indicators": [*SERBIA_V2["indicators"], _indicator(
+        "economic_crime", "ml_amount", 2017, 5, unit="EUR", comment=secret,
+        not_for_dissemination="yes")]}
+    _resubmit(ws, "RS", rows, "RS_v2.xlsx")
+    second = build_report(workspace=ws, variant="public", out=tmp_path / "p2",
+                          chapters=chapters, formats=("html",), build_date=BUILD_DATE,
+                          cache_dir=tmp_path / "cache")
+    assert second.version.number == 2 and second.scrubbed  # the leak was caught
+    changes = diff_versions(ws, "1", "2", variant="public")
+    text = as_text(changes) + json.dumps(changes.as_dict())
+    kept = "".join(p.read_text() for p in (ws / "drafts").rglob("content.json"))
+    for leak in (secret, CANARIES["row_comment"], CANARIES["value"]):
+        assert leak not in text and leak not in kept and leak not in second.html.read_text()
+    assert all("rows" not in s for s in changes.submissions)  # no count of withheld rows
+
+
+def test_a_country_left_out_of_a_build_is_not_a_withdrawal(workspace_copy, tmp_path):
+    _build(workspace_copy, tmp_path)
+    subset = _build(workspace_copy, tmp_path, countries=["AL", "RS"])
+    assert subset.version.number == 2
+    assert subset.changes.submissions == []
