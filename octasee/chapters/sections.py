@@ -231,8 +231,9 @@ def trend_statement(what: str, s: dict[str, float]) -> tuple[str, float | None]:
     span = f"{s['first_year']}-{s['last_year']}"
     if abs(pct) < FLAT_PCT or s["p_rising"] == 0.5:
         verb = "show" if what.rstrip().endswith("s") and not what.endswith("ss") else "shows"
+        shown = "0.0" if abs(pct) < 0.05 else f"{pct:+.1f}"
         return (f"{what} {verb} no clear trend over {span}: the robust trend is flat "
-                f"({pct:+.1f}% of the {s['first_year']} level a year)"), None
+                f"({shown}% of the {s['first_year']} level a year)"), None
     rising = pct > 0
     text = (f"{what} will keep {'rising' if rising else 'falling'} after {s['last_year']}: "
             f"the robust trend over {span} is {'upward' if rising else 'downward'}")
