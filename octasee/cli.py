@@ -297,7 +297,7 @@ def _next_steps(summary: pd.DataFrame, problems: pd.DataFrame, prefix: Path) -> 
             continue
         xlsx = _write_problems(own, prefix.with_name(f"{prefix.name}-{code}"))[1]
         sub = rec.get("submission")
-        replaces = f"; it will supersede submission {sub}" if sub == sub and sub else ""
+        replaces = f"; it will supersede submission {int(sub)}" if pd.notna(sub) else ""
         console.print(f"next: {country_name(code)}: {held} row(s) held back. Send it "
                       f"{xlsx.name} (in {xlsx.parent}) and ingest the corrected workbook when "
                       f"it comes back{replaces}.", markup=False, soft_wrap=True)

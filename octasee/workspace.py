@@ -25,7 +25,7 @@ from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
 
 __all__ = ["CONFIG_NAME", "Workspace", "copy_notebooks", "create_workspace", "find_workspace",
-           "sample_workspace", "workspace_here"]
+           "sample_workspace"]
 
 CONFIG_NAME = "octasee.toml"
 STORE_NAME = "store.duckdb"
@@ -289,16 +289,6 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
                             deadlines={"2009-2012": dt.date(2013, 3, 31)},
                             title="OCTA-SEE sample assessment (fictitious data)",
                             samples=True)
-
-
-def workspace_here() -> Path | None:
-    """The folder of the workspace a command run here would find without ``--workspace``
-    (``$OCTASEE_WORKSPACE``, else this folder or a parent), or None (then: the sample)."""
-    env = os.environ.get("OCTASEE_WORKSPACE")
-    if env:
-        return Path(env)
-    here = Path.cwd()
-    return next((f for f in (here, *here.parents) if (f / CONFIG_NAME).is_file()), None)
 
 
 def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:

@@ -237,7 +237,7 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                      "rows": n})
 
     d = totals(indicators) if len(indicators) else indicators
-    tm = threat_matrix(d, areas=threat_areas()) if len(d) else pd.DataFrame()
+    tm = threat_matrix(indicators, areas=threat_areas()) if len(d) else pd.DataFrame()
     if len(tm):
         tm["rank"] = tm.groupby("crime_area")["value"].rank(ascending=False, method="min")
         tm["of"] = tm.groupby("crime_area")["value"].transform("size")

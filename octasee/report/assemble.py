@@ -43,11 +43,13 @@ from typing import Any
 
 from octasee.report.errors import ReportError
 
-__all__ = ["Part", "convert_to_html", "merge_chapters", "plotlyjs", "templates_dir"]
+__all__ = ["HIDDEN_TAGS", "PLOTLY_MIME", "Part", "convert_to_html", "joined", "merge_chapters",
+           "plotlyjs", "templates_dir"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLYJS_PLACEHOLDER = "/*octasee:plotly.js*/"
-_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "papermill-error-cell-tag"}
+#: Cells with these tags are not part of what a reader sees.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove_cell", "papermill-error-cell-tag"}
 _PLOT_ID = re.compile(r'<div id="([^"]+)"[^>]*class="plotly-graph-div"')
 _SELF_NUMBERED = re.compile(r'class="(?:figure|table)-caption"')
 _HEADING_ONLY = re.compile(r"^\s*<h[1-6][^>]*>(.*?)</h[1-6]>\s*$", re.S)
@@ -102,7 +104,8 @@ def _source(cell: Mapping[str, Any]) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def _text(data: Any) -> str:
+def joined(data: Any) -> str:
+    """A notebook string field (a list of lines, or one string) as one string."""
     return "".join(data) if isinstance(data, list) else str(data)
 
 
@@ -191,7 +194,7 @@ def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
         if kind == "stream":
             if out.get("name") == "stdout":
                 outs.append({"output_type": "stream", "name": "stdout",
-                             "text": _text(out.get("text", ""))})
+                             "text": joined(out.get("text", ""))})
             continue
         if kind == "error":
             outs.append({"output_type": "error", "ename": out.get("ename", ""),
@@ -205,16 +208,16 @@ def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
         title = _plot_title(data)
         data.pop(PLOTLY_MIME, None)
         if "text/markdown" in data and "text/html" not in data:
-            data["text/html"] = _markdown_escaping()(_text(data.pop("text/markdown")))
+            data["text/html"] = _markdown_escaping()(joined(data.pop("text/markdown")))
         for img in ("image/png", "image/jpeg"):
             if img in data and "text/html" not in data:
-                b64 = _text(data[img]).replace("\n", "")
+                b64 = joined(data[img]).replace("\n", "")
                 data["text/html"] = f'<img alt="" src="data:{img};base64,{b64}">'
         if "image/svg+xml" in data and "text/html" not in data:
-            svg = base64.b64encode(_text(data["image/svg+xml"]).encode()).decode()
+            svg = base64.b64encode(joined(data["image/svg+xml"]).encode()).decode()
             data["text/html"] = f'<img alt="" src="data:image/svg+xml;base64,{svg}">'
         if "text/html" in data:
-            body = _text(data["text/html"])
+            body = joined(data["text/html"])
             is_plot = "plotly-graph-div" in body
             is_img = body.startswith("<img ")
             is_table = not is_plot and "<table" in body
@@ -237,7 +240,7 @@ def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
                 used_heading = used_heading or h is not None
             data = {"text/html": body}
         elif "text/plain" in data:
-            data = {"text/plain": _text(data["text/plain"])}
+            data = {"text/plain": joined(data["text/plain"])}
         else:
             continue
         shown += 1
@@ -258,26 +261,26 @@ def _group_figure(outs: list[dict[str, Any]], heading: tuple[int, str] | None
     taller than a page. A cell without captions is grouped whole, as before.
     """
     def text(o: dict[str, Any]) -> str:
-        return _text(o.get("data", {}).get("text/html", ""))
+        return joined(o.get("data", {}).get("text/html", ""))
 
     def figure(group: list[dict[str, Any]], head_of: tuple[int, str] | None
                ) -> dict[str, Any]:
-        joined = "".join(text(o) for o in group)
-        kind = "report-table" if "<table" in joined and "plotly-graph-div" not in joined \
+        inner = "".join(text(o) for o in group)
+        kind = "report-table" if "<table" in inner and "plotly-graph-div" not in inner \
             else "report-figure"
         head = ""
         if head_of:
             head = (f'<h{head_of[0]} class="figure-heading">{html.escape(head_of[1])}'
                     f"</h{head_of[0]}>")
         return {"output_type": "display_data", "metadata": {},
-                "data": {"text/html": f'<figure class="{kind}">{head}{joined}</figure>'}}
+                "data": {"text/html": f'<figure class="{kind}">{head}{inner}</figure>'}}
 
     htmls = [o for o in outs if "text/html" in o.get("data", {})]
-    joined = "".join(text(o) for o in htmls)
-    if not htmls or not ("plotly-graph-div" in joined or "<table" in joined
-                         or "<img " in joined):
+    every = "".join(text(o) for o in htmls)
+    if not htmls or not ("plotly-graph-div" in every or "<table" in every
+                         or "<img " in every):
         return outs, False
-    if not _SELF_NUMBERED.search(joined):
+    if not _SELF_NUMBERED.search(every):
         first = outs.index(htmls[0])
         rest = [o for o in outs if o not in htmls]
         return [*rest[:first], figure(htmls, heading), *rest[first:]], heading is not None
@@ -308,8 +311,8 @@ def _chapter_cells(part: Part, anchor: str) -> list[dict[str, Any]]:
     assert part.nb is not None
     num = _Numbering(part.number, anchor)
     cells = [c for c in part.nb.get("cells", [])
-             if not set(c.get("metadata", {}).get("tags", [])) & _DROP_TAGS]
-    self_numbered = any(_SELF_NUMBERED.search(_text(o.get("data", {}).get("text/html", "")))
+             if not set(c.get("metadata", {}).get("tags", [])) & HIDDEN_TAGS]
+    self_numbered = any(_SELF_NUMBERED.search(joined(o.get("data", {}).get("text/html", "")))
                         for c in cells for o in c.get("outputs", []))
     # A country section's own heading repeats the one the report puts there: drop it.
     repeat = part.title.strip().casefold() if part.level == 2 else None
@@ -342,7 +345,7 @@ def _chapter_cells(part: Part, anchor: str) -> list[dict[str, Any]]:
             continue
         outputs, used = _clean_outputs(cell, num, pending, self_numbered=self_numbered)
         if repeat and outputs:
-            m = _HEADING_ONLY.match(_text(outputs[0].get("data", {}).get("text/html", "")))
+            m = _HEADING_ONLY.match(joined(outputs[0].get("data", {}).get("text/html", "")))
             if m and html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip().casefold() \
                     == repeat:
                 outputs = outputs[1:]
@@ -415,7 +418,7 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
 
 def has_plots(nb: Mapping[str, Any]) -> bool:
     """Whether any output of the merged notebook draws a plotly figure."""
-    return any("plotly-graph-div" in _text(o.get("data", {}).get("text/html", ""))
+    return any("plotly-graph-div" in joined(o.get("data", {}).get("text/html", ""))
                for c in nb.get("cells", []) for o in c.get("outputs", []))
 
 

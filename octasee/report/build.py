@@ -429,10 +429,11 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     if label is None and version is not None:
         label = version.label + (" (incomplete)" if result.failed else "")
     meta = _report_meta(ws, cycle=cycle, variant=variant, build_date=build_date, label=label)
+    parsed = {label_: json.loads(text) for label_, text in notebooks.items()}
     parts: list[Part] = []
     for r in runs:
         ch = chapter_of[r.chapter]
-        nb = json.loads(notebooks[r.label]) if r.label in notebooks else None
+        nb = parsed.get(r.label)
         failure = None if nb is not None else (r.error or {"ename": "not run",
                                                            "evalue": "skipped"})
         parts.append(Part(slug=r.label, title=r.title, number=r.number, nb=nb,
@@ -445,7 +446,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     if version is not None and book is not None and snap is not None:
         t_drafts = time.perf_counter()
         content, result.changes = _changes(
-            book, version, snap, variant=variant, runs=runs, notebooks=notebooks,
+            book, version, snap, variant=variant, runs=runs, notebooks=parsed,
             build_date=build_date, terms=terms)
         if result.changes is not None:
             letter = next(free_letters)
@@ -496,7 +497,8 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
 
 
 def _changes(book: Any, version: Any, snap: Mapping[str, Any], *, variant: str,
-             runs: Sequence[ChapterRun], notebooks: Mapping[str, str], build_date: dt.date,
+             runs: Sequence[ChapterRun], notebooks: Mapping[str, Mapping[str, Any]],
+             build_date: dt.date,
              terms: Any) -> tuple[dict[str, Any], Any]:
     """This version's content (what a reader sees of each chapter; in the public variant
     scrubbed like the report), and its changes since the previous version (None for the
@@ -508,7 +510,7 @@ def _changes(book: Any, version: Any, snap: Mapping[str, Any], *, variant: str,
     for r in runs:
         if r.label not in notebooks:
             continue
-        nb = json.loads(notebooks[r.label])
+        nb = notebooks[r.label]
         if terms is not None:
             from octasee.report.disclosure import scrub_notebook
 

@@ -72,6 +72,11 @@ def _name(code: str) -> str:
         return str(code)
 
 
+def _union(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """The keys of ``b`` in its order, then those only ``a`` has (what went)."""
+    return [*b, *(k for k in a if k not in b)]
+
+
 def _date(value: Any) -> str:
     return str(value)[:10] if value else ""
 
@@ -99,10 +104,10 @@ def _submissions(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]],
         if before is not None:
             entry.update({"replaces": before["submission_id"],
                           "replaces_submitted": _date(before.get("submission_date")),
-                          "replaces_received": _date(before.get("ingested_at")),
-                          "replaces_rows": before.get("rows_accepted")})
+                          "replaces_received": _date(before.get("ingested_at"))})
             if not public:
-                entry["replaces_file"] = before.get("source_label")
+                entry.update({"replaces_file": before.get("source_label"),
+                              "replaces_rows": before.get("rows_accepted")})
         out.append(entry)
     for country, s in sorted(a_current.items(), key=lambda kv: _name(kv[0])):
         if country not in b_current and (countries is None or country in countries):
@@ -118,8 +123,7 @@ def _figures(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]
     old = {f["key"]: f for f in a}
     new = {f["key"]: f for f in b}
     out = []
-    order = list(new) + [k for k in old if k not in new]
-    for key in order:
+    for key in _union(old, new):
         fa, fb = old.get(key), new.get(key)
         if fa is not None and fb is not None and fa["shown"] == fb["shown"] \
                 and fa.get("rank") == fb.get("rank"):
@@ -142,8 +146,7 @@ def _figures(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]
 
 def _chapters(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
-    order = list(b) + [k for k in a if k not in b]
-    for label in order:
+    for label in _union(a, b):
         ca, cb = a.get(label), b.get(label)
         c = cb or ca
         assert c is not None
@@ -182,7 +185,7 @@ def _chapters(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]
 
 
 def _changed_keys(a: Mapping[str, str], b: Mapping[str, str]) -> list[str]:
-    return [k for k in list(b) + [k for k in a if k not in b] if a.get(k) != b.get(k)]
+    return [k for k in _union(a, b) if a.get(k) != b.get(k)]
 
 
 def compare(*, a_label: str, b_label: str, variant: str,
@@ -424,16 +427,11 @@ def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest",
     the public report is), also for versions recorded before a row was restricted.
     """
     from octasee.errors import UsageError
-    from octasee.reference import cycle as get_cycle
-    from octasee.report.drafts import DraftBook
-    from octasee.workspace import Workspace, find_workspace
+    from octasee.report.drafts import open_drafts
 
     if variant not in ("restricted", "public"):
         raise UsageError(f"unknown variant {variant!r}", hint="use 'restricted' or 'public'")
-    ws = workspace if isinstance(workspace, Workspace) else find_workspace(
-        str(workspace) if workspace is not None else None)
-    code = get_cycle(cycle).code if cycle else ws.cycle
-    book = DraftBook(ws.path, code)
+    ws, book = open_drafts(workspace, cycle)
     va, vb = book.get(a), book.get(b)
     sb = book.snapshot(vb)
     if sb is None:

@@ -98,7 +98,7 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
     for path in (result.html, result.pdf, result.manifest):
         if path is not None:
             console.print(f"wrote {path}", markup=False)
-    _print_version(console, result)
+    _print_version(console, result, workspace=workspace, cycle=cycle)
     if result.scrubbed:
         err.print(f"warning: {result.scrubbed} piece(s) of restricted text were found in "
                   "the public output and withheld; a chapter reads data without "
@@ -118,7 +118,10 @@ def _print_failures(err: Console, failures: list[dict[str, Any]]) -> None:
             err.print(f"  partly executed notebook: {f['notebook']}", markup=False)
 
 
-def _print_version(console: Console, result: Any) -> None:
+def _print_version(console: Console, result: Any, *, workspace: Path | None,
+                   cycle: str | None) -> None:
+    from octasee.report.drafts import DraftBook
+
     v = result.version
     if v is None:
         console.print("preview: not recorded as a draft", markup=False)
@@ -131,33 +134,16 @@ def _print_version(console: Console, result: Any) -> None:
                   soft_wrap=True)
     ch = result.changes
     if ch is not None:
+        # The same diff: versions by number, and the options this build was given.
+        previous = DraftBook(v.folder.parents[2], result.cycle).previous(v)
+        args = f"{previous.number if previous else v.number} {v.number}"
+        args += f" --workspace {workspace}" if workspace else ""
+        args += f" --cycle {cycle}" if cycle else ""
+        args += " --variant public" if result.variant == "public" else ""
         console.print(
             f"changes since {ch.a.lower()}: {len(ch.submissions)} submission(s), "
             f"{len(ch.figures)} key figure(s) and {len(ch.chapters)} chapter(s); see the "
-            f"annex or run octasee diff {_diff_args(result)}", markup=False, soft_wrap=True)
-
-
-def _diff_args(result: Any) -> str:
-    """The arguments of the diff that shows this build's changes: versions by number, and
-    the workspace and cycle when a command run here would not find them by itself."""
-    from octasee.report.drafts import DraftBook
-    from octasee.workspace import SAMPLE_DIR, Workspace, workspace_here
-
-    v = result.version
-    ws_path = v.folder.parent.parent.parent  # <workspace>/drafts/<cycle>/draft-N
-    previous = DraftBook(ws_path, result.cycle).previous(v)
-    args = f"{previous.number if previous else v.number} {v.number}"
-    here = workspace_here() or (Path.cwd() / SAMPLE_DIR)
-    same = here.resolve() == ws_path.resolve()
-    if not same:
-        args += f" --workspace {ws_path}"
-    try:
-        own_cycle = Workspace.open(ws_path).cycle
-    except OctaseeError:
-        own_cycle = result.cycle
-    if result.cycle != own_cycle:
-        args += f" --cycle {result.cycle}"
-    return args + (" --variant public" if result.variant == "public" else "")
+            f"annex or run octasee diff {args}", markup=False, soft_wrap=True)
 
 
 def _fail(exc: OctaseeError) -> None:
@@ -203,14 +189,10 @@ def drafts_command(workspace: Path | None, cycle: str | None) -> None:
     """List the versions of the report built so far, oldest first."""
     from rich.table import Table
 
-    from octasee.report.drafts import DraftBook
-    from octasee.workspace import find_workspace
+    from octasee.report.drafts import open_drafts
 
     try:
-        ws = find_workspace(str(workspace) if workspace is not None else None)
-        from octasee.reference import cycle as get_cycle
-
-        book = DraftBook(ws.path, get_cycle(cycle).code if cycle else ws.cycle)
+        _, book = open_drafts(workspace, cycle)
         versions = book.versions()
     except OctaseeError as exc:
         _fail(exc)

@@ -44,13 +44,12 @@ from typing import Any, ClassVar
 
 from octasee.errors import UsageError
 from octasee.report._io import write_text_atomic
+from octasee.report.assemble import HIDDEN_TAGS, PLOTLY_MIME, joined
 
 __all__ = ["DRAFTS_DIR", "DraftBook", "Version", "chapter_content", "inputs_fingerprint",
-           "snapshot"]
+           "open_drafts", "snapshot"]
 
 DRAFTS_DIR = "drafts"
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
-_DROP_TAGS = {"parameters", "injected-parameters", "remove_cell", "papermill-error-cell-tag"}
 
 
 @dataclass
@@ -223,6 +222,17 @@ class DraftBook:
         return version
 
 
+def open_drafts(workspace: Any = None, cycle: str | None = None) -> tuple[Any, DraftBook]:
+    """A workspace (a :class:`Workspace`, a folder, or None: found as commands find it)
+    and the versions of its report for ``cycle`` (default: the workspace's; checked)."""
+    from octasee.reference import cycle as get_cycle
+    from octasee.workspace import Workspace, find_workspace
+
+    ws = workspace if isinstance(workspace, Workspace) else find_workspace(
+        str(workspace) if workspace is not None else None)
+    return ws, DraftBook(ws.path, get_cycle(cycle).code if cycle else ws.cycle)
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text("utf-8"))
@@ -323,10 +333,6 @@ def _paragraphs_markdown(text: str) -> list[str]:
     return out
 
 
-def _joined(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
 _CAPTION = re.compile(r'<h4 class="(figure|table)-caption">(.*?)</h4>', re.S)
 
 
@@ -345,13 +351,13 @@ def chapter_content(nb: Mapping[str, Any]) -> dict[str, Any]:
     n_fig = n_tab = 0
     first_heading = True
     for cell in nb.get("cells", []):
-        if set(cell.get("metadata", {}).get("tags", [])) & _DROP_TAGS:
+        if set(cell.get("metadata", {}).get("tags", [])) & HIDDEN_TAGS:
             continue
         if cell.get("cell_type") == "markdown":
-            paras = _paragraphs_markdown(_joined(cell.get("source", "")))
+            paras = _paragraphs_markdown(joined(cell.get("source", "")))
             if first_heading and paras:
                 first_heading = False  # the chapter title: the report prints its own
-                if _joined(cell.get("source", "")).lstrip().startswith("# "):
+                if joined(cell.get("source", "")).lstrip().startswith("# "):
                     paras = paras[1:]
             paragraphs += paras
             continue
@@ -360,7 +366,7 @@ def chapter_content(nb: Mapping[str, Any]) -> dict[str, Any]:
         pending: tuple[str, str] | None = None  # (kind, label) of a caption just shown
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                paragraphs += _paragraphs_markdown(_joined(out.get("text", "")))
+                paragraphs += _paragraphs_markdown(joined(out.get("text", "")))
                 continue
             data = out.get("data", {})
             if PLOTLY_MIME in data:
@@ -371,13 +377,13 @@ def chapter_content(nb: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             body = None
             if "text/html" in data:
-                body = _joined(data["text/html"])
+                body = joined(data["text/html"])
             elif "text/markdown" in data:
-                paragraphs += _paragraphs_markdown(_joined(data["text/markdown"]))
+                paragraphs += _paragraphs_markdown(joined(data["text/markdown"]))
                 continue
             elif "text/plain" in data and "application/vnd.jupyter.widget-view+json" \
                     not in data:
-                paragraphs += _paragraphs_markdown(_joined(data["text/plain"]))
+                paragraphs += _paragraphs_markdown(joined(data["text/plain"]))
                 continue
             if body is None or "plotly-graph-div" in body:
                 continue
