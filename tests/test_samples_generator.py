@@ -145,6 +145,9 @@ def check_cell(spec: Spec, col, value: Any, iso2: str, where: str) -> None:
         assert number >= 0, where
     elif kind == "date":
         as_date(value)
+    elif kind == "locale":
+        from octasee.questionnaire.conventions import COUNTRY_LOCALE
+        assert value == COUNTRY_LOCALE[iso2], where
     elif kind == "email":
         assert re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", str(value)), f"{where}: {value!r}"
     else:  # pragma: no cover - a new kind in the spec

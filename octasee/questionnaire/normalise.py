@@ -7,10 +7,12 @@ expected. The validator calls each parser once per *distinct* value of a column,
 
 >>> parse_number("1.234,5"), parse_number("1 234,5"), parse_number("1,234.5"), parse_number(12)
 (1234.5, 1234.5, 1234.5, 12.0)
+>>> parse_number("1.234"), parse_number("1.234", decimal="."), number_readings("1.234")
+(1234.0, 1.234, (1234.0, 1.234))
 >>> parse_quantity("12,5 kg"), parse_quantity("750 g"), parse_quantity(3, "t")
 ((12.5, 'kg'), (750.0, 'g'), (3.0, 't'))
->>> parse_date(43190), parse_date("31.03.2018"), parse_date("2018-03-31")
-('2018-03-31', '2018-03-31', '2018-03-31')
+>>> parse_date(43190), parse_date("31.03.2018"), parse_date("2018. 03. 31."), parse_date("31. ožujka 2018.")
+('2018-03-31', '2018-03-31', '2018-03-31', '2018-03-31')
 >>> parse_yesno("Da"), parse_yesno("НЕ"), parse_yesno("")
 (True, False, False)
 """
@@ -22,6 +24,7 @@ import difflib
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,8 +39,11 @@ from octasee.reference import (
 __all__ = [
     "MASS_TO_KG",
     "CellError",
+    "Noted",
     "clean_text",
+    "decimal_evidence",
     "find_markup",
+    "number_readings",
     "parse_code",
     "parse_countries",
     "parse_date",
@@ -69,23 +75,96 @@ _SPACES = "\u00a0\u202f\u2009\u2007 '’"
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([-+]?[\d.,\s\u00a0\u202f\u2009'’]*\d)\s*([^\d\s].*)?$")
 
 
+class Noted:
+    """A parsed value that comes with a warning for its cell (kept, but said)."""
+
+    __slots__ = ("message", "value")
+
+    def __init__(self, value: Any, message: str) -> None:
+        self.value = value
+        self.message = message
+
+
 def clean_text(value: Any) -> str:
-    """Text with stray spaces removed (also non-breaking ones) and line ends unified."""
+    """Text with stray spaces removed (also non-breaking ones), line ends unified, in NFC.
+
+    NFC makes one text one string: ``Đ`` typed as one character or as D plus a combining
+    stroke compare equal, so a group reference cannot pass twice as two groups.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    return text.strip()
+    return unicodedata.normalize("NFC", text.strip())
 
 
-def _number_text(text: str) -> float:
+# One separator, then exactly three digits: a thousands group or a decimal mark.
+_AMBIGUOUS = re.compile(r"([1-9]\d{0,2})([.,])(\d{3})")
+
+
+def _compact(text: str) -> str:
     s = text.strip()
     for ch in _SPACES:
         s = s.replace(ch, "")
+    return s
+
+
+def _number_part(value: Any) -> str | None:
+    """The number written in a text cell, without sign or unit; None for non-text."""
+    if not isinstance(value, str):
+        return None
+    text = clean_text(value)
+    m = _NUMBER_WITH_UNIT.match(text)
+    if m:
+        text = m.group(1)
+    return _compact(text).lstrip("+-")
+
+
+def number_readings(value: Any) -> tuple[float, float] | None:
+    """Both readings of a number like ``1.234`` or ``95,109``: (thousands, decimal).
+
+    None when the text can be read one way only (``12,5``, ``1.234.567``, ``0.125``,
+    ``1234.567``) or is not text.
+    """
+    s = _number_part(value)
+    m = _AMBIGUOUS.fullmatch(s) if s else None
+    if not m:
+        return None
+    sign = -1.0 if clean_text(value).lstrip().startswith("-") else 1.0
+    return sign * float(m[1] + m[3]), sign * float(f"{m[1]}.{m[3]}")
+
+
+def decimal_evidence(value: Any) -> str | None:
+    """The decimal mark a number's text proves (``','`` for ``12,5``, ``1.234.567`` or
+    ``1.234,5``; ``'.'`` likewise), or None when it proves nothing (``1.234``, ``1234``)."""
+    s = _number_part(value)
+    if not s or not re.fullmatch(r"\d[\d.,]*", s) or _AMBIGUOUS.fullmatch(s):
+        return None
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        return "." if s.rfind(".") > s.rfind(",") else ","
+    if dots > 1:
+        return ","
+    if commas > 1:
+        return "."
+    if dots:
+        return "."
+    if commas:
+        return ","
+    return None
+
+
+def _number_text(text: str, decimal: str = ",") -> float:
+    s = _compact(text)
     if not s:
         raise CellError("no number", "a number")
     neg = s.startswith("-")
     s = s.lstrip("+-")
+    if _AMBIGUOUS.fullmatch(s):
+        # 1.234 or 1,234: the separator is the decimal mark only if the convention says so.
+        sep = "." if "." in s else ","
+        v = float(s.replace(sep, ".") if sep == decimal else s.replace(sep, ""))
+        return -v if neg else v
     if not re.fullmatch(r"[\d.,]+", s):
         raise CellError("not a number", "a number, e.g. 1234 or 1.234,5")
     dots, commas = s.count("."), s.count(",")
@@ -112,11 +191,16 @@ def _number_text(text: str) -> float:
     return -v if neg else v
 
 
-def parse_number(value: Any) -> float:
+def parse_number(value: Any, decimal: str = ",") -> float:
     """A number from a cell: Excel numbers, or text in European or English formats.
 
-    A single comma is a decimal comma (``12,5``); dots or commas that group digits in
-    threes are thousands separators (``1.234.567``); spaces and apostrophes group too.
+    Dots, commas, spaces and apostrophes that group digits in threes are thousands
+    separators (``1.234.567``, ``1,234,567``, ``1 234``); with both a dot and a comma the
+    last one is the decimal mark (``1.234,5``, ``1,234.5``); one separator not followed by
+    exactly three digits is the decimal mark (``12,5``, ``12.5``). One separator followed
+    by exactly three digits (``1.234``, ``1,234``) is read by ``decimal``, the file's
+    convention: with the default ``','`` (every member's, and the template's rule) ``1.234``
+    is 1234 and ``1,234`` is 1.234; with ``'.'`` the other way round.
     """
     if isinstance(value, bool):
         raise CellError("a yes/no value, not a number", "a number")
@@ -126,7 +210,7 @@ def parse_number(value: Any) -> float:
         return float(value)
     if isinstance(value, dt.date | dt.datetime | dt.time):
         raise CellError("a date, not a number", "a number (format the cell as Number)")
-    return _number_text(clean_text(value))
+    return _number_text(clean_text(value), decimal)
 
 
 def unit_code(text: Any) -> str:
@@ -137,19 +221,19 @@ def unit_code(text: Any) -> str:
     raise CellError("unknown unit", "one of g, kg, t, count, EUR")
 
 
-def parse_quantity(value: Any, unit: Any = None) -> tuple[float, str | None]:
+def parse_quantity(value: Any, unit: Any = None, decimal: str = ",") -> tuple[float, str | None]:
     """A number and the unit written with it, if any (``'12,5 kg'`` -> ``(12.5, 'kg')``)."""
     if isinstance(value, str):
         text = clean_text(value)
         m = _NUMBER_WITH_UNIT.match(text)
         if m and m.group(2):
             cell_unit = unit_code(m.group(2))
-            number = _number_text(m.group(1))
+            number = _number_text(m.group(1), decimal)
             if unit not in (None, "") and unit_code(unit) != cell_unit:
                 raise CellError(f"the cell says {cell_unit} but the Unit column says "
                                 f"{unit_code(unit)}", "one unit")
             return number, cell_unit
-        return _number_text(text), (unit_code(unit) if unit not in (None, "") else None)
+        return _number_text(text, decimal), (unit_code(unit) if unit not in (None, "") else None)
     return parse_number(value), (unit_code(unit) if unit not in (None, "") else None)
 
 
@@ -169,15 +253,56 @@ def parse_date(value: Any) -> str:
     text = clean_text(value)
     if not text:
         raise CellError("no date", "a date, e.g. 2018-03-31")
-    text = re.sub(r"\s*(г\.|god\.|r\.)\s*$", "", text)  # "31.03.2018 г." and the like
-    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y.",
-                "%d/%m/%Y", "%d-%m-%Y", "%d. %m. %Y", "%d.%m.%y", "%Y/%m/%d", "%d %B %Y",
-                "%d %b %Y", "%B %d, %Y"):
+    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
         try:
             return dt.datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    raise CellError("not a date", "a date, e.g. 2018-03-31 or 31.03.2018")
+    ymd = _date_parts(text)
+    if ymd is None:
+        raise CellError("not a date", _DATE_EXPECTED)
+    try:
+        return dt.date(*ymd).isoformat()
+    except ValueError:
+        raise CellError("no such day", _DATE_EXPECTED) from None
+
+
+_DATE_EXPECTED = "a date, e.g. 2018-03-31, 31.03.2018, 31. 3. 2018. or 2018. 03. 31."
+# Words after a date: "г." (bg, mk, sr), "god." / "godine" (hr, bs, sr), "r." (sl).
+_DATE_SUFFIX = re.compile(r"\s*(г\.?|год\.?|година|годины|god\.?|godine|godina|r\.|yılı)\s*$",
+                          re.IGNORECASE)
+_SEP = r"\s*[./-]\s*"
+_NUMERIC_YMD = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})\.?")  # 2018. 03. 15.
+_NUMERIC_DMY = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}}|\d{{2}})\.?")  # 15. 3. 2018.
+_WORD = r"([^\W\d_]+\.?)"
+_NAMED = (
+    (re.compile(rf"(\d{{1,2}})\.?\s*{_WORD}\s*(\d{{4}})\.?"), "dmy"),  # 15. ožujka 2018.
+    (re.compile(rf"(\d{{4}})\.?\s*{_WORD}\s*(\d{{1,2}})\.?"), "ymd"),  # 2018. március 15.
+    (re.compile(rf"{_WORD}\s+(\d{{1,2}}),?\s+(\d{{4}})"), "mdy"),  # March 15, 2018
+)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) from a date as the members write it, day first, or ISO."""
+    text = _DATE_SUFFIX.sub("", text.strip()).strip()
+    m = _NUMERIC_YMD.fullmatch(text)
+    if m:
+        return int(m[1]), int(m[2]), int(m[3])
+    m = _NUMERIC_DMY.fullmatch(text)
+    if m:
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        return year, int(m[2]), int(m[1])
+    from octasee.questionnaire.conventions import month_number
+
+    for pattern, order in _NAMED:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups(), strict=True))
+        month = month_number(parts["m"])
+        if month is not None:
+            return int(parts["y"]), month, int(parts["d"])
+    return None
 
 
 _YES = {"yes", "y", "true", "1", "x", "da", "да", "po", "igen", "evet", "ναι", "nai", "ja",

@@ -21,12 +21,14 @@ with one key per sheet holding a list of records (``respondent`` may be one reco
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +48,8 @@ from octasee.questionnaire.spec import (
 )
 from octasee.reference import name_key
 
-__all__ = ["RawSheet", "RawSubmission", "Source", "collect_sources", "read_questionnaire"]
+__all__ = ["RawSheet", "RawSubmission", "Source", "collect_sources", "read_questionnaire",
+           "sniff_delimiter"]
 
 DEFAULT_MAX_MB = 200.0
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -102,6 +105,9 @@ class RawSheet:
     rows: list[int]  # source row number of each value
     blank_rows: int = 0
     positions: dict[str, int] = field(default_factory=dict)  # frame column -> 0-based index
+    delimiter: str | None = None  # CSV only
+    encoding: str | None = None  # CSV only: how the text was decoded
+    header_found: list[str] | None = None  # a row taken for the header but not recognised
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -318,39 +324,132 @@ def _read_workbook(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, li
     return grids, merged, meta
 
 
-def _sniff_csv(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+_DELIMITERS = (",", ";", "\t", "|")
 
 
-def _read_text(path: Path) -> str:
+def sniff_delimiter(text: str) -> str:
+    r"""The CSV delimiter, judged from the whole first block of lines, not the first line.
+
+    A title line above the header ("Groups, 2017") must not decide it: each candidate splits
+    the first 50 non-blank lines, and the one that gives most lines the same number of
+    fields (more than one) wins; ties go to the wider split.
+
+    >>> sniff_delimiter("Groups, 2017\nRef;Name;Members\nA;B, C;3\n")
+    ';'
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    block = "\n".join(lines)
+    best, best_score = ",", (0, 0)
+    for d in _DELIMITERS:
+        if d not in block:
+            continue
+        widths = [len(r) for r in csv.reader(io.StringIO(block), delimiter=d)]
+        counts = Counter(w for w in widths if w > 1)
+        if not counts:
+            continue
+        width, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (agree, width) > best_score:
+            best, best_score = d, (agree, width)
+    return best
+
+
+# Encodings tried for text that is not UTF-8: the members' Windows code pages and their ISO
+# and DOS relatives. charset-normalizer scores each by how much mess (chaos) the decoded text
+# shows and how much it reads like a language (coherence).
+_LEGACY_ENCODINGS = ["cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "iso8859_2",
+                     "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_16", "cp852", "cp866",
+                     "koi8_r", "mac_cyrillic", "mac_latin2"]
+_MAX_CHAOS = 0.2
+
+
+def _encoding_name(codec: str) -> str:
+    name = codecs.lookup(codec).name
+    return re.sub(r"^cp(125\d)$", r"windows-\1", name)
+
+
+def detect_encoding(data: bytes) -> tuple[str, str] | None:
+    """(codec, note) for text that is not UTF-8, or None when no code page reads it cleanly.
+
+    charset-normalizer decodes ``data`` with each of the members' legacy code pages and
+    scores the result; among the cleanest readings (least chaos) the one that reads most
+    like a language wins, and on a tie the Windows code pages the members use come first.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=_LEGACY_ENCODINGS))
+    if not matches:
+        return None
+    order = {c: i for i, c in enumerate(_LEGACY_ENCODINGS)}
+    best = min(matches, key=lambda m: (round(m.chaos, 2), -round(m.coherence, 1),
+                                       order.get(m.encoding, 99)))
+    if best.chaos > _MAX_CHAOS:
+        return None
+    language = f", {best.language}" if best.language and best.language != "Unknown" else ""
+    return best.encoding, (f"{_encoding_name(best.encoding)}{language}, detected with "
+                           f"{100 * (1 - best.chaos):.0f} % confidence")
+
+
+def _read_text(path: Path, legacy: tuple[str, str] | None = None) -> tuple[str, str]:
+    """The text of a CSV or JSON file, and how it was decoded (said in the ingest summary).
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; anything else is
+    decoded with ``legacy`` (the encoding detected over a whole CSV group) or detected here.
+    """
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "UTF-16"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise QuestionnaireError(
-            "the file is not UTF-8 text", where=f"{path.name}, line {line}",
-            hint="save it again as 'CSV UTF-8' (Excel) or UTF-8 (other editors)") from exc
+        first_bad = exc.start
+    found = legacy or detect_encoding(data)
+    if found is not None:
+        try:
+            return data.decode(found[0]), found[1]
+        except UnicodeDecodeError:
+            pass
+    line = data[:first_bad].count(b"\n") + 1
+    raise QuestionnaireError(
+        "the file is neither UTF-8 text nor in a code page octasee can tell",
+        where=f"{path.name}, line {line}",
+        hint="save it again as 'CSV UTF-8' (Excel) or UTF-8 (other editors)")
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
-    text = _read_text(path)
+def _group_encoding(files: Sequence[Path]) -> tuple[str, str] | None:
+    """One legacy encoding for the CSV files of one submission that are not UTF-8.
+
+    They come from one machine, so their text is judged together: one file's few words
+    say little, the whole submission says which code page it is.
+    """
+    legacy = []
+    for f in files:
+        data = f.read_bytes()
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            legacy.append(data)
+    return detect_encoding(b"\n".join(legacy)) if legacy else None
+
+
+def _read_csv(path: Path, legacy: tuple[str, str] | None = None
+              ) -> tuple[list[list[Any]], str, str]:
+    """The grid of a CSV file, its delimiter, and its encoding note."""
+    text, encoding = _read_text(path, legacy)
     if not text.strip():
         raise QuestionnaireError("the file holds no text", where=path.name,
                                  hint="ask the sender for the filled file again")
     if "\x00" in text[:4096]:
         raise QuestionnaireError("the file is binary, not CSV text", where=path.name,
                                  hint="send the sheet saved as CSV UTF-8")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_csv(text))
-    return [list(r) for r in reader]
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [list(r) for r in reader], delimiter, encoding
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    text = _read_text(path)
+    text, _ = _read_text(path)
     if not text.strip():
         raise QuestionnaireError("the file holds no text", where=path.name,
                                  hint="ask the sender for the filled file again")
@@ -427,11 +526,8 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
     if header_index is None:
         header_index = _find_header(grid, sheet)
     if header_index is None:
-        problems.append(Problem(
-            "error", file, sheet_name, None, None, "", "the header row of the template",
-            f"no header row found: none of the first rows holds the column names of sheet "
-            f"{sheet.name!r}; paste the data under the template's header row", "header"))
-        return RawSheet(sheet.key, sheet_name, file, None, {}, {}, {}, [])
+        return _unrecognised_header(grid, sheet, file=file, sheet_name=sheet_name,
+                                    row_numbers=row_numbers, problems=problems)
     header = grid[header_index]
     columns: dict[str, str] = {}
     positions: dict[str, int] = {}
@@ -490,6 +586,53 @@ def _map_grid(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str
             "values", "blank-rows"))
     return RawSheet(sheet.key, sheet_name, file, header_index + 1, columns, extra, cols,
                     [numbers[i] for i in keep], blank_rows, {**positions, **extra_pos})
+
+
+def _unrecognised_header(grid: list[list[Any]], sheet: Sheet, *, file: str, sheet_name: str,
+                         row_numbers: Sequence[int] | None,
+                         problems: list[Problem]) -> RawSheet:
+    """A sheet whose header row is not the template's: every row below it is kept, to be
+    quarantined, and one error names the row taken for the header and the expected one."""
+    expected = ", ".join(repr(c.label) for c in sheet.columns[:8])
+    expected += ", …" if len(sheet.columns) > 8 else ""
+    first = next((i for i, r in enumerate(grid[:20]) if not _blank_row(r)), None)
+    if first is None:
+        problems.append(Problem(
+            "error", file, sheet_name, None, None, "", "the header row of the template",
+            f"sheet {sheet.name!r} has no header row and no data; copy the sheet from a fresh "
+            "template", "header"))
+        return RawSheet(sheet.key, sheet_name, file, None, {}, {}, {}, [])
+    found = [str(v).strip() for v in grid[first] if not _blank(v)]
+    # Every column becomes a positional column named by what the found row says, so the
+    # quarantine keeps each value under the heading the sender gave it.
+    data = grid[first + 1:]
+    numbers = list(row_numbers) if row_numbers is not None else [
+        first + 2 + i for i in range(len(data))]
+    keep = [i for i, r in enumerate(data) if not _blank_row(r)]
+    width = max([len(grid[first])] + [len(data[i]) for i in keep])
+    header = list(grid[first]) + [""] * (width - len(grid[first]))
+    extra: dict[str, str] = {}
+    cols: dict[str, list[Any]] = {}
+    positions: dict[str, int] = {}
+    for pos in range(width):
+        label = str(header[pos]).strip() if not _blank(header[pos]) else (
+            f"column {_column_letter(pos + 1)}")
+        name = f"extra:{pos}:{label}"
+        extra[name] = label
+        positions[name] = pos
+        cols[name] = [data[i][pos] if pos < len(data[i]) else "" for i in keep]
+    shown = ", ".join(repr(h) for h in found[:8]) + (", …" if len(found) > 8 else "")
+    row_number = (numbers[0] - 1) if row_numbers is not None and numbers else first + 1
+    problems.append(Problem(
+        "error", file, sheet_name, row_number, None, "", f"the template's header row: {expected}",
+        f"the header row of sheet {sheet.name!r} was not recognised: row {row_number} holds "
+        f"{shown or 'nothing'}, none of them a column of the questionnaire (translated or "
+        f"renamed headers are not guessed); the {len(keep)} row(s) below it were quarantined, "
+        f"not read: copy the header row from a fresh template (expected {expected}) and send "
+        "the sheet again", "header"))
+    return RawSheet(sheet.key, sheet_name, file, None, {}, extra, cols,
+                    [numbers[i] for i in keep], len(data) - len(keep), positions,
+                    header_found=found)
 
 
 def _decide_spec(cycle: str | None, meta: dict[str, str], respondent_cycle: object,
@@ -640,7 +783,10 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
                 "sheet-unknown"))
     else:
         grids = {}
+        delimiters: dict[str, str] = {}
+        encodings: dict[str, str] = {}
         by_sheet: dict[str, Path] = {}
+        legacy = _group_encoding(source.files)
         for f in source.files:
             k = _csv_sheet_key(f, spec_for("2013-2017").sheets)
             if k is None:
@@ -648,7 +794,7 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
                     "cannot tell which sheet this CSV file holds", where=f.name,
                     hint="name CSV files <prefix>.<sheet>.csv, e.g. RS-2017.indicators.csv")
             by_sheet[k[1]] = f
-            grids[k[1]] = _read_csv(f)
+            grids[k[1]], delimiters[k[1]], encodings[k[1]] = _read_csv(f, legacy)
         spec = _decide_spec(cycle, {}, _respondent_cycle(grids.get("respondent")),
                             source.label)
         meta = {}
@@ -659,6 +805,15 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
             sheets[s.key] = _map_grid(grids[s.key], s, file=by_sheet[s.key].name,
                                       sheet_name=s.name, header_index=None, row_numbers=None,
                                       problems=problems)
+            sheets[s.key].delimiter = delimiters[s.key]
+            sheets[s.key].encoding = encodings[s.key]
+        names = {x.key: x.name for x in spec.sheets}
+        for key, note in encodings.items():
+            if not note.startswith("UTF"):
+                problems.append(Problem(
+                    "info", by_sheet[key].name, names.get(key, key), None, None, "", "",
+                    f"the file is not UTF-8; read as {note}: check that names with č, ć, "
+                    "đ, š, ž or Cyrillic letters look right", "encoding"))
     return RawSubmission(source=source, spec=spec, meta=meta, sheets=sheets, problems=problems)
 
 

@@ -30,6 +30,7 @@ __all__ = ["Column", "Indicator", "Sheet", "Spec", "spec_for"]
 KINDS = {
     "text", "longtext", "integer", "quantity", "year", "date", "code", "yesno", "member",
     "country", "countries", "crime_area", "crime_areas", "indicator", "email", "attribute",
+    "locale",
 }
 
 UNIT_OF_MEASURE = {"count": "count", "mass": "kg", "money": "EUR"}

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from octasee.questionnaire.conventions import COUNTRY_LOCALE
 from octasee.questionnaire.spec import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
@@ -100,8 +101,16 @@ def _write_instructions(wb: Workbook, spec: Spec, iso2: str) -> None:
          "move or delete columns or sheets; the header rows are protected.",),
         ("Columns with a red header are required. Use the drop-down lists where a cell offers "
          "one; codes are accepted in any case.",),
-        ("Numbers may use a decimal comma and thousands separators (1.234,5 or 1 234,5). "
-         "Weights may be given in g, kg or t (Unit column, or in the cell: '12,5 kg').",),
+        ("Numbers: type them as numbers, or as text the way you write them. A dot, space or "
+         "apostrophe that groups digits in threes separates thousands, a comma is the decimal "
+         "mark: 1.234 is one thousand two hundred and thirty-four, 1.234,5 and 1 234,5 are "
+         "one thousand two hundred and thirty-four and a half, 12,5 is twelve and a half. "
+         "English forms are read too (1,234.5; 12.5). If your numbers follow the English "
+         "convention throughout, write en under 'Number format' in the Respondent sheet. "
+         "Counts are whole numbers and are never read as fractions.",),
+        ("Weights may be given in g, kg or t (Unit column, or in the cell: '12,5 kg'). "
+         "Dates as you write them: 31.03.2018, 31. 3. 2018., 2018. 03. 31. or 31. ožujka "
+         "2018.",),
         ("Type values, not formulas, and do not merge cells.",),
         ("Every row carries a 4x4 grading: source reliability (A-D, X) and information "
          "assessment (1-4). Mark a row 'yes' under 'Not for dissemination' to keep it out of "
@@ -202,8 +211,12 @@ def write_template(cycle_code: str, iso2: str, out: str | os.PathLike[str], *,
     _write_instructions(wb, spec, c.iso2)
     ranges = _write_lists(wb, spec)
     given = dict(rows or {})
+    locale = COUNTRY_LOCALE[c.iso2]
     if "respondent" not in given:
         given["respondent"] = [{"country": c.name, "cycle": spec.cycle.code}]
+    if "locale" in spec.sheet("respondent").keys:
+        given["respondent"] = [dict(r, locale=r.get("locale") or locale)
+                               for r in given["respondent"]]
     for sheet in spec.sheets:
         _write_sheet(wb, sheet, ranges, given.get(sheet.key))
     # Keep the Lists sheet last so that the questionnaire's own sheets come first.
@@ -212,7 +225,8 @@ def write_template(cycle_code: str, iso2: str, out: str | os.PathLike[str], *,
     issued = issued or dt.date.today()
     for r, (k, v) in enumerate([("template", "octasee questionnaire"),
                                 ("spec_version", spec.version), ("cycle", spec.cycle.code),
-                                ("issued_to", c.iso2), ("issued", issued.isoformat())],
+                                ("issued_to", c.iso2), ("issued", issued.isoformat()),
+                                ("locale", locale)],
                                start=1):
         meta.cell(row=r, column=1, value=k)
         meta.cell(row=r, column=2, value=v)

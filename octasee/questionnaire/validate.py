@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from octasee.questionnaire import normalise as nz
+from octasee.questionnaire.conventions import NumberConvention, decide, parse_locale
 from octasee.questionnaire.problems import WITHHELD, Problem, problems_frame, show_value
 from octasee.questionnaire.read import RawSheet, RawSubmission, read_questionnaire
 from octasee.questionnaire.spec import Column, Sheet, Spec
@@ -144,6 +145,8 @@ class _Sheet:
         # Reasons shared by every row (a missing column): said once as a problem.
         self.sheet_reasons: list[str] = []
         self.missing_problems: list[Problem] = []
+        # How each numeric column reads 1.234 (see conventions.decide).
+        self.numbers: dict[str, NumberConvention] = {}
 
     def add(self, i: int, severity: str, column: Column | str | None, value: Any,
             expected: str, message: str, check: str) -> None:
@@ -157,7 +160,38 @@ class _Sheet:
                                                for p in self.row_problems[i])
 
 
-def _parser(col: Column, spec: Spec) -> Callable[[Any], Any]:
+_DEFAULT_NUMBERS = NumberConvention(",", "the questionnaire's rule", True)
+_NUMERIC_KINDS = ("integer", "quantity")
+
+
+def _q(x: float) -> str:
+    """A number as a message quotes it (quoted, so that redaction can withhold it)."""
+    return repr(f"{x:,.0f}" if float(x).is_integer() else f"{x:g}")
+
+
+def _ambiguity(value: Any, readings: tuple[float, float], chosen: float, why: str) -> str:
+    text = nz.clean_text(value)
+    sep = "comma" if "," in text else "dot"
+    return (f"{text!r} can be read as {_q(readings[0])} (the {sep} groups thousands) or as "
+            f"{_q(readings[1])} (the {sep} is the decimal mark); read as {_q(chosen)} because "
+            f"{why}; if that is wrong, write the number without a thousands separator")
+
+
+def _whole_reading(value: Any, number: float, conv: NumberConvention) -> Any:
+    """A count's number: an ambiguous '1.234' is never a fraction; uncertain reads are said."""
+    readings = nz.number_readings(value)
+    if readings is None:
+        return number
+    if not float(number).is_integer() and float(readings[0]).is_integer():
+        return nz.Noted(readings[0], _ambiguity(value, readings, readings[0],
+                                                "a count is a whole number"))
+    if not conv.certain:
+        return nz.Noted(number, _ambiguity(value, readings, number, conv.reason))
+    return number
+
+
+def _parser(col: Column, spec: Spec,
+            conv: NumberConvention = _DEFAULT_NUMBERS) -> Callable[[Any], Any]:
     c = spec.cycle
     kind = col.kind
     if kind in ("code", "attribute"):
@@ -184,14 +218,23 @@ def _parser(col: Column, spec: Spec) -> Callable[[Any], Any]:
     if kind == "email":
         return nz.parse_email
     if kind == "integer":
-        def integer(v: Any) -> int:
-            x = nz.parse_number(v)
+        def integer(v: Any) -> Any:
+            got = _whole_reading(v, nz.parse_number(v, conv.decimal), conv)
+            x = got.value if isinstance(got, nz.Noted) else got
             if x < 0:
                 raise nz.CellError("negative", "a whole number, 0 or more")
             if not float(x).is_integer():
                 raise nz.CellError("not a whole number", "a whole number, 0 or more")
-            return int(x)
+            return nz.Noted(int(x), got.message) if isinstance(got, nz.Noted) else int(x)
         return integer
+    if kind == "locale":
+        def locale(v: Any) -> str:
+            try:
+                return parse_locale(nz.clean_text(v))
+            except ValueError:
+                raise nz.CellError("not a language tag",
+                                   "a language such as hr, sr, bg, ro, el, tr or en") from None
+        return locale
     if kind == "quantity":
         return lambda v: v  # parsed together with the unit (see _indicator_values)
     if kind in ("text", "longtext"):
@@ -221,18 +264,27 @@ def _check_column(ws: _Sheet, col: Column) -> None:
         for i in np.flatnonzero(blank):
             ws.add(i, "error", col, "", expected, f"{col.label!r} is required but empty",
                    "required")
-    parse = _parser(col, ws.spec)
+    parse = _parser(col, ws.spec, ws.numbers.get(col.key, _DEFAULT_NUMBERS))
     parsed: list[Any] = []
     failed = np.zeros(len(uniques) + 1, dtype=bool)
+    noted: dict[int, str] = {}
     for j, u in enumerate(uniques):
         if _blank(u):
             parsed.append(None)
             continue
         try:
-            parsed.append(parse(u))
+            got = parse(u)
         except nz.CellError as exc:
             parsed.append(exc)
             failed[j] = True
+            continue
+        if isinstance(got, nz.Noted):
+            noted[j] = got.message
+            got = got.value
+        parsed.append(got)
+    for i in np.flatnonzero(np.isin(codes, list(noted))) if noted else ():
+        ws.add(i, "warning", col, cells[i], "a number without doubt", noted[int(codes[i])],
+               "number-format")
     out = _take(parsed, codes)
     bad = failed[codes] & ~blank
     for i in np.flatnonzero(bad):
@@ -293,13 +345,19 @@ def _indicator_values(ws: _Sheet) -> None:
     number_u = np.full(len(first_row) + 1, np.nan)
     unit_u = np.empty(len(first_row) + 1, dtype=object)
     parse_error: dict[int, nz.CellError] = {}
+    conv = ws.numbers.get("value", _DEFAULT_NUMBERS)
+    readings: dict[int, tuple[float, float]] = {}
     for c, i in first_row.items():
         if vblank[i]:
             continue
         try:
-            number_u[c], unit_u[c] = nz.parse_quantity(vuniq[vcodes[i]], units[i])
+            number_u[c], unit_u[c] = nz.parse_quantity(vuniq[vcodes[i]], units[i], conv.decimal)
         except nz.CellError as exc:
             parse_error[c] = exc
+            continue
+        r = nz.number_readings(vuniq[vcodes[i]])
+        if r is not None:
+            readings[c] = r
     number = number_u[pcodes] if n else np.full(0, np.nan)
     unit_in = unit_u[pcodes] if n else np.empty(0, dtype=object)
     for i in np.flatnonzero(~vblank):
@@ -319,6 +377,18 @@ def _indicator_values(ws: _Sheet) -> None:
                                 for c, b in zip(ind, breakdown, strict=True)], dtype=bool)
     negative = known & (number < 0)
     is_mass, is_count, is_money = (measure == "mass"), (measure == "count"), (measure == "money")
+    # 1.234 and the like: a count is never a fraction; an uncertain reading is said.
+    for i in (np.flatnonzero(np.isin(pcodes, list(readings)) & ok) if readings else ()):
+        r = readings[int(pcodes[i])]
+        if is_count[i] and not float(number[i]).is_integer() and float(r[0]).is_integer():
+            number[i] = r[0]
+            why = f"{ind[i]!r} counts things, and a count is a whole number"
+        elif not conv.certain:
+            why = conv.reason
+        else:
+            continue
+        ws.add(i, "warning", vcol, raw_vals[i], "a number without doubt",
+               _ambiguity(raw_vals[i], r, number[i], why), "number-format")
     bad_unit = known & ~negative & (
         (is_mass & ~np.isin(unit, list(nz.MASS_TO_KG))) | (is_count & (unit != "count"))
         | (is_money & (unit != "EUR")))
@@ -415,8 +485,10 @@ def _check_unique(ws: _Sheet) -> None:
                        "the right one", "conflict")
 
 
-def _check_sheet(raw: RawSheet, sheet: Sheet, spec: Spec, submission_nfd: bool) -> _Sheet:
+def _check_sheet(raw: RawSheet, sheet: Sheet, spec: Spec, submission_nfd: bool,
+                 numbers: dict[str, NumberConvention] | None = None) -> _Sheet:
     ws = _Sheet(raw, sheet, spec)
+    ws.numbers = numbers or {}
     # Not-for-dissemination first: it decides what problems may show.
     if "not_for_dissemination" in raw.columns:
         flags = []
@@ -431,6 +503,11 @@ def _check_sheet(raw: RawSheet, sheet: Sheet, spec: Spec, submission_nfd: bool) 
         ws.nfd = np.array(flags, dtype=bool) if flags else ws.nfd
     if submission_nfd:
         ws.nfd[:] = True
+    if raw.header_found is not None:
+        # The header was not recognised (read.py said where): every row is quarantined as
+        # found, with the one reason; checking cells under unknown headers would only guess.
+        ws.sheet_reasons.append(f"the header row of sheet {sheet.name!r} was not recognised")
+        return ws
     for col in sheet.columns:
         _check_column(ws, col)
     if sheet.key == "indicators":
@@ -440,6 +517,43 @@ def _check_sheet(raw: RawSheet, sheet: Sheet, spec: Spec, submission_nfd: bool) 
     _check_extra(ws)
     _check_unique(ws)
     return ws
+
+
+def _number_conventions(raw: RawSubmission, resp: dict[str, Any]
+                        ) -> dict[str, dict[str, NumberConvention]]:
+    """Per sheet and numeric column: how its ambiguous numbers are read (conventions.decide).
+
+    Evidence is counted over distinct text values; Excel numbers prove nothing.
+    """
+    from collections import Counter
+
+    declared = resp.get("locale")
+    if not declared and raw.meta.get("locale"):
+        try:
+            declared = parse_locale(raw.meta["locale"])
+        except ValueError:
+            declared = None
+    template = raw.meta.get("template") == "octasee questionnaire"
+    evidence: dict[tuple[str, str], Counter[str]] = {}
+    for key, rs in raw.sheets.items():
+        if rs.header_found is not None or key not in {s.key for s in raw.spec.sheets}:
+            continue
+        for col in raw.spec.sheet(key).columns:
+            if col.kind not in _NUMERIC_KINDS or col.key not in rs.columns:
+                continue
+            seen: Counter[str] = Counter()
+            for v in {x for x in rs.cells[col.key] if isinstance(x, str)}:
+                mark = nz.decimal_evidence(v)
+                if mark:
+                    seen[mark] += 1
+            evidence[(key, col.key)] = seen
+    total: Counter[str] = sum(evidence.values(), Counter())
+    out: dict[str, dict[str, NumberConvention]] = {}
+    for (key, col_key), seen in evidence.items():
+        out.setdefault(key, {})[col_key] = decide(
+            seen, total, declared=declared, delimiter=raw.sheets[key].delimiter,
+            template=template)
+    return out
 
 
 def _redact(p: Problem) -> Problem:
@@ -486,13 +600,15 @@ def validate(raw: RawSubmission) -> Validation:
     problems: list[Problem] = []
     resp, country, resp_ws = _respondent(raw, problems)
     submission_nfd = resp.get("dissemination") == "not for dissemination"
+    conventions = _number_conventions(raw, resp)
     checked: dict[str, _Sheet] = {}
     if resp_ws is not None:
         checked["respondent"] = resp_ws
     for sheet in spec.sheets:
         if sheet.key == "respondent" or sheet.key not in raw.sheets:
             continue
-        checked[sheet.key] = _check_sheet(raw.sheets[sheet.key], sheet, spec, submission_nfd)
+        checked[sheet.key] = _check_sheet(raw.sheets[sheet.key], sheet, spec, submission_nfd,
+                                          conventions.get(sheet.key))
     # Problems the reader located on rows (formulas, merged cells) join their rows; the
     # others (missing sheets, headers, blank rows) stay problems of the submission.
     joined: set[int] = set()
