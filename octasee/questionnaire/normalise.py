@@ -34,6 +34,7 @@ from octasee.reference import (
     resolve_country,
     resolve_crime_area,
     resolve_world_country,
+    split_countries,
 )
 
 __all__ = [
@@ -359,6 +360,10 @@ def _reference(fn: Any, value: Any, what: str) -> str:
         msg = f"unknown {what}"
         if exc.suggestions:
             msg += "; did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?"
+        elif exc.hint and "not a SELEC member" in exc.hint:
+            # A real country, not one of the 13 (named without the value: rows marked not
+            # for dissemination must not show it).
+            msg = f"not a {what}: the name is a country that is not a SELEC member"
         raise CellError(msg, f"a {what} name or ISO code") from None
 
 
@@ -373,9 +378,13 @@ def parse_world_country(value: Any) -> str:
 
 
 def parse_countries(value: Any) -> tuple[str, ...]:
-    """Several countries separated by ``,``, ``;``, ``/``, ``-`` arrows or new lines."""
+    """Several countries separated by ``,``, ``;``, ``/``, ``-`` arrows or new lines.
+
+    Official names with a comma stay whole (``Moldova, Republic of``): see
+    :func:`octasee.reference.split_countries`.
+    """
     text = clean_text(value)
-    parts = [p for p in re.split(r"\s*(?:[;,/\n|]|->|→|>|\s-\s)\s*", text) if p.strip()]
+    parts = split_countries(text)
     if not parts:
         raise CellError("no country", "country names or ISO codes, comma-separated")
     out: list[str] = []

@@ -283,7 +283,7 @@ def _check_column(ws: _Sheet, col: Column) -> None:
             got = got.value
         parsed.append(got)
     for i in np.flatnonzero(np.isin(codes, list(noted))) if noted else ():
-        ws.add(i, "warning", col, cells[i], "a number without doubt", noted[int(codes[i])],
+        ws.add(i, "warning", col, cells[i], "a number that reads one way only, e.g. 1500", noted[int(codes[i])],
                "number-format")
     out = _take(parsed, codes)
     bad = failed[codes] & ~blank
@@ -387,7 +387,7 @@ def _indicator_values(ws: _Sheet) -> None:
             why = conv.reason
         else:
             continue
-        ws.add(i, "warning", vcol, raw_vals[i], "a number without doubt",
+        ws.add(i, "warning", vcol, raw_vals[i], "a number that reads one way only, e.g. 1500",
                _ambiguity(raw_vals[i], r, number[i], why), "number-format")
     bad_unit = known & ~negative & (
         (is_mass & ~np.isin(unit, list(nz.MASS_TO_KG))) | (is_count & (unit != "count"))

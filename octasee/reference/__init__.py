@@ -14,7 +14,10 @@ code, ignoring case, accents and punctuation:
 'RS'
 
 Countries outside the region (a suspect's nationality, a route's origin) resolve through
-:func:`resolve_world_country`, backed by the ISO 3166 tables of ``pycountry``.
+:func:`resolve_world_country`, backed by the ISO 3166 tables of ``pycountry`` and by
+``world_aliases.csv``: the names of the route countries (and of the members) in the
+members' languages, in Latin, Cyrillic and Greek script (``Сирија``, ``Avganistan``,
+``Szíria``, ``Kosova``). :func:`split_countries` splits a cell that lists several.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ __all__ = [
     "resolve_country",
     "resolve_crime_area",
     "resolve_world_country",
+    "split_countries",
 ]
 
 
@@ -101,7 +105,28 @@ class Cycle:
 
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+# Letters that look the same in Latin and Cyrillic (after case folding). A word typed on
+# a Serbian or Macedonian keyboard often mixes them ("Србиjа" with a Latin j); such a word
+# is folded to the script most of its letters are in, so that it still matches.
+_LATIN_LIKE = "abcehjkmoptxy"
+_CYRILLIC_LIKE = "авсенјкмортху"
+_TO_CYRILLIC = str.maketrans(_LATIN_LIKE, _CYRILLIC_LIKE)
+_TO_LATIN = str.maketrans(_CYRILLIC_LIKE + "іѕ", _LATIN_LIKE + "is")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ASCII_LETTER = re.compile("[a-z]")
+
+
+def _one_script(word: str) -> str:
+    if word.isascii():
+        return word
+    cyrillic = len(_CYRILLIC.findall(word))
+    latin = len(_ASCII_LETTER.findall(word))
+    if not cyrillic or not latin:
+        return word
+    return word.translate(_TO_CYRILLIC if cyrillic >= latin else _TO_LATIN)
 
 
 def name_key(text: str) -> str:
@@ -111,14 +136,21 @@ def name_key(text: str) -> str:
     'bosnia herzegovina'
     >>> name_key("F.Y.R.O.M.")
     'fyrom'
+
+    Any Unicode normal form gives the same key (composed "ë" or "e" plus a combining
+    diaeresis), Serbo-Croatian "đ" is the "dj" of plain-ASCII spelling, and a word that
+    mixes look-alike Latin and Cyrillic letters is read in the script of most of them:
+
+    >>> name_key("Mađarska"), name_key("Србиjа") == name_key("Србија")
+    ('madjarska', True)
     """
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("&", " and ").replace("ı", "i")
+    text = text.casefold().replace("&", " and ").replace("ı", "i").replace("đ", "dj")
     # Dots inside abbreviations (F.Y.R.O.M.) vanish; other punctuation splits words.
     text = re.sub(r"(?<=\w)\.(?=\w)", "", text).replace(".", "")
     text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(_one_script(word) for word in text.split())
 
 
 @cache
@@ -137,34 +169,73 @@ MEMBER_CODES: tuple[str, ...] = tuple(c.iso2 for c in members())
 
 
 @cache
+def _world_aliases() -> tuple[dict[str, str], ...]:
+    """The rows of ``world_aliases.csv``: country names in the members' languages."""
+    return tuple(_rows("world_aliases.csv"))
+
+
+@cache
 def _member_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for c in members():
         for name in (c.iso2, c.iso3, c.numeric, c.name, c.official_name):
             index[name_key(name)] = c.iso2
-    for r in _rows("country_aliases.csv"):
+    rows = [(r, "country_aliases.csv") for r in _rows("country_aliases.csv")]
+    rows += [(r, "world_aliases.csv") for r in _world_aliases() if r["iso2"] in MEMBER_CODES]
+    for r, where in rows:
         key = name_key(r["alias"])
         if index.get(key, r["iso2"]) != r["iso2"]:
-            raise ReferenceDataError(f"alias {r['alias']!r} names two countries",
-                                     where="country_aliases.csv")
+            raise ReferenceDataError(f"alias {r['alias']!r} names two countries", where=where)
         index[key] = r["iso2"]
     return index
 
 
-def _suggest(key: str, index: dict[str, str], label: dict[str, str], n: int = 3) -> list[str]:
-    close = difflib.get_close_matches(key, list(index), n=12, cutoff=0.6)
-    out: list[str] = []
-    for k in close:
-        s = label[index[k]]
-        if s not in out:
-            out.append(s)
-    return out[:n]
+# A did-you-mean is offered only for a close match (difflib ratio of the folded names) that
+# is clearly closer than the best name of any other country: "Serbja" is Serbia, but
+# "Срија" is one letter from Сирија (Syria) and one from Србија (Serbia), so no guess.
+SUGGEST_CUTOFF = 0.8
+SUGGEST_MARGIN = 0.1
+
+
+def _script(key: str) -> frozenset[str]:
+    """The scripts of a folded name's letters (LATIN, CYRILLIC, GREEK ...)."""
+    return frozenset(unicodedata.name(ch, "?").split(" ")[0] for ch in key if ch.isalpha())
+
+
+def _suggest(key: str, index: dict[str, str]) -> list[str]:
+    """The one code whose name is close to ``key`` and clearly closer than any other's.
+
+    Candidates are names in the same script as ``key``: a Cyrillic word is compared with
+    Cyrillic names only, so a suggestion always rests on a name written like the input.
+    """
+    if not key:
+        return []
+    script = _script(key)
+    floor = SUGGEST_CUTOFF - SUGGEST_MARGIN  # below this a name cannot change the answer
+    best: dict[str, float] = {}
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(key)
+    for name, code in index.items():
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= floor and ratio > best.get(code, 0.0) and _script(name) == script:
+            best[code] = ratio
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < SUGGEST_CUTOFF:
+        return []
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < SUGGEST_MARGIN:
+        return []
+    return [ranked[0][0]]
 
 
 def resolve_country(name: object) -> str:
     """Resolve any spelling of a member country to its ISO 3166 alpha-2 code.
 
-    Raises :class:`ReferenceDataError` with the nearest names for anything else.
+    Raises :class:`ReferenceDataError` for anything else, suggesting a member only when it
+    is the one close name among all the countries of the world: ``Сирија`` (Syria) is one
+    letter from ``Србија`` but is not offered Serbia.
 
     >>> resolve_country("Republic of Moldova"), resolve_country("MKD"), resolve_country("Hrvatska")
     ('MD', 'MK', 'HR')
@@ -173,12 +244,18 @@ def resolve_country(name: object) -> str:
     code = _member_index().get(key)
     if code:
         return code
-    labels = {c.iso2: f"{c.name} ({c.iso2})" for c in members()}
-    suggestions = _suggest(key, _member_index(), labels)
     if not key:
         raise ReferenceDataError("no country given", hint="give a member country's name or ISO code")
+    index, labels = _world_index()
+    world = index.get(key)
+    # The rivals of a member are all the world's names, so that a non-member's name (or a
+    # typo of one) never turns into the member it happens to look like.
+    suggestions = [] if world else [
+        labels[c] for c in _suggest(key, index) if c in MEMBER_CODES]
     hint = None if suggestions else (
         "the member countries are " + ", ".join(c.name for c in members()))
+    if world:  # "Сирија": a real country, just not a member
+        hint = f"{labels[world]} is not a SELEC member; {hint}"
     raise ReferenceDataError(f"unknown member country {str(name).strip()!r}",
                              suggestions=suggestions, **({"hint": hint} if hint else {}))
 
@@ -205,10 +282,16 @@ def country_name(code: str) -> str:
         pass
     import pycountry
 
+    if str(code).upper() in _NON_ISO:
+        return _NON_ISO[str(code).upper()]
     rec = pycountry.countries.get(alpha_2=str(code).upper())
     if rec is None:
         raise ReferenceDataError(f"unknown country code {code!r}")
     return getattr(rec, "common_name", None) or rec.name
+
+
+# Codes in use that ISO 3166 does not assign (user-assigned range): Kosovo as the EU writes it.
+_NON_ISO = {"XK": "Kosovo"}
 
 
 @cache
@@ -224,17 +307,19 @@ def _world_index() -> tuple[dict[str, str], dict[str, str]]:
             value = getattr(rec, attr, None)
             if value:
                 index.setdefault(name_key(value), code)
-    # Historical and everyday names that ISO does not carry.
-    extra = {
-        "kosovo": "XK", "xk": "XK", "xkx": "XK", "russia": "RU", "syria": "SY", "iran": "IR",
-        "vietnam": "VN", "south korea": "KR", "north korea": "KP", "palestine": "PS",
-        "congo kinshasa": "CD", "dr congo": "CD", "czech republic": "CZ", "great britain": "GB",
-        "england": "GB", "united kingdom": "GB", "uk": "GB", "usa": "US", "united states": "US",
-        "ivory coast": "CI", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "laos": "LA",
-        "the netherlands": "NL", "holland": "NL",
-    }
-    label["XK"] = "Kosovo (XK)"
-    index.update(extra)
+    label.update({code: f"{name} ({code})" for code, name in _NON_ISO.items()})
+    # Everyday, historical and local-language names that ISO does not carry.
+    aliases: dict[str, str] = {}
+    for r in _world_aliases():
+        key, code = name_key(r["alias"]), r["iso2"]
+        if code not in label:
+            raise ReferenceDataError(f"unknown country code {code!r} for {r['alias']!r}",
+                                     where="world_aliases.csv")
+        if aliases.get(key, code) != code or _member_index().get(key, code) != code:
+            raise ReferenceDataError(f"alias {r['alias']!r} names two countries",
+                                     where="world_aliases.csv")
+        aliases[key] = code
+    index.update(aliases)
     index.update(_member_index())
     for c in members():
         label[c.iso2] = f"{c.name} ({c.iso2})"
@@ -244,10 +329,13 @@ def _world_index() -> tuple[dict[str, str], dict[str, str]]:
 def resolve_world_country(name: object) -> str:
     """Resolve any country of the world (ISO 3166 plus Kosovo, ``XK``) to alpha-2.
 
-    Member countries accept all their aliases here too.
+    Member countries accept all their aliases here too, and the countries of
+    ``world_aliases.csv`` their names in the members' languages.
 
     >>> resolve_world_country("Afghanistan"), resolve_world_country("PAK"), resolve_world_country("Türkiye")
     ('AF', 'PK', 'TR')
+    >>> resolve_world_country("Сирија"), resolve_world_country("Avganistan"), resolve_world_country("Kosova")
+    ('SY', 'AF', 'XK')
     """
     index, label = _world_index()
     key = name_key(str(name)) if name is not None else ""
@@ -257,7 +345,53 @@ def resolve_world_country(name: object) -> str:
     if not key:
         raise ReferenceDataError("no country given", hint="give a country name or ISO code")
     raise ReferenceDataError(f"unknown country {str(name).strip()!r}",
-                             suggestions=_suggest(key, index, label))
+                             suggestions=[label[c] for c in _suggest(key, index)])
+
+
+# Between the countries of a list: , ; / | new line, arrows (-> => → > ») and a dash with
+# spaces on both sides ("Turkey - Bulgaria"; "Guinea-Bissau" is one name).
+_SEPARATOR = re.compile(r"\s*(?:->|=>|→|⇒|»|>|[,;/|\n\r]|(?<=\s)[-–—](?=\s))\s*")
+# Only these may fall inside one name: "Moldova, Republic of", "Kosovo (UNSCR 1244/99)",
+# "Βοσνία - Ερζεγοβίνη". A name never spans ; | a new line or an arrow.
+_INSIDE_A_NAME = re.compile(r"(?:\s*(?:[,/]|[-–—])\s*)+")
+_BULLETS = " \t-–—•·*"
+
+
+def split_countries(text: object) -> list[str]:
+    """Split a cell that lists several countries, keeping each country's name whole.
+
+    Separators are ``,`` ``;`` ``/`` ``|``, new lines, arrows (``->``, ``→``, ``>``) and a
+    dash between spaces. A name that itself holds a comma, a slash or a spaced dash, as ISO's
+    inverted official names do, stays one piece when the joined text is a known name.
+    The pieces are returned as written (stripped), not resolved; unknown ones stay.
+
+    >>> split_countries("Serbia, Moldova, Republic of; Iran, Islamic Republic of")
+    ['Serbia', 'Moldova, Republic of', 'Iran, Islamic Republic of']
+    >>> split_countries("Afghanistan -> Iran → Türkiye - Bulgaria / Guinea-Bissau")
+    ['Afghanistan', 'Iran', 'Türkiye', 'Bulgaria', 'Guinea-Bissau']
+    """
+    text = "" if text is None else str(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SEPARATOR.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    spans = [(a, b) for a, b in spans if text[a:b].strip(_BULLETS)]
+    known = _world_index()[0]
+    out: list[str] = []
+    i = 0
+    while i < len(spans):
+        j = i  # the longest run of pieces from i that is one known name
+        for k in range(min(len(spans), i + 4) - 1, i, -1):
+            between = [text[spans[n][1]:spans[n + 1][0]] for n in range(i, k)]
+            if (all(_INSIDE_A_NAME.fullmatch(b) for b in between)
+                    and name_key(text[spans[i][0]:spans[k][1]]) in known):
+                j = k
+                break
+        out.append(text[spans[i][0]:spans[j][1]].strip(_BULLETS))
+        i = j + 1
+    return out
 
 
 @cache
@@ -289,9 +423,8 @@ def resolve_crime_area(name: object) -> str:
     key = name_key(str(name)) if name is not None else ""
     if key in index:
         return index[key]
-    labels = {a.code: a.code for a in crime_areas()}
     raise ReferenceDataError(f"unknown crime area {str(name).strip()!r}",
-                             suggestions=_suggest(key, index, labels))
+                             suggestions=_suggest(key, index))
 
 
 def crime_area(code: str) -> CrimeArea:

@@ -331,6 +331,11 @@ def test_text_is_nfc_normalised(tmp_path):
     assert unicodedata.is_normalized("NFC", v.tables["groups"]["group_ref"].iat[0])
 
 
+def test_comma_names_in_country_lists():
+    assert nz.parse_countries("Moldova, Republic of; Iran, Islamic Republic of") == ("MD", "IR")
+    assert nz.parse_countries("Serbia, Moldova, Republic of, Austria") == ("RS", "MD", "AT")
+
+
 # ------------------------------------------------------------------ the same data, every form
 
 
