@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -19,13 +20,17 @@ import click
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from octasee import __version__
 from octasee.errors import OctaseeError, UsageError
 
-console = Console(highlight=False, soft_wrap=False,
+# What octasee prints holds file names, paths and text from questionnaires: printed as
+# written, never read as rich markup ("RS [final].xlsx") or emoji codes (":x:"). A print
+# that wants styling says markup=True, and then escapes what it interpolates.
+console = Console(highlight=False, soft_wrap=False, markup=False, emoji=False,
                   width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class _Group(click.Group):
@@ -52,15 +57,27 @@ def main() -> None:
     Assessment for South East Europe."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``): a name or a value
+    from a questionnaire cannot send escape sequences (links, titles) to the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
 def _table(df: pd.DataFrame, title: str | None = None, *, limit: int | None = None) -> Table:
-    t = Table(title=title, show_lines=False, header_style="bold")
+    """A rich table of ``df``; titles, headers and cells are shown as written (``Text``,
+    never rich markup: a file named ``RS [final].xlsx`` keeps its brackets)."""
+    t = Table(title=None if title is None else Text(_printable(title)), show_lines=False,
+              header_style="bold")
     for c in df.columns:
         justify = "right" if pd.api.types.is_numeric_dtype(df[c]) else "left"
-        t.add_column(str(c), justify=justify, overflow="fold")
+        t.add_column(Text(_printable(str(c))), justify=justify, overflow="fold")
     shown = df if limit is None else df.head(limit)
     for row in shown.itertuples(index=False):
-        t.add_row(*["" if v is None or (isinstance(v, float) and v != v) or v is pd.NA
-                    else str(v) for v in row])
+        t.add_row(*[Text("" if v is None or (isinstance(v, float) and v != v) or v is pd.NA
+                         else _printable(str(v))) for v in row])
     return t
 
 
@@ -71,18 +88,10 @@ def _workspace(path: str | None) -> Any:
 
 
 def _write_problems(problems: pd.DataFrame, prefix: Path) -> list[Path]:
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    csv_path = prefix.with_suffix(".csv")
-    xlsx_path = prefix.with_suffix(".xlsx")
-    problems.to_csv(csv_path, index=False)
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as xw:
-        problems.to_excel(xw, sheet_name="Problems", index=False)
-        ws = xw.sheets["Problems"]
-        for letter, width in zip("ABCDEFGHI", (9, 22, 14, 7, 24, 30, 30, 80, 14), strict=True):
-            ws.column_dimensions[letter].width = width
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-    return [csv_path, xlsx_path]
+    """The problem list as .csv and .xlsx, with nothing in them a spreadsheet would run."""
+    from octasee.questionnaire.problems import write_problem_files
+
+    return write_problem_files(problems, prefix)
 
 
 _SHOWN_PROBLEMS = 25
@@ -95,7 +104,7 @@ def _print_problems(problems: pd.DataFrame) -> None:
     shown = problems[problems["severity"] != "info"]
     if shown.empty:
         return
-    console.print(f"[bold]Problems ({len(shown)})[/bold]")
+    console.print(f"[bold]Problems ({len(shown)})[/bold]", markup=True)
     style = {"error": "red", "warning": "yellow"}
     for rec in shown.head(_SHOWN_PROBLEMS).to_dict("records"):
         rec = {k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v)
@@ -103,8 +112,8 @@ def _print_problems(problems: pd.DataFrame) -> None:
         p = Problem(**{**rec, "row": None if rec["row"] is None else int(rec["row"]),
                        "value": rec["value"] or "", "expected": rec["expected"] or ""})
         sev = p.severity
-        console.print(f"[{style.get(sev, 'white')}]{sev:7}[/] ", end="")
-        console.print(str(p), markup=False)
+        console.print(Text.assemble((f"{sev:7}", style.get(sev, "white")), " "), end="")
+        console.print(_printable(str(p)), markup=False)
     if len(shown) > _SHOWN_PROBLEMS:
         console.print(f"… and {len(shown) - _SHOWN_PROBLEMS} more: see the full list below.")
 

@@ -1,9 +1,28 @@
-"""Helpers shared by the figure functions: argument checks and theming."""
+"""Helpers shared by the figure functions: argument checks, theming and safe text.
+
+plotly.js draws every text of a figure (trace names, text and hover text, tick labels,
+legend entries, annotations, titles, and whatever a hover template pulls in) as a subset
+of HTML: ``<a href>`` becomes a live link, ``<span style>`` restyles, ``<b>`` and ``<br>``
+format. Two layers keep text from data from acting as HTML:
+
+- :func:`escape_label`: the figure functions escape every label that comes from data
+  (``<``, ``>`` and ``&``), so that a group called ``<b>X</b>`` shows those characters;
+- :func:`safe_figure`: the renderer (:mod:`octasee.charts.renderer`) passes every figure
+  it emits, the package's or an analyst's own, through one last pass that escapes any tag
+  but the bare formatting tags octasee's labels use (``<br>``, ``<b>``, ``<i>``, ``<em>``,
+  ``<sup>``, ``<sub>`` and hover templates' ``<extra>``, all without attributes). So no
+  figure in JupyterLab or in the report can carry a link, an image or a style, whoever
+  built it and whatever they forgot; and what is escaped already is not escaped again.
+"""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -61,3 +80,71 @@ def themed(fig: go.Figure) -> go.Figure:
         theme.register()
     fig.update_layout(template=pio.templates[theme.TEMPLATE_NAME])
     return fig
+
+
+# --- text that plotly.js must show as text ------------------------------------------------------
+
+def escape_label(value: object) -> str:
+    """A label from data for plotly: ``<``, ``>`` and ``&`` escaped, shown as written.
+
+    >>> escape_label('<a href="http://x">RS-1</a> & co')
+    '&lt;a href="http://x"&gt;RS-1&lt;/a&gt; &amp; co'
+    """
+    return html.escape(str(value), quote=False)
+
+
+#: The markup octasee's own labels use: bare formatting tags without attributes. plotly.js
+#: acts on attributes (``href``, ``style``, ``target``) of any tag, so none is allowed.
+_BARE_TAG = re.compile(r"<(?:/?(?:b|i|em|sup|sub|extra)|br\s*/?)>", re.IGNORECASE)
+#: Properties that hold formats or operators, not text to draw (d3 formats may hold "<").
+_NOT_TEXT = ("format", "operation")
+
+
+def neutralise_markup(text: str) -> str:
+    """``text`` with every ``<`` and ``>`` outside a bare formatting tag escaped.
+
+    Entities are left alone (plotly.js draws ``&lt;`` as ``<``, as text), so escaped text
+    stays as it is: the pass can run any number of times.
+
+    >>> neutralise_markup('<b>RS</b><br><a href="http://x">x</a> &lt;i&gt;')
+    '<b>RS</b><br>&lt;a href="http://x"&gt;x&lt;/a&gt; &lt;i&gt;'
+    """
+    if "<" not in text and ">" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _BARE_TAG.finditer(text):
+        out.append(text[pos:m.start()].replace("<", "&lt;").replace(">", "&gt;"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;").replace(">", "&gt;"))
+    return "".join(out)
+
+
+def _safe(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return neutralise_markup(obj)
+    if isinstance(obj, dict):
+        return {k: v if isinstance(k, str) and k.endswith(_NOT_TEXT) else _safe(v)
+                for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        if not any(isinstance(v, str | dict | list | tuple | np.ndarray) for v in obj):
+            return obj  # numbers (map outlines): nothing to draw as text
+        return [_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray) and obj.dtype.kind in "OU":
+        return _safe(obj.tolist())  # text (category labels, hover text): a list
+    return obj
+
+
+def safe_figure(fig: Any) -> dict:
+    """A figure's plotly dict with every string passed through :func:`neutralise_markup`.
+
+    ``fig`` is a ``go.Figure`` or a figure dict; it is not changed (a new dict is
+    returned). Properties named ``*format`` and ``operation`` are left as they are.
+    The renderer calls it on every figure it emits.
+    """
+    if isinstance(fig, go.Figure):
+        fig = fig.to_plotly_json()
+    if not isinstance(fig, dict):
+        raise TypeError(f"expected a plotly Figure or figure dict, got {type(fig).__name__}")
+    return _safe(fig)

@@ -4,6 +4,12 @@ Every function is pure and deterministic (same table, same figure, same div id i
 report) and checks its columns first: a missing column raises
 :class:`~octasee.errors.UsageError` naming the column and the columns found.
 
+Labels that come from the table (group references, group and unit names, categories) are
+escaped (:func:`~octasee.charts._common.escape_label`): plotly shows them as written, never
+as HTML. ``title``, ``x_title``, ``y_title`` and ``value_label`` are the caller's own text:
+bare formatting tags (``<br>``, ``<b>``, ``<sup>``) work there, and the renderer turns any
+other tag (a link, an image, a style) into text.
+
 >>> import pandas as pd
 >>> from octasee.charts import threat_heatmap
 >>> df = pd.DataFrame({"country": ["RS", "RS", "AL"], "crime_area": ["heroin", "thb", "heroin"],
@@ -27,7 +33,14 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
 from octasee.charts import theme
-from octasee.charts._common import numeric, require_columns, require_frame, split_codes, themed
+from octasee.charts._common import (
+    escape_label,
+    numeric,
+    require_columns,
+    require_frame,
+    split_codes,
+    themed,
+)
 from octasee.charts.maps import place_name
 from octasee.errors import ReferenceDataError, UsageError
 from octasee.reference import (
@@ -53,7 +66,9 @@ __all__ = [
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width=width)) or str(text)
+    """``text`` escaped and wrapped to lines of ``width`` characters, joined by ``<br>``."""
+    return "<br>".join(escape_label(line) for line in textwrap.wrap(str(text), width=width)) \
+        or escape_label(text)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -127,10 +142,10 @@ def threat_heatmap(df: pd.DataFrame, *, country: str = "country",
     grid = tidy.pivot(index="country", columns="area", values="value").reindex(
         index=member_order, columns=area_order)
     z = grid.to_numpy(dtype=float)
-    names = [place_name(c) for c in member_order]
+    names = [escape_label(place_name(c)) for c in member_order]
     labels = [_crime_area(a).label for a in area_order]
     label = value_label or value
-    hover = [[f"<b>{n}</b><br>{lab}<br>{label}: "
+    hover = [[f"<b>{n}</b><br>{escape_label(lab)}<br>{label}: "
               + ("no data" if math.isnan(v) else f"{v:{value_format}}")
               for lab, v in zip(labels, row, strict=True)]
              for n, row in zip(names, z, strict=True)]
@@ -232,7 +247,7 @@ def route_sankey(routes: pd.DataFrame, *, origin: str = "origin", transit: str =
                    for k in keys]
     fig = go.Figure(go.Sankey(
         arrangement="snap", valueformat="d", valuesuffix=" routes",
-        node={"label": [place_name(c) for _, c in node_keys],
+        node={"label": [escape_label(place_name(c)) for _, c in node_keys],
               "customdata": [stage_name(s) for s, _ in node_keys],
               "hovertemplate": "%{label} (%{customdata})<br>%{value} routes<extra></extra>",
               "color": ["#8c8c8c" if stage_name(s).startswith("transit") else "#4d4d4d"
@@ -240,12 +255,14 @@ def route_sankey(routes: pd.DataFrame, *, origin: str = "origin", transit: str =
               "pad": 12, "thickness": 14, "line": {"width": 0}},
         link={"source": [index[k[0]] for k in keys], "target": [index[k[1]] for k in keys],
               "value": [float(links[k]) for k in keys], "color": link_colour,
-              "customdata": [_crime_area(k[2]).label if k[2] else "" for k in keys],
+              "customdata": [escape_label(_crime_area(k[2]).label) if k[2] else ""
+                             for k in keys],
               "hovertemplate": "%{source.label} → %{target.label}<br>%{value} routes"
                                "<br>%{customdata}<extra></extra>"},
     ))
     for a in area_codes:  # a legend for the link colours
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_crime_area(a).label,
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
+                                 name=escape_label(_crime_area(a).label),
                                  marker={"color": area_colour[a], "size": 10,
                                          "symbol": "square"}, hoverinfo="skip"))
     fig = themed(fig)
@@ -285,10 +302,12 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
     require_columns(df, {"x": x, "y": y, "lower": lower, "upper": upper, "group": group,
                          "projected": projected}, function)
     data = pd.DataFrame({
-        "x": df[x].to_numpy(), "y": numeric(df[y], y, function).to_numpy(),
+        # text categories on the x axis are tick labels: escaped like any label
+        "x": [escape_label(v) if isinstance(v, str) else v for v in df[x]],
+        "y": numeric(df[y], y, function).to_numpy(),
         "lo": numeric(df[lower], lower, function).to_numpy(),
         "hi": numeric(df[upper], upper, function).to_numpy(),
-        "g": df[group].astype(str).to_numpy() if group else "",
+        "g": df[group].astype(str).map(escape_label).to_numpy() if group else "",
         "p": df[projected].fillna(False).astype(bool).to_numpy() if projected else False,
     })
     fig = go.Figure()
@@ -431,13 +450,13 @@ def ocg_network(groups: pd.DataFrame, *, group: str = "group_ref", country: str 
         mine = [(r, y0) for r, y0 in zip(rows, ly, strict=True) if r[1] == home]
         fig.add_trace(go.Scatter(
             x=[0.0] * len(mine), y=[y0 for _, y0 in mine], mode="markers+text",
-            name=place_name(home), text=[r[0] for r, _ in mine], textposition="middle left",
-            textfont={"size": 10},
+            name=escape_label(place_name(home)), text=[escape_label(r[0]) for r, _ in mine],
+            textposition="middle left", textfont={"size": 10},
             marker={"size": [size(r[2]) for r, _ in mine], "line": {"width": 0},
                     "color": theme.PALETTE[k % len(theme.PALETTE)]},
-            hovertext=[f"<b>{r[0]}</b> ({place_name(r[1])})"
+            hovertext=[f"<b>{escape_label(r[0])}</b> ({escape_label(place_name(r[1]))})"
                        + ("" if math.isnan(r[2]) else f"<br>score: {r[2]:g}")
-                       + "<br>" + ", ".join(right_label[t] for t in r[3])
+                       + "<br>" + ", ".join(escape_label(right_label[t]) for t in r[3])
                        for r, _ in mine],
             hoverinfo="text"))
     fig.add_trace(go.Scatter(
@@ -446,7 +465,8 @@ def ocg_network(groups: pd.DataFrame, *, group: str = "group_ref", country: str 
         text=[_wrap(right_label[t], 22) for t in right], textposition="middle right",
         textfont={"size": 10}, showlegend=False,
         marker={"size": 10, "symbol": "square", "color": "#595959"},
-        hovertext=[f"{right_label[t]}: {sum(t in r[3] for r in rows)} groups" for t in right],
+        hovertext=[f"{escape_label(right_label[t])}: {sum(t in r[3] for r in rows)} groups"
+                   for t in right],
         hoverinfo="text"))
     fig = themed(fig)
     n = max(len(rows), len(right), 2)
@@ -490,11 +510,11 @@ def quadrant(df: pd.DataFrame, *, x: str = "criminality", y: str = "resilience",
     for v in df[label]:
         try:
             code = resolve_country(v)
-            names.append(place_name(code))
+            names.append(escape_label(place_name(code)))
             tags.append(code)
         except ReferenceDataError:
-            names.append(str(v))
-            tags.append(str(v))
+            names.append(escape_label(v))
+            tags.append(escape_label(v))
     ok = ~(np.isnan(xs) | np.isnan(ys))
     if not ok.any():
         raise UsageError(f"no row has both {x!r} and {y!r}", where=f"{function}()")
@@ -565,12 +585,12 @@ def rank_intervals(df: pd.DataFrame, *, unit: str | None = None, nominal: str = 
         "lo": numeric(df[p05], p05, function).to_numpy(),
         "hi": numeric(df[p95], p95, function).to_numpy(),
     }).sort_values(["nominal", "unit"], kind="stable")
-    names = []
+    names = []  # the y axis' tick labels
     for u in table["unit"]:
         try:
-            names.append(place_name(resolve_country(u)))
+            names.append(escape_label(place_name(resolve_country(u))))
         except ReferenceDataError:
-            names.append(u)
+            names.append(escape_label(u))
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=table["median"], y=names, mode="markers", name="median rank (5th-95th percentile)",

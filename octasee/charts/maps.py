@@ -34,7 +34,14 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from octasee.charts import theme
-from octasee.charts._common import numeric, require_columns, require_frame, split_codes, themed
+from octasee.charts._common import (
+    escape_label,
+    numeric,
+    require_columns,
+    require_frame,
+    split_codes,
+    themed,
+)
 from octasee.errors import ReferenceDataError, UsageError
 from octasee.reference import country_name, resolve_country, resolve_world_country
 
@@ -280,7 +287,8 @@ def _flow_layer(fig: go.Figure, flows: pd.DataFrame, box: tuple[float, float, fl
         n = f"{leg.count:g} route{'s' if leg.count != 1 else ''}"
         hover_x.append((x0 + x1) / 2)
         hover_y.append((y0 + y1) / 2)
-        hover_text.append(f"{place_name(leg.origin)} → {place_name(leg.destination)}: {n}")
+        hover_text.append(f"{escape_label(place_name(leg.origin))} → "
+                          f"{escape_label(place_name(leg.destination))}: {n}")
         # Where a leg leaves the frame, name the country it comes from or goes to.
         for off, (ex, ey), code in ((t0 > 0, (x0, y0), leg.origin),
                                     (t1 < 1, (x1, y1), leg.destination)):
@@ -298,7 +306,7 @@ def _flow_layer(fig: go.Figure, flows: pd.DataFrame, box: tuple[float, float, fl
             x=edge_x, y=edge_y, mode="markers+text", text=edge_text,
             textposition="middle center", textfont={"size": 9, "color": "white"},
             marker={"size": 20, "color": colour, "symbol": "circle"}, hoverinfo="text",
-            hovertext=[place_name(c) for c in edge_text], showlegend=False,
+            hovertext=[escape_label(place_name(c)) for c in edge_text], showlegend=False,
             name="off-map", meta={_ROLE: "off-map"}))
 
 
@@ -368,8 +376,8 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
                 x=s["x"], y=s["y"], fill="toself", mode="lines",
                 fillcolor=theme.CONTEXT_GREY, line={"color": "white", "width": 0.6},
                 hoveron="fills", hoverinfo="text",
-                text=f"{place_name(code)} (not a SELEC member)",
-                name=place_name(code), showlegend=False,
+                text=f"{escape_label(place_name(code))} (not a SELEC member)",
+                name=escape_label(place_name(code)), showlegend=False,
                 meta={_ROLE: "neighbour", "iso2": code}))
     for s in _shapes():
         if not s["member"]:
@@ -378,20 +386,22 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
         v = values.get(code, float("nan"))
         common = {"x": s["x"], "y": s["y"], "fill": "toself", "mode": "lines",
                   "line": {"color": "white", "width": 0.8}, "hoveron": "fills",
-                  "hoverinfo": "text", "name": place_name(code), "showlegend": False,
+                  "hoverinfo": "text", "name": escape_label(place_name(code)),
+                  "showlegend": False,
                   "meta": {_ROLE: "member", "iso2": code}}
         if pd.isna(v):
             fig.add_trace(go.Scatter(
                 **common, fillcolor=theme.NO_DATA_GREY,
                 fillpattern={"shape": "/", "fgcolor": "#a6a6a6", "bgcolor": theme.NO_DATA_GREY,
                              "size": 6, "solidity": 0.15},
-                text=f"<b>{place_name(code)}</b> ({code})<br>{label}: no data"))
+                text=f"<b>{escape_label(place_name(code))}</b> ({code})<br>{label}: no data"))
         else:
             t = min(max((float(v) - lo) / span, 0.0), 1.0)
             colour = sample_colorscale(scale, [t])[0]
             fig.add_trace(go.Scatter(
                 **common, fillcolor=colour,
-                text=f"<b>{place_name(code)}</b> ({code})<br>{label}: {v:{value_format}}"))
+                text=f"<b>{escape_label(place_name(code))}</b> ({code})<br>{label}: "
+                     f"{v:{value_format}}"))
 
     if labels:
         shown = [s for s in _shapes() if s["member"] or (

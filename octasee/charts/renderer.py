@@ -10,6 +10,11 @@ The ``"octasee"`` renderer emits both parts of one bundle:
   (:func:`plotlyjs_source`), so one offline file draws every figure;
 - ``text/plain``: a one-line description for text-only front ends.
 
+Every part is made from the figure with its text neutralised
+(:func:`octasee.charts._common.safe_figure`): labels keep bare formatting tags (``<br>``,
+``<b>``) but no link, image or style reaches JupyterLab or the report, whoever built the
+figure.
+
 The div id is derived from the figure's content, so re-executing a notebook gives
 byte-identical outputs (and a cache keyed on outputs stays valid).
 
@@ -44,11 +49,15 @@ CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
 
 
 def _figure_dict(fig: go.Figure | dict) -> dict:
-    if isinstance(fig, go.Figure):
-        return fig.to_plotly_json()
-    if isinstance(fig, dict):
-        return fig
-    raise TypeError(f"expected a plotly Figure or figure dict, got {type(fig).__name__}")
+    """The figure as a dict, its text neutralised: no tag but bare formatting ones.
+
+    Every way out of this module (the div id, the HTML, the bundle) goes through here, so
+    no figure shown in JupyterLab or in the report carries a link, an image or a style
+    from its labels, whoever built it (see :func:`octasee.charts._common.safe_figure`).
+    """
+    from octasee.charts._common import safe_figure
+
+    return safe_figure(fig)
 
 
 def _canonical_json(fig_dict: dict) -> str:
@@ -60,7 +69,11 @@ def _canonical_json(fig_dict: dict) -> str:
 
 def div_id(fig: go.Figure | dict) -> str:
     """A deterministic element id: ``octasee-`` and 16 hex digits of the figure's SHA-256."""
-    digest = hashlib.sha256(_canonical_json(_figure_dict(fig)).encode("utf-8")).hexdigest()
+    return _div_id(_figure_dict(fig))
+
+
+def _div_id(fig_dict: dict) -> str:  # fig_dict: from _figure_dict
+    digest = hashlib.sha256(_canonical_json(fig_dict).encode("utf-8")).hexdigest()
     return f"octasee-{digest[:16]}"
 
 
@@ -74,9 +87,13 @@ def figure_html(fig: go.Figure | dict, *, element_id: str | None = None) -> str:
     >>> "cdn" in html.lower() or "mathjax" in html.lower()
     False
     """
-    fig_dict = _figure_dict(fig)
+    return _html(_figure_dict(fig), element_id)
+
+
+def _html(fig_dict: dict, element_id: str | None) -> str:  # fig_dict: from _figure_dict
     return pio.to_html(fig_dict, config=CONFIG, include_plotlyjs=False, include_mathjax=False,
-                       full_html=False, validate=False, div_id=element_id or div_id(fig_dict))
+                       full_html=False, validate=False,
+                       div_id=element_id or _div_id(fig_dict))
 
 
 class _Ids:
@@ -103,7 +120,7 @@ def mimebundle(fig: go.Figure | dict) -> dict[str, Any]:
     title_text = title.get("text") if isinstance(title, dict) else title
     return {
         MIMETYPE: as_json,
-        "text/html": figure_html(fig_dict, element_id=_Ids.next(div_id(fig_dict))),
+        "text/html": _html(fig_dict, _Ids.next(_div_id(fig_dict))),
         "text/plain": f"<plotly figure: {title_text or 'untitled'}>",
     }
 

@@ -73,8 +73,9 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
     if final and preview:
         raise click.UsageError("--final and --preview exclude each other: a preview is "
                                "not recorded")
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    # paths, chapter names and error text are printed as written: no rich markup, no emoji
+    console = Console(highlight=False, markup=False, emoji=False)
+    err = Console(stderr=True, highlight=False, markup=False, emoji=False)
     try:
         chapters = default_chapters(chapters_dir) if chapters_dir else None
         with BuildProgress(console=err) as progress:
@@ -188,6 +189,7 @@ def diff_command(draft_a: str, draft_b: str, workspace: Path | None, cycle: str 
 def drafts_command(workspace: Path | None, cycle: str | None) -> None:
     """List the versions of the report built so far, oldest first."""
     from rich.table import Table
+    from rich.text import Text
 
     from octasee.report.drafts import open_drafts
 
@@ -197,16 +199,19 @@ def drafts_command(workspace: Path | None, cycle: str | None) -> None:
     except OctaseeError as exc:
         _fail(exc)
         return
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = Console(highlight=False, markup=False, emoji=False,
+                      width=None if sys.stdout.isatty() else 160)
     if not versions:
         console.print(f"no draft of the {book.cycle} report yet: build one with "
                       "'octasee build'", markup=False)
         return
-    t = Table(title=f"Versions of the {book.cycle} report", header_style="bold")
+    t = Table(title=Text(f"Versions of the {book.cycle} report"), header_style="bold")
     for col in ("version", "first built", "variants", "report date", "folder"):
         t.add_column(col)
     for v in versions:
         dates = sorted({str(i.get("build_date", "")) for i in v.variants.values()})
-        t.add_row(v.label, v.created.replace("T", " "), ", ".join(sorted(v.variants)),
-                  ", ".join(dates), str(v.folder))
+        # cells as Text: a folder named "drafts [old]" keeps its brackets
+        t.add_row(*map(Text, (v.label, v.created.replace("T", " "),
+                              ", ".join(sorted(v.variants)), ", ".join(dates),
+                              str(v.folder))))
     console.print(t)

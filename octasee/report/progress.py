@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["BuildProgress"]
 
@@ -31,7 +32,8 @@ class BuildProgress:
     """
 
     def __init__(self, *, console: Console | None = None, enabled: bool = True) -> None:
-        self.console = console or Console(stderr=True, highlight=False)
+        self.console = console or Console(stderr=True, highlight=False, markup=False,
+                                          emoji=False)
         self.lines = enabled and not self.console.is_terminal  # one line per finished step
         self.enabled = enabled and self.console.is_terminal
         self.rows: dict[str, dict[str, Any]] = {}
@@ -80,7 +82,8 @@ class BuildProgress:
             secs = row["seconds"]
             if secs is None and row["state"] == "running" and row["started"]:
                 secs = now - row["started"]
-            t.add_row(label, f"[{_STYLE.get(row['state'], '')}]"
-                             f"{_MARK.get(row['state'], row['state'])}[/]",
-                      "" if secs is None else f"{secs:.1f}", row["note"])
+            # chapter names and error messages as written (Text, not rich markup)
+            t.add_row(Text(label), Text(_MARK.get(row["state"], row["state"]),
+                                        style=_STYLE.get(row["state"], "")),
+                      "" if secs is None else f"{secs:.1f}", Text(row["note"]))
         return t
