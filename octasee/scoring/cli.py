@@ -55,6 +55,11 @@ def index_command(spec_path: str, data_path: str, out_path: str, digits: int | N
         previous = _read_table(previous_path) if previous_path else None
         result = model.run(data, previous=previous)
         table = result.to_frame(digits=digits)
+        # unit names come from the analyst's table: nothing in them may run in a spreadsheet
+        from octasee.questionnaire.problems import safe_cell
+
+        text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+        table[text] = table[text].map(safe_cell)
         try:
             table.to_csv(out_path, index=False)
         except OSError as exc:

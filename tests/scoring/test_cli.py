@@ -109,3 +109,20 @@ def test_octasee_index_runs_the_shipped_gitoc_spec(tmp_path: Path,
         got = table[node].reindex(published.index)
         assert (got.to_numpy() == published[column].to_numpy()).all(), node
     assert table["Criminality rank"].min() == 1
+
+
+def test_unit_names_cannot_run_in_a_spreadsheet(main: click.Group, tmp_path: Path) -> None:
+    """A unit named '=HYPERLINK(...)' is written as text, not as a formula."""
+    spec = tmp_path / "toy.yaml"
+    spec.write_text(GOOD, encoding="utf-8")
+    data = tmp_path / "data.csv"
+    hostile = DATA.copy()
+    hostile.loc[0, "country"] = '=HYPERLINK("http://evil.example","x")'
+    hostile.to_csv(data, index=False)
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["index", "--spec", str(spec), "--data", str(data),
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    names = pd.read_csv(out)["country"].tolist()
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert not any(str(n).startswith(("=", "+", "@")) for n in names)
