@@ -215,13 +215,15 @@ def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix:
 
     Exit code 0 when every file is clean, 1 when any problem was found.
     """
-    from octasee.questionnaire.problems import PROBLEM_COLUMNS
+    from octasee.questionnaire.problems import PROBLEM_COLUMNS, encoding_note
     from octasee.questionnaire.read import collect_sources, read_questionnaire
     from octasee.questionnaire.validate import validate
 
     rows = []
     frames = []
-    for source in collect_sources(files):
+    sources = collect_sources(files)
+    _show_skipped(sources.skipped)
+    for source in sources:
         try:
             v = validate(read_questionnaire(source, cycle=cycle_code, max_mb=max_mb))
         except OctaseeError as exc:
@@ -239,7 +241,8 @@ def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix:
                      "cycle": v.spec.cycle.code, "read": v.rows_read,
                      "accepted": v.rows_accepted, "quarantined": v.rows_quarantined,
                      "errors": errors, "warnings": warnings,
-                     "result": "ok" if v.ok else "problems"})
+                     "result": "ok" if v.ok else "problems",
+                     "note": encoding_note(v.problems)})
         frames.append(v.problems)
     summary = pd.DataFrame(rows)
     console.print(_table(summary, title="Validation (dry run: nothing was stored)"))
@@ -272,13 +275,22 @@ def ingest_cmd(files: Sequence[Path], workspace: Path | None, cycle_code: str | 
     Exit code 0 when every row was accepted, 1 when rows were quarantined or a file was
     refused, 2 for a usage error.
     """
+    from octasee.questionnaire.read import collect_sources
     from octasee.store import Store
 
     ws = _workspace(str(workspace) if workspace else None)
+    sources = collect_sources(files)
+    _show_skipped(sources.skipped)
     with Store(ws.store_path) as store:
-        report = store.ingest(files, cycle=cycle_code, jobs=jobs, max_mb=max_mb)
+        report = store.ingest(sources, cycle=cycle_code, jobs=jobs, max_mb=max_mb)
     _show_ingest(report, ws)
     sys.exit(report.exit_code)
+
+
+def _show_skipped(skipped: Sequence[tuple[Path, str]]) -> None:
+    """Every file of a folder that was not read, with the reason: none passes unseen."""
+    for path, why in skipped:
+        console.print(_printable(f"skipped {path}: {why}"), markup=False, highlight=False)
 
 
 def _show_ingest(report: Any, ws: Any) -> None:

@@ -37,6 +37,13 @@ from typing import Any
 import pandas as pd
 
 from octasee.errors import OctaseeError, QuestionnaireError
+from octasee.questionnaire.guard import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    check_workbook,
+    check_zip,
+    stray_problems,
+)
 from octasee.questionnaire.problems import Problem
 from octasee.questionnaire.spec import (
     INSTRUCTIONS_SHEET,
@@ -52,7 +59,8 @@ __all__ = ["RawSheet", "RawSubmission", "Source", "collect_sources", "read_quest
            "sniff_delimiter"]
 
 DEFAULT_MAX_MB = 200.0
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+# .xls is listed so that it is named and refused with a clear message, never skipped.
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".xls"}
 SUFFIXES = WORKBOOK_SUFFIXES | {".csv", ".json"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IGNORED_SHEETS = {name_key(INSTRUCTIONS_SHEET), name_key(LISTS_SHEET), name_key(META_SHEET)}
@@ -156,19 +164,60 @@ def _csv_sheet_key(path: Path, spec_sheets: Sequence[Sheet]) -> tuple[str, str] 
     return None
 
 
-def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
+class Sources(list[Source]):
+    """The submissions found (a list), and in ``skipped`` each file of a folder that was
+    not read, with the reason: ``[(path, reason), ...]``."""
+
+    def __init__(self, items: Iterable[Source] = (),
+                 skipped: Iterable[tuple[Path, str]] = ()) -> None:
+        super().__init__(items)
+        self.skipped: list[tuple[Path, str]] = list(skipped)
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not a questionnaire, or None when it may be one."""
+    name = path.name
+    if path.is_dir():
+        return "a folder (folders inside folders are not read)"
+    if name.startswith("~$"):
+        return "a lock file that Excel keeps while the workbook is open"
+    if name.startswith("."):
+        return "a hidden file"
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        return (f"not a questionnaire file ({suffix or 'no extension'}; octasee reads "
+                ".xlsx, .xlsm, .ods, .csv and .json)")
+    return None
+
+
+def collect_sources(paths: Iterable[str | Path]) -> Sources:
     """Group input paths into submissions (CSV files by prefix; folders are expanded).
 
-    Raises :class:`QuestionnaireError` for a path that does not exist.
+    Files of a folder that are not questionnaires are listed in the result's ``skipped``
+    with the reason. Raises :class:`QuestionnaireError` for a path that does not exist and
+    for a folder that holds no questionnaire.
     """
     sheets = spec_for("2013-2017").sheets
     out: list[Source] = []
     csv_groups: dict[tuple[Path, str], list[Path]] = {}
     expanded: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            expanded += sorted(x for x in p.iterdir() if x.suffix.lower() in SUFFIXES
-                               and not x.name.startswith((".", "~$")))
+            found, passed = [], []
+            for x in sorted(p.iterdir()):
+                why = _skip_reason(x)
+                (passed if why else found).append((x, why))
+            skipped += [(x, str(why)) for x, why in passed]
+            if not found:
+                listing = ", ".join(f"{x.name} ({why})" for x, why in passed[:5])
+                more = f" and {len(passed) - 5} more" if len(passed) > 5 else ""
+                raise QuestionnaireError(
+                    "the folder holds no questionnaire (.xlsx, .xlsm, .ods, .csv or .json "
+                    "file)", where=str(p),
+                    hint=(f"it holds only {listing}{more}" if passed else "it is empty")
+                    + "; check the path, or put the questionnaires into it")
+            expanded += [x for x, _ in found]
         elif p.exists():
             expanded.append(p)
         else:
@@ -185,7 +234,7 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
             out.append(Source(p.suffix.lower().lstrip(".") or "unknown", (p,), p.name))
     for (_parent, prefix), files in csv_groups.items():
         out.append(Source("csv", tuple(sorted(files)), f"{prefix}.*.csv"))
-    return out
+    return Sources(out, skipped)
 
 
 # --------------------------------------------------------------------------- grids
@@ -205,31 +254,67 @@ def _check_file(path: Path, max_mb: float) -> None:
             hint="remove pictures or unrelated sheets, or raise the limit with --max-size")
 
 
-def _workbook_problem(path: Path) -> QuestionnaireError:
+def _workbook_problem(path: Path, limits: ReadLimits | None = None) -> QuestionnaireError:
+    """Why a workbook cannot be read, as precisely as the file allows."""
     data = path.read_bytes()
     head = data[: 1 << 20]
+    suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
             return QuestionnaireError(
                 "the workbook is password-protected (encrypted)", where=path.name,
                 hint="open it in Excel, remove the password (File > Info > Protect Workbook) "
                      "and send it again")
+        # calamine could read it, but nothing could check it first: one stray value in
+        # its last cell (IV65536) costs 1.2 GB and 6 s. Saving it again takes a minute.
         return QuestionnaireError(
-            "this is an old Excel 97-2003 (.xls) workbook", where=path.name,
-            hint="open it in Excel and save it as .xlsx (Excel Workbook)")
+            "this is an old Excel 97-2003 (.xls) workbook, which octasee does not read",
+            where=path.name,
+            hint="open it in Excel (or LibreOffice) and save it as .xlsx (Excel Workbook), "
+                 "then send that file")
     if not head.startswith(b"PK"):
-        kind = "a PDF document" if head.startswith(b"%PDF") else "not a workbook"
+        start = head[:512].lstrip().lower()
+        kind = ("a PDF document" if head.startswith(b"%PDF") else
+                "a web page (HTML)" if start.startswith((b"<!doctype html", b"<html")) else
+                "not a workbook")
         return QuestionnaireError(
-            f"the file is {kind}, though it is named .xlsx", where=path.name,
-            hint="send the questionnaire as the .xlsx workbook it was issued as")
+            f"the file is {kind}, though it is named {suffix or '.xlsx'}", where=path.name,
+            hint="open it in Excel and save it as .xlsx (Excel Workbook)"
+            if suffix == ".xls" and kind != "not a workbook" else
+            "send the questionnaire as the .xlsx workbook it was issued as")
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
+            try:
+                check_zip(path, z, limits or DEFAULT_LIMITS)  # before unpacking anything
+            except QuestionnaireError as exc:
+                return exc
+            ods = "content.xml" in names and "xl/workbook.xml" not in names
+            if ods and "META-INF/manifest.xml" in names and \
+                    z.getinfo("META-INF/manifest.xml").file_size < (1 << 22) and \
+                    b"encryption-data" in z.read("META-INF/manifest.xml"):
+                return QuestionnaireError(
+                    "the spreadsheet is password-protected (encrypted)", where=path.name,
+                    hint="open it in LibreOffice, save it again with File > Save As and "
+                         "'Save with password' unticked, and send it again")
             bad = z.testzip()
     except (zipfile.BadZipFile, OSError, EOFError):
         return QuestionnaireError(
             "the workbook is damaged (its zip container cannot be read)", where=path.name,
             hint="open it in Excel, save it again as .xlsx, and resend it")
+    if ods and suffix != ".ods" and not bad:
+        return QuestionnaireError(
+            f"the file is an OpenDocument spreadsheet, though it is named {suffix}",
+            where=path.name, hint="rename it to .ods (or save it as .xlsx) and read it again")
+    if suffix in (".ods", ".xls") and not ods and "xl/workbook.xml" in names and not bad:
+        return QuestionnaireError(f"the file is an Excel workbook, though it is named {suffix}",
+                                  where=path.name, hint="rename it to .xlsx and read it again")
+    if ods:
+        what = (f"the spreadsheet is damaged (part {bad} is corrupt)" if bad else
+                "the OpenDocument spreadsheet cannot be read")
+        return QuestionnaireError(what, where=path.name,
+                                  hint="open it in LibreOffice, save it again (as .ods or "
+                                       ".xlsx) and resend it")
     if "xl/workbook.xml" not in names:
         what = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
         return QuestionnaireError(f"the file is {what}", where=path.name,
@@ -254,8 +339,32 @@ def _xml_unescape(b: bytes) -> str:
     return s
 
 
+_FORMULAS_SEEN: dict[tuple[str, int, int], dict[str, list[tuple[int, int]]]] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
 def _formula_cells(path: Path) -> dict[str, list[tuple[int, int]]]:
-    """Sheet name -> (row, column) of cells holding a formula (1-based)."""
+    """Sheet name -> (row, column) of cells holding a formula (1-based).
+
+    :func:`_read_workbook` finds them while it checks the workbook's XML and leaves them
+    here, so that the sheets are not unpacked a second time. An .ods workbook's come from
+    its content.xml; an .xls workbook has none that can be found.
+    """
+    try:
+        seen = _FORMULAS_SEEN.pop(_file_key(path), None)
+    except OSError:
+        seen = None
+    if seen is not None:
+        return seen
+    if path.suffix.lower() == ".xls":
+        return {}
+    if path.suffix.lower() == ".ods":
+        with check_workbook(path) as check:
+            return check.formulas
     out: dict[str, list[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as z:
         wb = z.read("xl/workbook.xml")
@@ -293,34 +402,62 @@ def _column_letter(n: int) -> str:
     return s
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]],
-                                         dict[str, str]]:
-    """Grids by sheet name, merged ranges by sheet name, and the issue metadata."""
+def _read_workbook(path: Path, *, limits: ReadLimits | None = None,
+                   problems: list[Problem] | None = None
+                   ) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]], dict[str, str]]:
+    """Grids by sheet name, merged ranges by sheet name, and the issue metadata.
+
+    The workbook is checked against ``limits`` first (:mod:`octasee.questionnaire.guard`);
+    stray cells far outside the data are left out, and a located problem for each is
+    appended to ``problems``.
+    """
     import python_calamine
 
+    limits = limits or DEFAULT_LIMITS
+    if path.suffix.lower() == ".xls":
+        raise _workbook_problem(path, limits)
     try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for every unreadable file
-        raise _workbook_problem(path) from exc
+        check = check_workbook(path, limits, skip=lambda n: name_key(n) in _SKIPPED_SHEETS)
+    except QuestionnaireError:
+        raise
+    except Exception as exc:  # not a zip, a part missing: say what the file is instead
+        raise _workbook_problem(path, limits) from exc
     grids: dict[str, list[list[Any]]] = {}
     merged: dict[str, list[Any]] = {}
     meta: dict[str, str] = {}
-    try:
-        for name in wb.sheet_names:
-            if name_key(name) in _SKIPPED_SHEETS:
-                continue
-            sheet = wb.get_sheet_by_name(name)
-            grid = sheet.to_python(skip_empty_area=False)
-            if name == META_SHEET:
-                meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0] != ""}
-                continue
-            grids[name] = grid
+    with check:
+        wb = None
+        if not check.grids:  # else an .ods with stray cells that the check has read
             try:
-                merged[name] = list(sheet.merged_cell_ranges or [])
-            except Exception:  # older files without merge info
-                merged[name] = []
-    except Exception as exc:
-        raise _workbook_problem(path) from exc
+                wb = python_calamine.CalamineWorkbook.from_path(str(check.read_path))
+            except Exception as exc:  # calamine raises its own types for every bad file
+                raise _workbook_problem(path, limits) from exc
+        try:
+            for name in wb.sheet_names if wb is not None else list(check.grids):
+                if name_key(name) in _SKIPPED_SHEETS:
+                    continue
+                if wb is None:
+                    grid, sheet = check.grids[name], None
+                else:
+                    sheet = wb.get_sheet_by_name(name)
+                    grid = sheet.to_python(skip_empty_area=False)
+                if name == META_SHEET:
+                    meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0] != ""}
+                    continue
+                grids[name] = grid
+                found = check.sheets[name].merged if name in check.sheets else None
+                try:
+                    merged[name] = list(found or (sheet.merged_cell_ranges if sheet else None)
+                                        or [])
+                except Exception:  # older files without merge info
+                    merged[name] = []
+        except Exception as exc:
+            raise _workbook_problem(path, limits) from exc
+    if problems is not None:
+        problems += stray_problems(check, grids, path.name, limits)
+    if len(_FORMULAS_SEEN) > 16:
+        _FORMULAS_SEEN.clear()
+    _FORMULAS_SEEN[_file_key(path)] = check.formulas
     return grids, merged, meta
 
 
@@ -360,6 +497,12 @@ _LEGACY_ENCODINGS = ["cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "iso8859_
                      "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_16", "cp852", "cp866",
                      "koi8_r", "mac_cyrillic", "mac_latin2"]
 _MAX_CHAOS = 0.2
+_SCRIPTS = {"cp1250": " (Central European)", "cp1251": " (Cyrillic)", "cp1252": " (Western)",
+            "cp1253": " (Greek)", "cp1254": " (Turkish)", "iso8859-2": " (Central European)",
+            "iso8859-5": " (Cyrillic)", "iso8859-7": " (Greek)", "iso8859-9": " (Turkish)",
+            "iso8859-16": " (South-East European)", "cp852": " (Central European, DOS)",
+            "cp866": " (Cyrillic, DOS)", "koi8-r": " (Cyrillic)",
+            "mac-cyrillic": " (Cyrillic, Mac)", "mac-latin2": " (Central European, Mac)"}
 
 
 def _encoding_name(codec: str) -> str:
@@ -384,8 +527,8 @@ def detect_encoding(data: bytes) -> tuple[str, str] | None:
                                        order.get(m.encoding, 99)))
     if best.chaos > _MAX_CHAOS:
         return None
-    language = f", {best.language}" if best.language and best.language != "Unknown" else ""
-    return best.encoding, (f"{_encoding_name(best.encoding)}{language}, detected with "
+    script = _SCRIPTS.get(codecs.lookup(best.encoding).name, "")
+    return best.encoding, (f"{_encoding_name(best.encoding)}{script}, detected with "
                            f"{100 * (1 - best.chaos):.0f} % confidence")
 
 
@@ -695,7 +838,8 @@ def _missing_sheet(spec: Spec, key: str, label: str, unknown: Sequence[str]) -> 
 
 
 def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
-                       max_mb: float = DEFAULT_MAX_MB) -> RawSubmission:
+                       max_mb: float = DEFAULT_MAX_MB,
+                       limits: ReadLimits | None = None) -> RawSubmission:
     """Read one submission: a workbook, a JSON file, or one of a group of CSV files.
 
     Raises :class:`QuestionnaireError` when the file cannot be read as a questionnaire at
@@ -715,7 +859,7 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
     sheets: dict[str, RawSheet] = {}
     if source.kind == "xlsx" or suffix in WORKBOOK_SUFFIXES:
         path0 = source.files[0]
-        grids, merged, meta = _read_workbook(path0)
+        grids, merged, meta = _read_workbook(path0, problems=problems, limits=limits)
         if not any(any(not _blank(v) for v in row) for g in grids.values() for row in g):
             raise QuestionnaireError("the workbook holds no data in any sheet",
                                      where=source.label,
