@@ -45,9 +45,9 @@ class _Group(click.Group):
             err = click.ClickException(exc.message)
             err.exit_code = exc.exit_code
             raise err from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             err_console.print("interrupted; the store was left as it was before this command")
-            sys.exit(130)
+            sys.exit(143 if str(exc) == "SIGTERM" else 130)  # 128 + the signal's number
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,6 +11,14 @@ the store as it was. Ingesting the same file again changes nothing; a country's 
 submission for a cycle supersedes its earlier one, which stays queryable as history.
 Source files are only ever read.
 
+Faults of the store itself are messages (:class:`~octasee.errors.StoreError`) that leave
+it as it was: a damaged or foreign file is never written to, a full disk or a read-only
+folder rolls the ingest back, and only a lock held by another program says to close it.
+Files are read in worker processes; a file that crashes its reader is refused on its own
+and the others are stored. The workers end with the ingest, also when it is interrupted
+(SIGINT, SIGTERM) or killed. Before committing, every ingest checks that what it stored
+adds up with what validation counted.
+
 >>> import tempfile
 >>> from octasee.samples import sample_files
 >>> store = Store(tempfile.mkdtemp() + "/store.duckdb")
@@ -23,12 +31,21 @@ Source files are only ever read.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import errno
+import hashlib
 import json
 import os
+import re
+import signal
+import sys
+import threading
 import time
+import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +54,7 @@ import duckdb
 import pandas as pd
 
 from octasee.errors import OctaseeError, QuestionnaireError, StoreError
-from octasee.questionnaire.problems import PROBLEM_COLUMNS
+from octasee.questionnaire.problems import PROBLEM_COLUMNS, encoding_note
 from octasee.questionnaire.read import Source, collect_sources, read_questionnaire
 from octasee.questionnaire.spec import spec_for
 from octasee.questionnaire.validate import Validation, validate
@@ -114,6 +131,151 @@ CREATE OR REPLACE VIEW current_assessments AS
 
 TABLE_OF_SHEET = {"indicators": "indicators", "groups": "ocgs", "routes": "routes",
                   "assessments": "assessments"}
+TABLES = ("meta", "submissions", "indicators", "ocgs", "routes", "assessments", "quarantine",
+          "problems", "ingest_log")
+VIEWS = tuple(f"current_{t}" for t in ("submissions", "indicators", "ocgs", "routes",
+                                       "assessments"))
+
+
+def _schema_tag() -> str:
+    """Names the schema text: the schema is (re)applied only when this changes."""
+    return f"{SCHEMA_VERSION}:" + hashlib.sha256(_schema().encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------- store faults
+_UNCHANGED = "the store was not changed"
+_ROLLED_BACK = "the ingest was rolled back: nothing from this command was stored"
+_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DENIED_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+_LOCKED = ("could not set lock", "conflicting lock")
+_FULL = ("no space left on device", "disk quota exceeded")
+_DENIED = ("read-only file system", "permission denied", "operation not permitted")
+_DAMAGED = ("not a valid duckdb database file", "could not read enough bytes",
+            "corrupt database file", "checksum", "failed to read database header",
+            "wal file", "serialization error", "invalid database")
+
+
+def _reason(exc: BaseException) -> str:
+    """DuckDB's own words, shortened: no error class prefix, no file path, no links."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    text = re.sub(r'\s*"[^"]*"', "", text)
+    text = re.sub(r"^(?:[A-Za-z]+(?: [A-Za-z]+)? Error: )+", "", text)
+    return text.split(". See also")[0].strip().rstrip(".!") or type(exc).__name__
+
+
+def _fault(exc: BaseException, where: Path, *, after: str,
+           reading: bool = False) -> StoreError | None:
+    """The message for a fault of the store file or its disk; None for anything else.
+
+    ``after`` says what became of the store (unchanged, or the ingest rolled back);
+    ``reading`` is for a read-only open, where "permission denied" means unreadable.
+    """
+    if isinstance(exc, OSError):
+        full = exc.errno in _FULL_ERRNOS
+        denied = exc.errno in _DENIED_ERRNOS
+        locked = damaged = newer = False
+    elif isinstance(exc, duckdb.Error):
+        low = str(exc).lower()
+        locked = any(s in low for s in _LOCKED)
+        full = any(s in low for s in _FULL)
+        denied = any(s in low for s in _DENIED)
+        damaged = any(s in low for s in _DAMAGED)
+        newer = "version number" in low and "database file" in low
+    else:
+        return None
+    reason = _reason(exc)
+    if "different configuration" in str(exc).lower():
+        return StoreError("the store is already open in this program, read-only where "
+                          "writing is asked for or the other way round", where=str(where),
+                          hint="close the other Store first (store.close()), then open it "
+                               "again")
+    if locked:
+        held = re.search(r"held in (\S+) \(PID (\d+)\)", str(exc))
+        by = f" ({Path(held[1]).name}, process {held[2]})" if held else ""
+        return StoreError(f"the store is in use by another program{by}", where=str(where),
+                          hint="close other programs that use it (another octasee command "
+                               "or a notebook) and try again")
+    if full:
+        return StoreError("the disk is full: the store cannot be written", where=str(where),
+                          hint=f"{after}; free some disk space (or move the workspace to a "
+                               "disk with room) and run the command again")
+    if denied and reading:
+        return StoreError(f"the store cannot be read ({reason})", where=str(where),
+                          hint="check the permissions of the file and of its folder")
+    if denied:
+        return StoreError(f"the store cannot be written: its folder or file is read-only "
+                          f"({reason})", where=str(where),
+                          hint=f"{after}; make the workspace folder and store.duckdb "
+                               "writable (or copy the workspace to a writable folder) and try "
+                               "again; reading the store (octasee status, report) still works")
+    if newer:
+        return StoreError(f"this store was written by a different DuckDB version than the "
+                          f"one octasee uses ({reason})", where=str(where),
+                          hint=f"{_UNCHANGED}; use the octasee version that wrote it, or "
+                               "update octasee")
+    if damaged:
+        return StoreError(f"this file is not a readable octasee store: it is damaged, "
+                          f"truncated or not a DuckDB database ({reason})", where=str(where),
+                          hint="octasee has not changed it and will not write to it; move it "
+                               "aside (keep it: do not overwrite or delete it) and restore "
+                               "store.duckdb from your backup, or ingest the questionnaires "
+                               "again into a new store")
+    return None
+
+
+# ---------------------------------------------------------------------- interrupts
+class _Interrupts:
+    """While an ingest runs, SIGTERM (like Ctrl-C) raises KeyboardInterrupt.
+
+    So a terminated ingest rolls its transaction back and ends its workers, instead of
+    dying at once. A signal that comes during COMMIT waits until COMMIT is done: a
+    SIGTERM is then delivered again to the process's own handler, a Ctrl-C is dropped
+    (the command is finishing anyway). Only the main thread can have signal handlers;
+    elsewhere this does nothing.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.committing = False
+        self.received: int | None = None
+        self.pending: int | None = None
+        self.saved: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.committing:
+            self.pending = signum
+            return
+        self.received = signum
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    def check(self, exc: BaseException | None = None) -> None:
+        """Raise KeyboardInterrupt if a signal came, whatever became of the first one.
+
+        DuckDB runs pending signal handlers while a query runs, and turns the
+        KeyboardInterrupt into its own error ("Query interrupted", or an aborted
+        transaction) or, between checks, drops it.
+        """
+        if self.received is not None and not isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt(signal.Signals(self.received).name) from exc
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                previous = signal.getsignal(sig)
+                # None: set outside Python, cannot be restored; SIG_IGN: ignored on
+                # purpose (nohup, a background job), so it stays ignored
+                if previous not in (None, signal.SIG_IGN):
+                    self.saved[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self.saved.items():
+            signal.signal(sig, previous)
+        if self.pending == signal.SIGTERM:
+            signal.raise_signal(signal.SIGTERM)
 
 
 @dataclass
@@ -155,7 +317,9 @@ class IngestReport:
         return pd.DataFrame([{
             "file": r.label, "country": r.country, "cycle": r.cycle, "outcome": r.outcome,
             "submission": r.submission_id, "read": r.rows_read, "accepted": r.rows_accepted,
-            "quarantined": r.rows_quarantined, "note": r.message} for r in self.results])
+            "quarantined": r.rows_quarantined,
+            "note": "; ".join(n for n in (r.message, encoding_note(r.problems)) if n)}
+            for r in self.results])
 
 
 def _check(source: Source, cycle: str | None, max_mb: float) -> Validation | OctaseeError:
@@ -170,21 +334,193 @@ def _check(source: Source, cycle: str | None, max_mb: float) -> Validation | Oct
     return v
 
 
+def _failed(source: Source, exc: BaseException) -> QuestionnaireError:
+    """An unexpected exception while reading one file: that file is refused."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f", {Path(frames[-1].filename).name} line {frames[-1].lineno}" if frames else ""
+    return QuestionnaireError(
+        f"reading this file failed inside octasee ({type(exc).__name__}: {exc}{at})",
+        where=source.label,
+        hint="this is a bug in octasee: nothing from this file was stored and the other files "
+             "were checked as usual; send the file to the octasee maintainers")
+
+
+def _crashed(source: Source, exitcode: int | None) -> QuestionnaireError:
+    """A worker that died while reading one file: that file is refused."""
+    how = "the reading process died"
+    if exitcode is not None and exitcode < 0:
+        try:
+            how += f" of {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how += f" of signal {-exitcode}"
+    elif exitcode:
+        how += f" with exit code {exitcode}"
+    return QuestionnaireError(
+        f"reading this file crashed the reader ({how})", where=source.label,
+        hint="nothing from this file was stored and the other files were checked as usual; "
+             "check the file (open it in Excel or LibreOffice and save it again) and send it "
+             "to the octasee maintainers")
+
+
+def _check_safely(source: Source, cycle: str | None,
+                  max_mb: float) -> Validation | OctaseeError:
+    """:func:`_check`, with an unexpected exception turned into a refusal of this file."""
+    try:
+        return _check(source, cycle, max_mb)
+    except Exception as exc:  # a bug in octasee or a library: refuse this file only
+        return _failed(source, exc)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _worker_init(parent: int) -> None:
+    """A worker ends with its parent, and leaves Ctrl-C and SIGTERM to the parent.
+
+    Ctrl-C reaches every process of the terminal's group: the parent alone handles it
+    (rolls back and ends the workers). ``PR_SET_PDEATHSIG`` makes the kernel send SIGTERM
+    to the worker when the parent dies, even of ``kill -9``.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # no libc prctl: no guard
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM),
+                                                    0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _serve(conn: Any, parent: int) -> None:
+    """A worker process: check the files sent on ``conn`` in turn, until told to stop."""
+    _worker_init(parent)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if task is None:
+            return
+        source, cycle, max_mb = task
+        result = _check_safely(source, cycle, max_mb)
+        try:
+            conn.send(result)
+        except Exception as exc:  # pickling failed, before anything was sent
+            conn.send(_failed(source, exc))
+
+
+class _Worker:
+    """A worker process, its end of a pipe, and the files given to it (oldest first).
+
+    A worker reads its files in the order given and answers each in turn, so the file
+    it was reading when it died is the oldest one it has not answered.
+    """
+
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()  # so that the parent sees EOF when the worker dies
+        self.tasks: deque[int] = deque()
+
+    def give(self, index: int, task: tuple[Any, ...]) -> None:
+        self.tasks.append(index)
+        self.conn.send(task)
+
+    def stop(self, *, now: bool) -> None:
+        """Let the worker end (after its work), or end it now."""
+        if not now:
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+            self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=5)
+        if self.proc.is_alive():  # pragma: no cover - SIGTERM ignored
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+_AHEAD = 2  # files given to a worker at a time: it starts the next while one is stored
+
+
 def _check_all(sources: Sequence[Source], *, cycle: str | None, max_mb: float,
                jobs: int) -> Iterator[Validation | OctaseeError]:
     """Results in the order of ``sources``, each as soon as it is ready.
 
-    The caller stores one result while the workers check the next ones.
+    The caller stores one result while the workers check the next ones. A file whose
+    reading raises an unexpected exception is refused (an :class:`OctaseeError` result),
+    and so is a file whose reading kills its worker process; a new worker takes over the
+    files that one had not read yet. Closing this generator (or an exception in it, such
+    as the KeyboardInterrupt of Ctrl-C or SIGTERM) ends the workers at once.
     """
     if jobs <= 1 or len(sources) <= 1:
         for s in sources:
-            yield _check(s, cycle, max_mb)
+            yield _check_safely(s, cycle, max_mb)
         return
     import multiprocessing as mp
+    from multiprocessing.connection import wait
 
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=ctx) as pool:
-        yield from pool.map(_check, sources, [cycle] * len(sources), [max_mb] * len(sources))
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
+    todo = deque(range(len(sources)))
+    ready: dict[int, Validation | OctaseeError] = {}
+    workers: list[_Worker] = []
+    n = min(jobs, len(sources))
+    finished = False
+
+    def feed() -> None:
+        """Give every worker files, one ahead; start workers, drop idle dead ones."""
+        for w in [w for w in workers if not w.tasks and not w.proc.is_alive()]:
+            w.stop(now=True)
+            workers.remove(w)
+        while todo and len(workers) < n:
+            try:
+                workers.append(_Worker(ctx))
+            except OSError:  # no process can be started now: go on with fewer
+                break
+        for w in workers:
+            while todo and len(w.tasks) < _AHEAD:
+                i = todo.popleft()
+                try:
+                    w.give(i, (sources[i], cycle, max_mb))
+                except OSError:  # it died meanwhile: the file goes to another worker
+                    w.tasks.pop()
+                    todo.appendleft(i)
+                    break
+
+    try:
+        for out in range(len(sources)):
+            while out not in ready:
+                feed()
+                busy = [w for w in workers if w.tasks]
+                if not busy:  # no worker could be started: check the next file here
+                    i = todo.popleft()
+                    ready[i] = _check_safely(sources[i], cycle, max_mb)
+                    continue
+                wait([w.conn for w in busy] + [w.proc.sentinel for w in busy])
+                for w in busy:
+                    if w.conn.poll():
+                        try:
+                            ready[w.tasks[0]] = w.conn.recv()
+                            w.tasks.popleft()
+                            continue
+                        except (EOFError, OSError):
+                            pass  # it died while answering
+                    elif w.proc.is_alive():
+                        continue
+                    w.proc.join()
+                    crashed = w.tasks.popleft()
+                    ready[crashed] = _crashed(sources[crashed], w.proc.exitcode)
+                    todo.extendleft(reversed(w.tasks))  # for the other workers
+                    w.tasks.clear()
+                    w.stop(now=True)
+                    workers.remove(w)
+            yield ready.pop(out)
+        finished = True
+    finally:
+        for w in workers:
+            w.stop(now=not finished)
 
 
 class Store:
@@ -192,23 +528,121 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError("no store here yet", where=str(self.path),
                              hint="ingest questionnaires first: octasee ingest FILE...")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fault(exc, self.path.parent, after=_UNCHANGED) or StoreError(
+                f"cannot make the store's folder ({_reason(exc)})", where=str(self.path.parent),
+                hint="check the workspace path") from exc
+        fresh = not self.path.exists()
+        self._was_empty = False
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(f"cannot open the store ({exc})", where=str(self.path),
-                             hint="close other programs that use it (another octasee "
-                                  "command or a notebook) and try again") from exc
-        if not read_only:
+        except duckdb.Error as exc:
+            raise self._open_error(exc, fresh=fresh) from exc
+        try:
+            self._prepare()
+        except BaseException as exc:
+            self._close_quietly()
+            if fresh and self._was_empty:  # a store this call began to make: remove it
+                self._remove_new_store()
+            if isinstance(exc, duckdb.Error | OSError):
+                raise self._open_error(exc, fresh=fresh) from exc
+            raise
+
+    def _remove_new_store(self) -> None:
+        for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+    def _open_error(self, exc: BaseException, *, fresh: bool = False) -> StoreError:
+        after = "no store was made" if fresh else _UNCHANGED
+        fault = _fault(exc, self.path, after=after, reading=self.read_only)
+        if fault is not None and fresh and "disk is full" in fault.what:
+            self._remove_new_store()  # DuckDB began the file, and could not finish it
+        return fault or StoreError(
+            f"cannot open the store ({_reason(exc)})", where=str(self.path),
+            hint=f"{after}; check that this is the workspace's store.duckdb, made by "
+                 "octasee, and that it can be read")
+
+    def _prepare(self) -> None:
+        """Check that the file is an octasee store; make or update its schema if needed.
+
+        Nothing is written to a store whose schema is current, and nothing to a file that
+        is not an octasee store or cannot be read in full.
+        """
+        names = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'").fetchall()}
+        self._was_empty = not names
+        if not names and self.read_only:
+            raise StoreError("the store is empty: nothing has been ingested yet",
+                             where=str(self.path),
+                             hint="ingest questionnaires first: octasee ingest FILE...")
+        meta: dict[str, str] = {}
+        if names:
+            if "meta" not in names or "submissions" not in names:
+                shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+                raise StoreError(f"this DuckDB database is not an octasee store (its tables: "
+                                 f"{shown})", where=str(self.path),
+                                 hint=f"{_UNCHANGED}; point octasee at a workspace's own "
+                                      "store.duckdb, or move this file aside")
+            meta = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+            version = meta.get("schema_version", "0")
+            if not version.isdigit() or int(version) > SCHEMA_VERSION:
+                raise StoreError(f"this store has schema version {version}, newer than this "
+                                 f"octasee's ({SCHEMA_VERSION})", where=str(self.path),
+                                 hint=f"{_UNCHANGED}; update octasee")
+        if self.read_only or (meta.get("schema") == _schema_tag()
+                              and names >= set(TABLES) and self._has_views()):
+            return
+        if names:
+            self._verify_readable()  # never write into a store that cannot be read in full
+        self.con.execute("BEGIN TRANSACTION")
+        try:
             self.con.execute(_schema())
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                              [str(SCHEMA_VERSION)])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)",
+                             [_schema_tag()])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _has_views(self) -> bool:
+        views = {r[0] for r in self.con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        return views >= set(VIEWS)
+
+    def _verify_readable(self) -> None:
+        """Read every value of every table once, so that a damaged block shows now.
+
+        DuckDB checks each block's checksum as it reads it.
+        """
+        for table in TABLES:
+            self.con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {table}").fetchall()
+
+    def _rollback(self) -> None:
+        """Roll back, if a transaction is still open (a failed COMMIT ends it)."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
+
+    def _close_quietly(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()
+        except duckdb.Error as exc:
+            fault = _fault(exc, self.path, after="what was committed is kept")
+            if fault is None:
+                raise
+            raise fault from exc
 
     def __enter__(self) -> Store:
         return self
@@ -218,8 +652,18 @@ class Store:
 
     # ------------------------------------------------------------------ queries
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        """Run SQL against the store and return a DataFrame."""
-        return self.con.execute(sql, params or []).df()
+        """Run SQL against the store and return a DataFrame.
+
+        A fault of the store file (damaged, unreadable) is a :class:`StoreError`; a
+        mistake in ``sql`` is DuckDB's own error.
+        """
+        try:
+            return self.con.execute(sql, params or []).df()
+        except duckdb.Error as exc:
+            fault = _fault(exc, self.path, after=_UNCHANGED, reading=self.read_only)
+            if fault is None:
+                raise
+            raise fault from exc
 
     def table(self, name: str, *, cycle: str | None = None, current: bool = True,
               countries: Iterable[str] | None = None,
@@ -366,25 +810,129 @@ class Store:
 
         Files that cannot be read are refused and logged; rows that break the spec go
         to quarantine with their reasons; nothing is dropped silently.
+
+        Raises :class:`StoreError`, with nothing stored, when the store cannot be read in
+        full or written (full disk, read-only folder), and when what was stored does not
+        add up with what validation counted (a bug). SIGTERM and Ctrl-C roll back too.
         """
         items = list(paths)
         sources = [p for p in items if isinstance(p, Source)]
         sources += collect_sources([p for p in items if not isinstance(p, Source)])
         jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         started = time.perf_counter()
-        checked = _check_all(sources, cycle=cycle, max_mb=max_mb, jobs=jobs)
         results: list[IngestResult] = []
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for source, outcome in zip(sources, checked, strict=True):
-                results.append(self._ingest_one(source, outcome))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        elapsed = time.perf_counter() - started
-        self.con.execute("UPDATE ingest_log SET seconds = ? WHERE seconds IS NULL", [elapsed])
+        stored: list[tuple[str, Validation, int]] = []
+        with _Interrupts() as interrupts:
+            try:
+                self._verify_readable()
+                last_log = self.con.execute("SELECT max(log_id) FROM ingest_log").fetchone()[0]
+            except BaseException as exc:  # DuckDB's "Query interrupted" is a RuntimeError
+                interrupts.check(exc)
+                fault = _fault(exc, self.path, after=_UNCHANGED)
+                if fault is None:
+                    raise
+                raise fault from exc
+            checked = _check_all(sources, cycle=cycle, max_mb=max_mb, jobs=jobs)
+            try:
+                self.con.execute("BEGIN TRANSACTION")
+                try:
+                    for source, outcome in zip(sources, checked, strict=True):
+                        result = self._ingest_one(source, outcome)
+                        results.append(result)
+                        if isinstance(outcome, Validation) and result.outcome in (
+                                "accepted", "partial", "rejected"):
+                            stored.append((source.label, outcome, result.submission_id))
+                        interrupts.check()
+                    self._verify(stored)
+                    self.con.execute("UPDATE ingest_log SET seconds = ? WHERE seconds IS NULL",
+                                     [time.perf_counter() - started])
+                    interrupts.check()
+                    interrupts.committing = True
+                    self.con.execute("COMMIT")
+                except BaseException as exc:
+                    self._rollback()
+                    interrupts.check(exc)
+                    if not isinstance(exc, duckdb.Error | OSError) or (
+                            isinstance(exc, OSError) and exc.errno not in _FULL_ERRNOS):
+                        raise  # not the store's fault (e.g. a source that cannot be read)
+                    fault = _fault(exc, self.path, after=self._after_failure(exc, last_log))
+                    if fault is None:
+                        raise
+                    raise fault from exc
+            finally:
+                checked.close()  # ends the workers now, also after an error or interrupt
         return IngestReport(results)
+
+    def _after_failure(self, exc: BaseException, last_log: int | None) -> str:
+        """What a failed ingest left in the store: normally nothing (it was rolled back).
+
+        DuckDB can fail *after* a COMMIT that is durable (its checkpoint hit a full disk);
+        then say so rather than claim that nothing was stored.
+        """
+        if "commit succeeded" in str(exc).lower():
+            return ("the files were stored (the commit is durable) but the store could not "
+                    "be tidied up")
+        try:
+            n = self.con.execute("SELECT count(*) FROM ingest_log WHERE log_id > ?",
+                                 [last_log or 0]).fetchone()[0]
+        except duckdb.Error:
+            return _ROLLED_BACK
+        return _ROLLED_BACK if not n else "the files were stored nevertheless"
+
+    def _verify(self, stored: list[tuple[str, Validation, int]]) -> None:
+        """Check that each stored submission adds up; a StoreError (a bug) if not.
+
+        Per sheet: rows read = accepted + quarantined; the rows inserted into the data
+        tables and into the quarantine for the submission equal validation's counts; the
+        submission's row totals equal them too.
+        """
+        if not stored:
+            return
+        ids = [sid for _, _, sid in stored]
+        marks = ", ".join("?" for _ in ids)
+        inserted: dict[tuple[int, str], int] = {}
+        for table in TABLE_OF_SHEET.values():
+            for sid, n in self.con.execute(
+                    f"SELECT submission_id, count(*) FROM {table} WHERE submission_id IN "
+                    f"({marks}) GROUP BY submission_id", ids).fetchall():
+                inserted[(sid, table)] = n
+        held = {(sid, sheet): n for sid, sheet, n in self.con.execute(
+            f"SELECT submission_id, sheet, count(*) FROM quarantine WHERE submission_id IN "
+            f"({marks}) GROUP BY submission_id, sheet", ids).fetchall()}
+        totals = {r[0]: tuple(r[1:]) for r in self.con.execute(
+            f"SELECT submission_id, rows_read, rows_accepted, rows_quarantined FROM "
+            f"submissions WHERE submission_id IN ({marks})", ids).fetchall()}
+
+        for label, v, sid in stored:
+            def wrong(sheet: str, detail: str, label: str = label) -> StoreError:
+                return StoreError(
+                    f"the stored rows do not add up: sheet {sheet!r}: {detail}", where=label,
+                    hint="this is a bug in octasee; nothing was stored (the whole ingest was "
+                         "rolled back): send the file to the octasee maintainers")
+
+            counts = v.counts
+            for rec in counts.to_dict("records"):
+                if rec["read"] != rec["accepted"] + rec["quarantined"]:
+                    raise wrong(rec["sheet"], f"{rec['read']} rows read but {rec['accepted']} "
+                                f"accepted + {rec['quarantined']} quarantined")
+            for key, table in TABLE_OF_SHEET.items():
+                part = counts[counts["key"] == key]
+                want, got = int(part["accepted"].sum()), inserted.get((sid, table), 0)
+                if want != got:
+                    sheet = str(part["sheet"].iloc[0]) if len(part) else key
+                    raise wrong(sheet, f"{want} rows accepted but {got} stored in table "
+                                       f"{table!r}")
+            per_sheet = counts.groupby("sheet")["quarantined"].sum()
+            for sheet in sorted(set(per_sheet.index) | {s for i, s in held if i == sid}):
+                want = int(per_sheet.get(sheet, 0))
+                got = held.get((sid, sheet), 0)
+                if want != got:
+                    raise wrong(sheet, f"{want} rows quarantined but {got} stored in the "
+                                       "quarantine")
+            expected = (v.rows_read, v.rows_accepted, v.rows_quarantined)
+            if totals.get(sid) != expected:
+                raise wrong("(all sheets)", f"rows read/accepted/quarantined {expected} but "
+                                            f"{totals.get(sid)} in table 'submissions'")
 
     def _append(self, table: str, df: pd.DataFrame, ids: dict[str, Any]) -> None:
         """Insert ``df`` into ``table`` by column name, with the submission's ids in front."""

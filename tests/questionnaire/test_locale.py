@@ -389,3 +389,12 @@ def test_every_form_gives_the_same_store(tmp_path, script):
         for t, df in s.items():
             pd.testing.assert_frame_equal(df, stores["xlsx"][t], check_dtype=False,
                                           obj=f"{k}: {t}")
+
+
+def test_ingest_summary_says_how_a_csv_was_decoded(tmp_path):
+    rows = json.loads(json.dumps(ROWS))
+    rows["assessments"] = rows["assessments"][:1]
+    files = write_csvs(tmp_path / "w", rows, encoding="cp1250")
+    with Store(tmp_path / "store.duckdb") as store:
+        note = store.ingest(files, jobs=1).summary()["note"].iat[0]
+    assert "read as windows-1250 (Central European)" in note
