@@ -366,7 +366,7 @@ def _print_status(ws: Any, store: Any) -> None:
 
 @main.command("samples")
 @click.option("--workspace", type=click.Path(path_type=Path),
-              help="Where to build the sample workspace (default: build/sample-workspace).")
+              help="Where to build the sample workspace (default: build/sample-workspace of the clone, see README).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel readers.")
 def samples_cmd(workspace: Path | None, jobs: int | None) -> None:
     """Ingest the bundled sample cycles into the sample workspace and show its status."""

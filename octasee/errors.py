@@ -9,6 +9,7 @@ Layers get one subclass each so that callers can catch a layer without string ma
 
     OctaseeError
     ├── UsageError            a wrong argument or option (CLI exit code 2)
+    ├── ConfigError           a settings file: unknown key, wrong type (file and line)
     ├── ReferenceDataError    unknown country, crime area, cycle …
     ├── QuestionnaireError    a file that cannot be read as a questionnaire at all
     ├── ValidationError       rows that break the spec (carries the problem table)
@@ -22,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ConfigError",
     "OctaseeError",
     "QuestionnaireError",
     "ReferenceDataError",
@@ -67,6 +69,11 @@ class UsageError(OctaseeError):
     """A wrong command-line argument, option or parameter value."""
 
     exit_code = 2
+
+
+class ConfigError(OctaseeError):
+    """A settings file (``octasee.toml``, ``questionnaire/spec.yaml``, a scoring spec) with an
+    unknown key or section, a value of the wrong type, or a value octasee cannot use."""
 
 
 class ReferenceDataError(OctaseeError):

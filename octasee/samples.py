@@ -3,19 +3,82 @@
 They ship with the package (``octasee/_samples`` in an installed wheel) and sit in
 ``data/samples/`` in a checkout; :func:`samples_dir` finds either.
 
+The sample workspace (the one every command and notebook uses when no workspace is
+given, configured or found upward) lives in one place, never relative to the current
+folder and never inside the installed package (:func:`sample_workspace_path`):
+``<checkout>/build/sample-workspace`` when octasee runs from a source checkout (an
+editable install), or when a plain install is used inside a clone of octasee (the
+README's Quickstart, JupyterLab on the clone's ``notebooks/``); otherwise a per-user
+folder, ``$XDG_DATA_HOME/octasee/sample-workspace`` (``~/.local/share/octasee/…``).
+
 >>> [p.name for p in sample_files("2013-2017")][:3]
 ['AL.xlsx', 'BA.xlsx', 'BG.xlsx']
 """
 
 from __future__ import annotations
 
+import os
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from octasee.errors import UsageError
 
-__all__ = ["ensure_samples", "sample_cycles", "sample_files", "samples_dir"]
+__all__ = ["checkout_root", "ensure_samples", "is_checkout", "sample_cycles", "sample_files",
+           "sample_workspace_path", "samples_dir", "user_data_dir"]
+
+
+def is_checkout(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` is a source checkout of octasee: a ``pyproject.toml`` naming the
+    project octasee, with the package (``octasee/``) and the chapters (``notebooks/``)."""
+    folder = Path(folder)
+    pyproject = folder / "pyproject.toml"
+    if not (pyproject.is_file() and (folder / "octasee" / "__init__.py").is_file()
+            and (folder / "notebooks").is_dir()):
+        return False
+    try:
+        project = tomllib.loads(pyproject.read_text("utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(project, dict) and project.get("name") == "octasee"
+
+
+def _package_checkout() -> Path | None:
+    """The checkout this octasee is imported from (an editable install), else None."""
+    root = Path(__file__).resolve().parent.parent
+    return root if is_checkout(root) else None
+
+
+def checkout_root() -> Path | None:
+    """The source checkout of octasee in use: the one octasee runs from (an editable
+    install), else the clone holding the current folder (a plain install used in a clone),
+    else None."""
+    root = _package_checkout()
+    if root is not None:
+        return root
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if is_checkout(folder):
+            return folder
+    return None
+
+
+def user_data_dir() -> Path:
+    """octasee's per-user data folder: ``$XDG_DATA_HOME/octasee``, else
+    ``~/.local/share/octasee``."""
+    base = os.environ.get("XDG_DATA_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / "octasee"
+
+
+def sample_workspace_path() -> Path:
+    """Where the sample workspace lives (see the module docstring); the same folder for the
+    CLI, JupyterLab and papermill whatever their current folder."""
+    from octasee.workspace import SAMPLE_DIR
+
+    root = checkout_root()
+    return root / SAMPLE_DIR if root is not None else user_data_dir() / SAMPLE_DIR.name
 
 
 def samples_dir() -> Path:

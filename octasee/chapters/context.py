@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from octasee.reference import cycle as get_cycle
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
-__all__ = ["Chapter", "open_chapter"]
+__all__ = ["Chapter", "open_chapter", "show_errors_short"]
 
 VARIANTS = ("restricted", "public")
 SOURCES = {
@@ -245,15 +246,51 @@ def _countries(value: Any, ws: Workspace) -> list[str]:
     return sorted(dict.fromkeys(codes))
 
 
+def _short_error(shell: Any, etype: type[BaseException], value: BaseException, tb: Any,
+                 tb_offset: int | None = None) -> list[str]:
+    """IPython handler for :class:`OctaseeError`: the message (what, where, what to do) on
+    one line instead of a traceback. The kernel still sends it as the cell's error and
+    answers ``status: error``, so papermill stops at the cell as before."""
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # %debug works
+    stb = [f"\x1b[0;31m{etype.__name__}\x1b[0m: {getattr(value, 'message', value)}"]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def show_errors_short() -> None:
+    """In IPython (a JupyterLab or papermill kernel), show an :class:`OctaseeError` as its
+    message, not a traceback; other errors are bugs and keep theirs. Idempotent; keeps a
+    custom handler someone else registered for other exceptions."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    shell = get_ipython()
+    if shell is None or OctaseeError in getattr(shell, "custom_exceptions", (OctaseeError,)):
+        return
+    others = tuple(shell.custom_exceptions)
+    previous = shell.CustomTB if others else None
+
+    def handler(self: Any, etype: type[BaseException], value: BaseException, tb: Any,
+                tb_offset: int | None = None) -> list[str]:
+        if previous is not None and not issubclass(etype, OctaseeError):
+            return previous(etype, value, tb, tb_offset=tb_offset)
+        return _short_error(self, etype, value, tb, tb_offset)
+
+    shell.set_custom_exc((*others, OctaseeError), handler)
+
+
 def open_chapter(number: str, title: str, *, cycle: str | None = None,
                  workspace: str | os.PathLike[str] | None = None,
                  countries: Any = None, variant: str = "restricted",
                  output_dir: str | os.PathLike[str] | None = None) -> Chapter:
     """Check a chapter's parameters and open its data; the first call of every chapter.
 
-    Raises :class:`UsageError` (shown as a short message in the notebook) for an unknown
-    country, a cycle that is not in the store, or an unknown variant.
+    Raises :class:`UsageError` (shown as a short message in the notebook: see
+    :func:`show_errors_short`) for an unknown country, a cycle that is not in the store, or
+    an unknown variant.
     """
+    show_errors_short()
     if variant not in VARIANTS:
         raise UsageError(f"parameter 'variant' is {variant!r}",
                          hint="use 'restricted' (everything) or 'public'")

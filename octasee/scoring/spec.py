@@ -24,21 +24,31 @@ A spec describes a whole model, so that no model needs code of its own (see
 Leaves of the tree are indicators (read from ``column``, default the id); the other nodes
 are aggregates. Errors (an unknown method or key, a parent that does not exist, a cycle,
 weights that sum to zero, an indicator missing from the data) raise
-:class:`~octasee.errors.ScoringError` naming the file and line, with a suggestion.
+:class:`~octasee.errors.ScoringError` naming the file and line, with a suggestion. Files are
+read, and their keys and types checked, by the loader every settings file shares
+(:mod:`octasee.config`); the keys a spec allows are ``SPEC_SCHEMA``, ``NODE_SCHEMA`` and
+``OUTPUT_SCHEMA`` below.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from octasee.config import (
+    Field,
+    LineDict,
+    LineList,
+    Source,
+    Table,
+    check,
+    read_toml,
+    read_yaml,
+)
 from octasee.errors import ScoringError
 from octasee.scoring._registry import Registry, suggest
 from octasee.scoring.aggregate import AGGREGATORS
@@ -47,7 +57,8 @@ from octasee.scoring.normalise import NORMALISERS
 from octasee.scoring.treat import TREATMENTS
 from octasee.scoring.weights import WEIGHTERS
 
-__all__ = ["Node", "Spec", "Step", "parse_spec", "read_spec_file"]
+__all__ = ["NODE_SCHEMA", "OUTPUT_SCHEMA", "SPEC_SCHEMA", "LineDict", "LineList", "Node", "Spec",
+           "Step", "parse_spec", "read_spec_file"]
 
 DENOMINATORS = Registry("denominate", prefix="d_")
 
@@ -73,74 +84,44 @@ DEFAULT_METHODS = {"denominate": "divide", "impute": "none", "treat": "winsorise
                    "normalise": "minmax", "aggregate": "mean"}
 STEP_ALIASES = {"normalize": "normalise", "treatment": "treat", "outliers": "treat",
                 "imputation": "impute", "aggregation": "aggregate", "denomination": "denominate"}
-TOP_KEYS = ("name", "description", "unit", "keep", "scale", "output", "steps", "tree",
-            "weights", "references", "version")
-NODE_KEYS = ("id", "parent", "weight", "direction", "label", "column", "published",
-             "aggregate", "normalise", "treat", "description")
-OUTPUT_KEYS = ("digits", "rounding", "ranks")
-
-
-# --------------------------------------------------------------------------- YAML with lines
-class LineDict(dict):
-    """A dict that remembers the spec line of itself and of each key (1-based)."""
-
-    line: int | None = None
-
-    def __init__(self, *a: Any, **kw: Any) -> None:
-        super().__init__(*a, **kw)
-        self.key_lines: dict[Any, int] = {}
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> LineDict:
-        new = LineDict({copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()})
-        new.line, new.key_lines = self.line, dict(self.key_lines)
-        return new
-
-
-class LineList(list):
-    """A list that remembers the spec line of itself and of each item (1-based)."""
-
-    line: int | None = None
-
-    def __init__(self, *a: Any) -> None:
-        super().__init__(*a)
-        self.item_lines: list[int] = []
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> LineList:
-        new = LineList(copy.deepcopy(v, memo) for v in self)
-        new.line, new.item_lines = self.line, list(self.item_lines)
-        return new
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings and sequences carry their line numbers."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
-    loader.flatten_mapping(node)
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in data:
-            raise ScoringError(f"duplicate key {key!r}", where=f"line {line}",
-                               hint=f"it is first given on line {data.key_lines[key]}")
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = line
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
-    data = LineList()
-    data.line = node.start_mark.line + 1
-    yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.item_lines.append(item.start_mark.line + 1)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+# --------------------------------------------------------------------------- the keys
+# What a spec file may hold (octasee.config checks them: an unknown key is refused with
+# its line and the nearest allowed one). Keys typed "any" are checked by parse_spec itself,
+# with messages of their own (a step's arguments by the model, against the method).
+SPEC_SCHEMA = Table({
+    "name": Field("text|number"),
+    "description": Field("text"),
+    "unit": Field("any"),
+    "keep": Field("text|list", items=Field("text|number")),
+    "scale": Field("any"),
+    "output": Field("any"),
+    "steps": Field("any"),
+    "tree": Field("any"),
+    "weights": Field("any"),
+    "references": Field("any"),
+    "version": Field("any"),
+}, name="the spec")
+NODE_SCHEMA = Table({
+    "id": Field("any"),
+    "parent": Field("text|number"),
+    "weight": Field("any"),
+    "direction": Field("any"),
+    "label": Field("text"),
+    "column": Field("text|number"),
+    "published": Field("text|number"),
+    "aggregate": Field("any"),
+    "normalise": Field("any"),
+    "treat": Field("bool"),
+    "description": Field("text"),
+}, name="a tree node")
+OUTPUT_SCHEMA = Table({
+    "digits": Field("any"),
+    "rounding": Field("any"),
+    "ranks": Field("bool"),
+}, name="output")
+TOP_KEYS = SPEC_SCHEMA.keys
+NODE_KEYS = NODE_SCHEMA.keys
+OUTPUT_KEYS = OUTPUT_SCHEMA.keys
 
 
 def read_spec_file(path: str | Path) -> tuple[dict[str, Any], str]:
@@ -154,22 +135,8 @@ def read_spec_file(path: str | Path) -> tuple[dict[str, Any], str]:
     except OSError as exc:
         raise ScoringError(f"cannot read spec file {str(path)!r}: {exc.strerror}") from None
     where = str(path)
-    if p.suffix.lower() == ".toml":
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScoringError(f"not valid TOML: {exc}", where=where) from None
-    else:
-        try:
-            data = yaml.load(text, Loader=_LineLoader)
-        except ScoringError as exc:
-            raise ScoringError(exc.what, where=f"{where}, {exc.where}", hint=exc.hint) from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            loc = f"{where}, line {mark.line + 1}" if mark is not None else where
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ScoringError(f"not valid YAML: {problem}", where=loc,
-                               hint="check the indentation and the quotes") from None
+    read = read_toml if p.suffix.lower() == ".toml" else read_yaml
+    data, _ = read(text, name=where, error=ScoringError)
     if not isinstance(data, dict):
         raise ScoringError("a spec must be a mapping of keys (name, unit, steps, tree …)",
                            where=where)
@@ -235,9 +202,18 @@ def _where(source: str | None, line: int | None) -> str | None:
 class _Ctx:
     """Line lookup for one spec: from the YAML line records, else by searching the text."""
 
-    def __init__(self, source: str | None, text: str | None) -> None:
+    def __init__(self, source: str | None, text: str | None, raw: Any = None) -> None:
         self.source = source
         self.lines = text.splitlines() if text else []
+        yaml_lines = isinstance(raw, LineDict) or (isinstance(raw, Mapping) and any(
+            isinstance(v, LineDict | LineList) for v in raw.values()))
+        fmt = "yaml" if yaml_lines else ("toml" if text else "")
+        self.src = Source(source, text or "", raw, fmt)
+
+    def check(self, mapping: Mapping[str, Any], schema: Table,
+              at: Sequence[str | int] = ()) -> None:
+        """Refuse an unknown key or a value of the wrong type (the shared loader)."""
+        check(mapping, schema, self.src, error=ScoringError, at=at)
 
     def line(self, mapping: Any = None, key: Any = None, value: Any = None) -> int | None:
         if isinstance(mapping, LineDict):
@@ -259,15 +235,6 @@ class _Ctx:
     def error(self, what: str, mapping: Any = None, key: Any = None, value: Any = None,
               hint: str | None = None) -> ScoringError:
         return ScoringError(what, where=self.where(mapping, key, value), hint=hint)
-
-
-def _check_keys(ctx: _Ctx, mapping: Mapping[str, Any], allowed: tuple[str, ...],
-                what: str, extra: tuple[str, ...] = ()) -> None:
-    for key in mapping:
-        if key not in allowed and key not in extra:
-            raise ctx.error(f"unknown key {key!r} in {what}", mapping, key, key,
-                            hint=suggest(str(key), list(allowed)) or
-                            "the keys are " + ", ".join(allowed))
 
 
 def _number(ctx: _Ctx, mapping: Any, key: str, value: Any, what: str) -> float:
@@ -315,7 +282,7 @@ def _parse_node(ctx: _Ctx, raw: Any, index: int, items: Any) -> Node:
     if not isinstance(raw, dict):
         raise ScoringError(f"tree entry {index + 1} must be a mapping with an id",
                            where=_where(ctx.source, line))
-    _check_keys(ctx, raw, NODE_KEYS, "a tree node")
+    ctx.check(raw, NODE_SCHEMA, ("tree", index))
     if "id" not in raw or raw["id"] in (None, ""):
         raise ctx.error(f"tree entry {index + 1} has no id", raw)
     nid = str(raw["id"])
@@ -422,10 +389,10 @@ def _apply_weight_sets(ctx: _Ctx, raw_sets: Any, nodes: list[Node]) -> list[Node
 def parse_spec(raw: Mapping[str, Any], *, source: str | None = None,
                text: str | None = None) -> Spec:
     """Check a spec mapping (as read from YAML/TOML, or built in code) and return a Spec."""
-    ctx = _Ctx(source, text)
+    ctx = _Ctx(source, text, raw)
     if not isinstance(raw, Mapping):
         raise ScoringError("a spec must be a mapping", where=source)
-    _check_keys(ctx, raw, TOP_KEYS, "the spec")
+    ctx.check(raw, SPEC_SCHEMA)
     if not raw.get("unit"):
         raise ctx.error("the spec names no unit column", raw,
                         hint="add e.g. 'unit: Country' (the column that names each unit)")
@@ -468,7 +435,7 @@ def parse_spec(raw: Mapping[str, Any], *, source: str | None = None,
     output = raw.get("output") or {}
     if not isinstance(output, dict):
         raise ctx.error("'output' must be a mapping", raw, "output")
-    _check_keys(ctx, output, OUTPUT_KEYS, "output")
+    ctx.check(output, OUTPUT_SCHEMA, ("output",))
     digits = output.get("digits", 2)
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
         raise ctx.error(f"output digits must be a whole number >= 0, not {digits!r}", output,

@@ -132,6 +132,8 @@ def test_no_arguments_build_the_sample_cycle_into_build(tmp_path, monkeypatch):
     """The default workspace is the sample one, filled from the bundled samples once."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("OCTASEE_WORKSPACE", raising=False)
+    # the sample workspace of "the checkout" (here: tmp_path), never the real one's
+    monkeypatch.setattr("octasee.samples.checkout_root", lambda: tmp_path)
     overview = [chapter_from_notebook(FIXTURES / "01_overview.ipynb")]
     result = build_report(chapters=overview, formats=("html",), build_date=BUILD_DATE)
     assert result.ok and result.out == tmp_path / "build"
