@@ -112,7 +112,8 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
         from IPython import get_ipython
 
         table_out.value = _ranking_html(ranking(tm, weights()))
-        if get_ipython() is None:  # no kernel: the static view carries the figure
+        # No kernel: the static view carries the figure; no scores: nothing to draw.
+        if get_ipython() is None or tm.empty:
             return
         fig_out.clear_output(wait=True)
         with fig_out:
@@ -124,6 +125,8 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
     redraw()
 
     def static() -> str:
+        if tm.empty:  # nothing ingested yet: no heatmap to draw
+            return "<div class='explorer-static'><p>No threat scores to weigh yet.</p></div>"
         fig = threat_heatmap(weighted(), country="country", crime_area="crime_area",
                              value="value")
         return ("<div class='explorer-static'><p><em>Interactive in JupyterLab: weights per "
@@ -146,6 +149,8 @@ def indicator_explorer(indicators: pd.DataFrame, assessments: pd.DataFrame) -> E
 
     def view() -> str:
         c, a = c_pick.value, a_pick.value
+        if c is None or a is None:  # nothing ingested yet
+            return "<p>No indicator has been reported yet.</p>"
         d = indicators[(indicators["country"] == c) & (indicators["crime_area"] == a)
                        & indicators["breakdown"].isna()]
         table = d.pivot_table(index="indicator", columns="year", values="value",
@@ -176,13 +181,16 @@ def ocg_explorer(scores: pd.DataFrame) -> Explorer:
     areas = sorted({a for v in scores["crime_areas"].dropna() for a in str(v).split(";")})
     a_pick = w.Dropdown(options=[("all", "")] + [(crime_area(a).label, a) for a in areas],
                         description="Crime area")
-    min_score = w.IntSlider(value=0, min=0, max=int(scores["max_score"].max() or 760),
+    top = scores["max_score"].max() if "max_score" in scores else None
+    min_score = w.IntSlider(value=0, min=0, max=760 if pd.isna(top) or not top else int(top),
                             step=20, description="Min score")
     out = w.HTML()
     cols = [c for c in ("rank", "country", "group_ref", "structure", "crime_areas", "score",
                         "unknown_share", "grading", "confidence") if c in scores.columns]
 
     def view() -> str:
+        if scores.empty:
+            return "<p>No organised crime group has been reported yet.</p>"
         d = scores[scores["country"].isin(c_pick.value) & (scores["score"] >= min_score.value)]
         if a_pick.value:
             d = d[d["crime_areas"].fillna("").str.split(";").map(lambda x: a_pick.value in x)]

@@ -76,13 +76,37 @@ class Chapter:
     figures: int = 0
     tables: int = 0
     sources_used: set[str] = field(default_factory=set)
+    #: The chapter's countries with a current questionnaire of this cycle (in this variant);
+    #: None (not given): every one of ``countries``.
+    received: list[str] | None = None
+    #: Whether the restricted store holds any questionnaire of this cycle of the chapter's
+    #: countries (a public chapter is empty also when every one is not for dissemination).
+    ingested: bool = True
+    #: Whether ``countries`` are the workspace's expected countries (else a selection).
+    all_expected: bool = True
     _tables: dict[tuple[str, str | None, bool], pd.DataFrame] = field(
         default_factory=dict, repr=False)
+    _noticed: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.received is None:
+            self.received = list(self.countries)
 
     # ------------------------------------------------------------------ data
     @property
     def public(self) -> bool:
         return self.variant == "public"
+
+    @property
+    def empty(self) -> bool:
+        """No questionnaire of this cycle for the chapter's countries (none ingested yet):
+        the chapter shows what is missing and its public sources only."""
+        return not self.received
+
+    @property
+    def partial(self) -> bool:
+        """Some, not all, of the chapter's countries have a questionnaire of this cycle."""
+        return 0 < len(self.received) < len(self.countries)
 
     def cycles(self) -> list[str]:
         """Every cycle in the store up to and including this one, oldest first."""
@@ -113,6 +137,64 @@ class Chapter:
 
     def name(self, code: str) -> str:
         return country_name(code)
+
+    def names(self, codes: Iterable[str]) -> str:
+        """Country names as a phrase: "Serbia", "Albania and Serbia", "A, B and C"."""
+        names = [self.name(c) for c in codes]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    # ------------------------------------------------------------------ coverage
+    def notice_html(self, *, partial: bool = True) -> str:
+        """What the chapter's data cover, as HTML; "" when every country has answered.
+
+        An empty chapter says that no questionnaire of the cycle has been ingested yet
+        (0 of N expected countries) and the command that ingests them; with ``partial``, a
+        chapter that some countries have answered says how many (and, in the restricted
+        variant, which).
+        """
+        n, k = len(self.countries), len(self.received)
+        of = f"{k} of {n} {'expected' if self.all_expected else 'selected'} countries"
+        cycle = html.escape(self.cycle.code)
+        if self.empty:
+            import shlex
+
+            if self.public and self.ingested:
+                what = f"No questionnaire of cycle {cycle} can be shown in the public version"
+            else:
+                what = f"No questionnaire of cycle {cycle} has been ingested yet"
+            command = f"octasee ingest FILE... --workspace {shlex.quote(str(self.workspace.path))}"
+            return ('<div class="chapter-notice" style="border-left: 3px solid '
+                    'var(--octa-accent, #888); padding: 0.2em 0 0.2em 0.8em; margin: 0.8em 0">'
+                    f"<p><strong>{what} ({of}).</strong> What this chapter shows from the "
+                    "questionnaires appears once they are ingested with</p>"
+                    f"<p><code>{html.escape(command)}</code></p>"
+                    "<p>and the report is built again. Public sources, where the chapter uses "
+                    "them, are shown as published.</p></div>")
+        if not (partial and self.partial):
+            return ""
+        if self.public:
+            return (f'<p class="coverage">This version rests on the questionnaires of {of} '
+                    f"for cycle {cycle}.</p>")
+        if 2 * k <= n:
+            return (f'<p class="coverage">Only {of} {"has" if k == 1 else "have"} returned the '
+                    f"questionnaire of cycle {cycle} so far "
+                    f"({html.escape(self.names(self.received))}): what follows rests on "
+                    f"{'its answers' if k == 1 else 'theirs'} alone.</p>")
+        missing = [c for c in self.countries if c not in self.received]
+        return (f'<p class="coverage">{of.capitalize()} have returned the questionnaire of '
+                f"cycle {cycle} so far (not yet: {html.escape(self.names(missing))}).</p>")
+
+    def notice(self, *, partial: bool = True) -> None:
+        """Show :meth:`notice_html` once per chapter: the first section of a chapter calls
+        it (the cell that opens the chapter is not in the report)."""
+        if self._noticed:
+            return
+        self._noticed = True
+        text = self.notice_html(partial=partial)
+        if text:
+            _html(text)
 
     # ------------------------------------------------------------------ output
     def heading(self, text: str, level: int = 2) -> None:
@@ -286,9 +368,12 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
                  output_dir: str | os.PathLike[str] | None = None) -> Chapter:
     """Check a chapter's parameters and open its data; the first call of every chapter.
 
-    Raises :class:`UsageError` (shown as a short message in the notebook: see
-    :func:`show_errors_short`) for an unknown country, a cycle that is not in the store, or
-    an unknown variant.
+    A cycle with no questionnaire yet (a fresh workspace, even one without a store) opens
+    an empty chapter (:attr:`Chapter.empty`): its sections say once what is missing and
+    how to ingest it, and show public sources only. Raises :class:`UsageError` (shown as a
+    short message in the notebook: see :func:`show_errors_short`) for an unknown country,
+    an unknown variant, or a cycle that octasee does not know and the store does not hold
+    (a typo such as 2018-2202).
     """
     show_errors_short()
     if variant not in VARIANTS:
@@ -298,25 +383,64 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
 
     ws = find_workspace(workspace or None)
     ensure_samples(ws)  # the sample workspace fills itself (a notebook on a new clone)
-    if not ws.store_path.exists():
-        raise UsageError(f"the workspace {ws.path} has no store yet",
-                         hint=f"ingest questionnaires first: octasee ingest FILE... "
-                              f"--workspace {ws.path}")
+    given = {"cycle": cycle, "countries": countries, "variant": variant,
+             "output_dir": output_dir}
+    if not ws.store_path.exists():  # nothing ingested yet (ingest makes the store)
+        return _open(number, title, ws, _empty_store(), **given)
     store = Store(ws.store_path, read_only=True)
-    known = store.cycles()
-    code = cycle or ws.cycle
+    return _open(number, title, ws, store, **given)
+
+
+def _empty_store() -> Store:
+    """A store with the schema and no row, in memory: what a workspace reads before its
+    first ingest makes store.duckdb (a chapter never writes into the workspace)."""
+    return Store(":memory:")
+
+
+def _cycle(param: str | None, ws: Workspace, known: Sequence[str]) -> Cycle:
+    """The chapter's cycle: ``param``, else the workspace's. A cycle the store holds, or one
+    octasee knows (reference/cycles.csv), though nothing of it may be ingested yet; any
+    other is a mistake (2018-2202 for 2018-2022)."""
+    import difflib
+
+    from octasee.reference import cycles as reference_cycles
+
     try:
-        c = get_cycle(code)
+        c = get_cycle(param or ws.cycle)
     except OctaseeError as exc:
         raise UsageError(f"parameter 'cycle': {exc.message}") from None
-    if c.code not in known:
-        raise UsageError(f"parameter 'cycle' is {c.code!r}, which is not in the store "
-                         f"{ws.store_path}",
-                         hint="cycles in the store: " + (", ".join(known) or "none yet"))
+    names = [x.code for x in reference_cycles()]
+    if c.code in known or c.code in names:
+        return c
+    close = difflib.get_close_matches(c.code, names, n=1, cutoff=0.85)
+    what = (f"parameter 'cycle' is {c.code!r}" if param else
+            f"the workspace's cycle ([cycle] code in {ws.path / 'octasee.toml'}) is {c.code!r}")
+    raise UsageError(f"{what}, which is not a cycle octasee knows and not in the store "
+                     f"{ws.store_path}",
+                     hint=(f"did you mean {close[0]!r}? " if close else "")
+                     + "known cycles: " + ", ".join(names) + "; cycles in the store: "
+                     + (", ".join(known) or "none yet"))
+
+
+def _open(number: str, title: str, ws: Workspace, store: Store, *, cycle: str | None,
+          countries: Any, variant: str, output_dir: str | os.PathLike[str] | None) -> Chapter:
+    """The rest of :func:`open_chapter` once the store is open."""
+    known = store.cycles()
+    c = _cycle(cycle, ws, known)
+    codes = _countries(countries, ws)
+    received: list[str] = []
+    ingested = False
+    if c.code in known:
+        subs = store.table("submissions", cycle=c.code, countries=codes)
+        ingested = len(subs) > 0
+        if variant != "restricted":
+            subs = store.table("submissions", cycle=c.code, countries=codes, variant=variant)
+        received = sorted(set(subs["country"]))
     out = Path(output_dir) if output_dir else ws.path / "build"
     from octasee.charts import setup
 
     setup()
     return Chapter(number=str(number), title=title, workspace=ws, store=store, cycle=c,
-                   countries=_countries(countries, ws), variant=variant, output_dir=out,
-                   threshold=ws.disclosure_threshold)
+                   countries=codes, variant=variant, output_dir=out,
+                   threshold=ws.disclosure_threshold, received=received, ingested=ingested,
+                   all_expected=set(codes) == set(ws.expected))

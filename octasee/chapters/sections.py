@@ -3,12 +3,20 @@
 Each section takes the chapter context and computes from the store and the public
 sources through :mod:`octasee.chapters.analysis`, :mod:`octasee.scoring` and
 :mod:`octasee.sources`; numbers in sentences are the same numbers as in the tables.
+
+Every section first shows the chapter's notice, once per chapter (:meth:`Chapter.notice`:
+no questionnaire of the cycle ingested yet, and the command that ingests them; or how
+many countries have answered so far). In an empty chapter the sections that rest on the
+questionnaires show nothing more and those built on public sources show them. With few
+answers a section says so in one sentence instead of a figure: a trend needs
+``MIN_YEARS`` years, and threat scores, which compare countries, need ``MIN_COUNTRIES``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +38,68 @@ __all__ = [
     "ocg_overview", "priorities", "regional_map", "response", "robustness", "routes",
     "threat_overview",
 ]
+
+#: Years of an indicator needed to show (and judge) a trend.
+MIN_YEARS = 3
+#: Countries with threat scores needed to compare them (scores are relative: min-max).
+MIN_COUNTRIES = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _section(*, public: bool = False, empty: Callable[[Chapter], Any] | None = None,
+             partial: bool = True) -> Callable[[F], F]:
+    """Make a function a section: it shows the chapter's notice first (once per chapter;
+    ``partial=False``: not the count of countries that answered). In an empty chapter a
+    section that is not ``public`` (it rests on the questionnaires) shows nothing more and
+    returns ``empty(ch)`` (an empty result the notebook's next cell can take) or None."""
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def section(ch: Chapter, *args: Any, **kwargs: Any) -> Any:
+            ch.notice(partial=partial)
+            if ch.empty and not public:
+                return empty(ch) if empty is not None else None
+            return fn(ch, *args, **kwargs)
+        return section  # type: ignore[return-value]
+    return wrap
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 country``, ``2 countries``.
+
+    >>> _plural(1, "country", "countries"), _plural(3, "cycle")
+    ('1 country', '3 cycles')
+    """
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
+def _comparable(ch: Chapter, tm: pd.DataFrame, *, say: bool = True) -> bool:
+    """Whether threat scores ``tm`` compare enough countries; if not (and ``say``), one
+    sentence says why there is no comparison."""
+    reporting = sorted(set(tm["country"]))
+    if len(reporting) >= MIN_COUNTRIES:
+        return True
+    if not say:
+        return False
+    if not reporting:
+        ch.say("No indicator was reported for this selection of countries.")
+    else:
+        ch.say("Threat scores compare the countries with each other: with only {name} "
+               "reporting indicators for {cycle}, there is nothing to compare them with yet.",
+               name=ch.name(reporting[0]), cycle=ch.cycle.code)
+    return False
+
+
+def _scored_groups(ch: Chapter) -> pd.DataFrame:
+    """The chapter's groups scored on the Sleipnir attributes (an empty table if none)."""
+    from octasee.scoring import score_groups
+
+    return score_groups(ch.table("ocgs"), "sleipnir").scores
+
+
+def _no_threat(ch: Chapter) -> pd.DataFrame:
+    return threat_matrix(ch.table("indicators"))
+
 
 LANGUAGES = {"en": "English", "sq": "Albanian", "bs": "Bosnian", "bg": "Bulgarian",
              "hr": "Croatian", "el": "Greek", "hu": "Hungarian", "ro": "Romanian",
@@ -58,6 +128,7 @@ def _unit(indicator: str, ch: Chapter) -> str:
 # ----------------------------------------------------------------------------- 01
 
 
+@_section(partial=False)  # it says itself how many countries answered
 def response(ch: Chapter) -> None:
     """Response rate per country for this cycle (and the earlier ones in the store)."""
     status = ch.store.status(expected=ch.countries,
@@ -77,6 +148,7 @@ def response(ch: Chapter) -> None:
                   "Questionnaire rows accepted per country and cycle", source="submissions")
 
 
+@_section()
 def grading(ch: Chapter) -> None:
     """The 4x4 source-grading profile of everything submitted this cycle."""
     rows = pd.concat([ch.table(t)[["source_reliability", "information_assessment"]]
@@ -96,14 +168,14 @@ def grading(ch: Chapter) -> None:
 # ----------------------------------------------------------------------------- 02
 
 
+@_section(empty=_no_threat)
 def threat_overview(ch: Chapter) -> pd.DataFrame:
     """Heatmap of questionnaire-based threat scores, country x crime area."""
     from octasee.charts import threat_heatmap
 
     areas = [a.code for a in crime_areas() if a.parent is not None or a.code not in ("drugs",)]
     tm = threat_matrix(ch.table("indicators"), areas=areas)
-    if tm.empty:
-        ch.say("No indicator was reported for this selection of countries.")
+    if not _comparable(ch, tm):
         return tm
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
                          zmin=0, zmax=10, value_label="threat score")
@@ -120,17 +192,26 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
     return tm
 
 
+@_section()
 def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
-    """Choropleth of the mean threat score per member country."""
+    """Choropleth of the mean threat score per member country.
+
+    ``tm`` is :func:`threat_overview`'s result, which has said already when there are too
+    few countries to compare; without it, this section says so itself.
+    """
     from octasee.charts import choropleth
 
+    given = tm is not None
     tm = threat_matrix(ch.table("indicators")) if tm is None else tm
+    if not _comparable(ch, tm, say=not given):
+        return
     mean = tm.groupby("country", as_index=False)["value"].mean()
     fig = choropleth(mean, value="value", country="country", value_label="threat score",
                      value_format=".1f")
     ch.figure(fig, "Mean threat score across crime areas (0-10)", source="submissions")
 
 
+@_section(public=True)
 def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Resilience"),
                  country: str | None = None) -> None:
     """GI-TOC scores of both editions for the chapter's countries."""
@@ -151,6 +232,7 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
                   source="gitoc")
 
 
+@_section(public=True)
 def quadrant(ch: Chapter) -> None:
     """Criminality against resilience, GI-TOC 2023."""
     from octasee.charts import quadrant as quadrant_fig
@@ -167,6 +249,7 @@ def quadrant(ch: Chapter) -> None:
 # ----------------------------------------------------------------------------- areas
 
 
+@_section()
 def area_trend(ch: Chapter, area: str, indicator: str) -> None:
     """Regional trend of one indicator over every cycle in the store, with a judgement."""
     from octasee.charts import trend_band
@@ -174,7 +257,7 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> None:
 
     ind = ch.table("indicators", all_cycles=True)
     series = regional_series(ind, indicator, crime_area_code=area)
-    if len(series) < 3:
+    if len(series) < MIN_YEARS:
         ch.say("Too few years were reported for {what} to show a trend.",
                what=_label(indicator, ch).lower())
         return
@@ -198,11 +281,11 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> None:
     rows = rows[(rows["indicator"] == indicator) & (rows["crime_area"] == area)]
     direction = "rose" if s["last"] > s["first"] else "fell"
     ch.say("{what} {direction} from {first} {unit} in {y0} to {last} {unit} in {y1} "
-           "({chg}%), as reported by {k} countries.", what=_label(indicator, ch),
+           "({chg}%), as reported by {k}.", what=_label(indicator, ch),
            direction=direction, first=s["first"], last=s["last"],
            unit=unit if unit != "count" else "", y0=str(s["first_year"]),
            y1=str(s["last_year"]), chg=f"{s['change_pct']:+.0f}",
-           k=int(series["countries"].max()))
+           k=_plural(int(series["countries"].max()), "country", "countries"))
     text, probability = trend_statement(f"{_label(indicator, ch)} in the region", s)
     ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
 
@@ -248,6 +331,7 @@ def trend_statement(what: str, s: dict[str, float]) -> tuple[str, float | None]:
     return text, s["p_rising"] if rising else 1 - s["p_rising"]
 
 
+@_section()
 def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
     """Latest-year values per country (and per 100,000 residents) for an area's indicators."""
     ind = totals(ch.table("indicators"))
@@ -255,7 +339,7 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
     last = ch.cycle.last_year
     ind = ind[ind["year"] == last]
     if ind.empty:
-        ch.say("No country reported these indicators for {year}.", year=last)
+        ch.say("No country reported these indicators for {year}.", year=str(last))
         return
     wide = ind.pivot_table(index="country", columns="indicator", values="value",
                            aggfunc="sum").reset_index()
@@ -270,6 +354,7 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
                   source="submissions", counts=counts)
 
 
+@_section()
 def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
     """What countries wrote about an area: situation and expected threats, as written."""
     a = ch.table("assessments")
@@ -297,6 +382,7 @@ def _language(code: object) -> str | None:
     return LANGUAGES.get(code.strip().lower(), code.strip())
 
 
+@_section()
 def routes(ch: Chapter, area: str | Sequence[str]) -> None:
     """Routes reported for an area, as a Sankey of origin, transit and destination."""
     from octasee.charts import route_sankey
@@ -315,6 +401,7 @@ def routes(ch: Chapter, area: str | Sequence[str]) -> None:
 # ----------------------------------------------------------------------------- 03
 
 
+@_section(empty=_scored_groups)
 def ocg_overview(ch: Chapter) -> pd.DataFrame:
     """Sleipnir scores of the groups reported this cycle: table and network."""
     from octasee.charts import ocg_network
@@ -323,13 +410,14 @@ def ocg_overview(ch: Chapter) -> pd.DataFrame:
     g = ch.table("ocgs")
     if g.empty:
         ch.say("No organised crime group was reported for this selection.")
-        return g
+        return _scored_groups(ch)  # no row, the columns of the scores (for the explorer)
     scored = score_groups(g, "sleipnir")
     ranked = scored.scores
     high = int((ranked["score"] >= 0.5 * 760).sum()) if "score" in ranked else 0
-    ch.say("{n} groups were reported by {k} countries. On the Sleipnir scale (maximum 760) "
+    ch.say("{n} {were} reported by {k}. On the Sleipnir scale (maximum 760) "
            "{high} score at least half the maximum; unknown attributes make up {unk}% of "
-           "ratings.", n=len(g), k=g["country"].nunique(), high=high,
+           "ratings.", n=_plural(len(g), "group"), were="was" if len(g) == 1 else "were",
+           k=_plural(g["country"].nunique(), "country", "countries"), high=high,
            unk=round(100 * float(ranked["unknown_share"].mean())) if "unknown_share" in ranked
            else 0)
     cols = [c for c in ("rank", "country", "group_ref", "score", "unknown_share", "grading",
@@ -349,6 +437,7 @@ def ocg_overview(ch: Chapter) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- 11, 00
 
 
+@_section(empty=lambda ch: pd.DataFrame())
 def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
     """Priority per country and crime area: threat x vulnerability (GI-TOC, TI CPI)."""
     from octasee.charts import threat_heatmap
@@ -356,6 +445,8 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
     from octasee.sources import gitoc_wide, load_cpi
 
     tm = threat_matrix(ch.table("indicators")) if tm is None else tm
+    if not _comparable(ch, tm):
+        return pd.DataFrame()
     res = gitoc_wide(2023)[["country", "Resilience"]].rename(columns={"Resilience": "value"})
     res = res[res["country"].isin(ch.countries)]
     cpi = load_cpi()
@@ -373,22 +464,26 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
     high = table[table["priority"] == "high"] if "priority" in table else table.head(0)
     ch.say("{n} of {m} country and crime-area pairs fall in the high-priority band; "
            "vulnerability combines low resilience (GI-TOC 2023) and corruption (TI CPI "
-           "{year}).", n=len(high), m=len(table), year=min(ch.cycle.last_year, 2017))
+           "{year}).", n=len(high), m=len(table), year=str(min(ch.cycle.last_year, 2017)))
     return table
 
 
+@_section()
 def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
     """The executive summary's judgements: one per indicator trend, most certain first."""
     ind = ch.table("indicators", all_cycles=True)
     found = []
     for area, code in indicators:
         series = regional_series(ind, code, crime_area_code=area)
-        if len(series) < 3:
+        if len(series) < MIN_YEARS:
             continue
         s = trend_summary(series)
         rows = totals(ind)
         rows = rows[(rows["indicator"] == code) & (rows["crime_area"] == area)]
         found.append((abs(s["p_rising"] - 0.5), area, code, s, rows))
+    if not found:
+        ch.say("Too few years have been reported for any of these indicators to judge a trend "
+               "(at least {k} years of one indicator are needed).", k=MIN_YEARS)
     for _, _area, code, s, rows in sorted(found, key=lambda t: -t[0]):
         text, probability = trend_statement(_label(code, ch), s)
         ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
@@ -408,6 +503,7 @@ def threat_index_model(areas: Sequence[str]) -> Any:
     })
 
 
+@_section(empty=lambda ch: pd.DataFrame())
 def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     """How much the country ranking depends on the method: rank intervals and indices."""
     from octasee.charts import rank_intervals
@@ -419,8 +515,9 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     wide = wide.loc[:, wide.nunique(dropna=True) > 1].reset_index()
     areas = [c for c in wide.columns if c != "country"]
     if len(wide) < 3 or not areas:
-        ch.say("With {n} countries and {k} crime areas that differ between them, there is no "
-               "ranking to test.", n=len(wide), k=len(areas))
+        ch.say("With {n} and {k} that differ between them, there is no ranking to test.",
+               n=_plural(len(wide), "country", "countries"),
+               k=_plural(len(areas), "crime area"))
         return pd.DataFrame()
     model = threat_index_model(areas)
     result = uncertainty_analysis(model, wide, normalise=["minmax", "prank", "rank"],
@@ -446,6 +543,7 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- context data
 
 
+@_section(public=True)
 def frontex_routes(ch: Chapter) -> None:
     """Frontex detections on the routes through the region, per year of the cycle(s)."""
     from octasee.charts import trend_band
@@ -453,9 +551,13 @@ def frontex_routes(ch: Chapter) -> None:
 
     routes_ = ["Western Balkan Route", "Circular Route from Albania to Greece",
                "Eastern Mediterranean Route"]
-    first = min(cycle(c).first_year for c in ch.cycles())
+    first = min([ch.cycle.first_year, *(cycle(c).first_year for c in ch.cycles())])
     f = load_frontex_annual(routes=routes_)
     f = f[(f["year"] >= first) & (f["year"] <= ch.cycle.last_year)]
+    if f.empty:
+        ch.say("The Frontex extract shipped with octasee has no detections for {y0}-{y1}.",
+               y0=str(first), y1=str(ch.cycle.last_year))
+        return
     band = f.rename(columns={"detections": "value"}).assign(lower=np.nan, upper=np.nan)
     fig = trend_band(band, x="year", y="value", lower="lower", upper="upper", group="route")
     ch.figure(fig, "Detections of illegal border crossings on the routes through the region "
@@ -465,6 +567,7 @@ def frontex_routes(ch: Chapter) -> None:
         ch.say("Detections on the Western Balkan route peaked at {n} in 2015.", n=int(wb[2015]))
 
 
+@_section(public=True)
 def glotip_victims(ch: Chapter) -> None:
     """UNODC GLOTIP: detected victims of trafficking per country and year of the cycle."""
     from octasee.sources import detected_victims_total
@@ -472,6 +575,9 @@ def glotip_victims(ch: Chapter) -> None:
     v = detected_victims_total()
     v = v[v["country"].isin(ch.countries) & v["year"].between(ch.cycle.first_year,
                                                              ch.cycle.last_year)]
+    if v.empty:
+        ch.say("UNODC reports no detected victims for these countries and years.")
+        return
     wide = v.pivot_table(index="country", columns="year", values="value",
                          aggfunc="sum").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))
@@ -481,6 +587,7 @@ def glotip_victims(ch: Chapter) -> None:
                   source="glotip", counts=years)
 
 
+@_section(public=True)
 def cpi_scores(ch: Chapter) -> None:
     """TI Corruption Perceptions Index for the cycle's years (0-100, higher is cleaner)."""
     from octasee.sources import load_cpi
@@ -502,6 +609,7 @@ def cpi_scores(ch: Chapter) -> None:
            year=last, name=low["name"], score=float(low[last]))
 
 
+@_section()
 def emerging(ch: Chapter) -> None:
     """Indicators growing fast from a low base: the emerging-threat flags."""
     from octasee.scoring import emerging_threats
@@ -520,14 +628,21 @@ def emerging(ch: Chapter) -> None:
                   "Emerging threats: fast growth from a low base", source="submissions")
 
 
+@_section(partial=False)
 def country_profile(ch: Chapter, code: str) -> None:
     """Annex A: one member country's key indicators, scores and assessments."""
     from octasee.charts import trend_band
 
     ind = totals(ch.table("indicators", all_cycles=True))
     mine = ind[ind["country"] == code]
-    ch.say("{name} returned {n} indicator rows over {k} cycle(s).", name=ch.name(code),
-           n=len(mine), k=mine["cycle"].nunique())
+    if code not in ch.received:
+        ch.say("{name} has not returned the questionnaire of cycle {cycle} yet." if not ch.public
+               else "No questionnaire of {name} for cycle {cycle} is in this version.",
+               name=ch.name(code), cycle=ch.cycle.code)
+        if mine.empty:
+            return
+    ch.say("{name} returned {n} over {k}.", name=ch.name(code),
+           n=_plural(len(mine), "indicator row"), k=_plural(mine["cycle"].nunique(), "cycle"))
     key = ["heroin_seized", "cocaine_seized", "cannabis_herb_seized", "firearms_seized",
            "irregular_migrants_detected", "victims_identified", "cigarettes_seized"]
     sel = mine[mine["indicator"].isin(key)]
@@ -546,13 +661,14 @@ def country_profile(ch: Chapter, code: str) -> None:
                       counts=[labels[c] for c in order if _unit(c, ch) == "count"])
         first_code = order[0]
         s = sel[sel["indicator"] == first_code].groupby("year", as_index=False)["value"].sum()
-        s = s.assign(lower=np.nan, upper=np.nan)
-        ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper",
-                             y_title=labels[first_code]),
-                  f"{ch.name(code)}: {_label(first_code, ch).lower()}",
-                  source="submissions")
+        if len(s) >= MIN_YEARS:  # fewer: the table above has them all, a line tells nothing
+            s = s.assign(lower=np.nan, upper=np.nan)
+            ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper",
+                                 y_title=labels[first_code]),
+                      f"{ch.name(code)}: {_label(first_code, ch).lower()}",
+                      source="submissions")
     tm = threat_matrix(ch.table("indicators"))
-    if not tm.empty:
+    if code in set(tm["country"]) and _comparable(ch, tm):
         med = tm.groupby("crime_area")["value"].median().rename("regional median")
         own = tm[tm["country"] == code].set_index("crime_area")["value"].rename(ch.name(code))
         both = pd.concat([own, med], axis=1).reset_index()
@@ -567,6 +683,7 @@ def country_profile(ch: Chapter, code: str) -> None:
                  + (f" (in {lang})" if lang else ""))
 
 
+@_section(public=True)
 def glotip_convictions(ch: Chapter) -> None:
     """UNODC GLOTIP: persons convicted of trafficking per country and year of the cycle."""
     from octasee.sources import load_glotip
