@@ -330,35 +330,65 @@ def _next_steps(summary: pd.DataFrame, problems: pd.DataFrame, prefix: Path) -> 
 @main.command("status")
 @click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
 def status_cmd(workspace: Path | None) -> None:
-    """Per country and cycle: submissions, rows, quarantined rows, response rate."""
+    """Per cycle, every expected country: submissions, rows, quarantined rows, deadline and
+    state (awaited, returned, late, partial, overdue …), response rate."""
     from octasee.store import Store
 
     ws = _workspace(str(workspace) if workspace else None)
-    _print_status(ws, Store(ws.store_path, read_only=ws.store_path.exists())
+    # read-only: works while an ingest runs or a notebook is open (see octasee.store)
+    _print_status(ws, Store(ws.store_path, read_only=True)
                   if ws.store_path.exists() else None)
 
 
+_ANSWERED = ("returned", "late", "partial", "quarantined rows")
+
+
 def _print_status(ws: Any, store: Any) -> None:
+    """Every cycle in the store and the workspace's own, each with every expected country
+    (also before anything was ingested), its deadline or that none is set."""
+    from octasee.store import status_table
+
     console.print(f"workspace {ws.path}  (store {ws.store_path.name}, cycle {ws.cycle})")
+    stored: set[str] = set()
     if store is None:
-        console.print("the store is empty: ingest questionnaires with 'octasee ingest FILE...'")
-        return
-    with store:
-        cycles = sorted(set(store.query("SELECT DISTINCT cycle FROM submissions "
-                                        "WHERE cycle IS NOT NULL")["cycle"]))
-        deadlines = {c: ws.deadline(c) for c in cycles}
-        status = store.status(expected=ws.expected, deadlines=deadlines)
-        rates = store.response_rate(expected=ws.expected)
+        cycles = [ws.cycle]
+        deadlines = {ws.cycle: ws.deadline()}
+        status = status_table(cycle=cycles, expected=ws.expected, deadlines=deadlines)
+    else:
+        with store:
+            stored = set(store.query("SELECT DISTINCT cycle FROM submissions "
+                                     "WHERE cycle IS NOT NULL")["cycle"])
+            cycles = sorted(stored | {ws.cycle})
+            deadlines = {c: ws.deadline(c) for c in cycles}
+            status = store.status(cycle=cycles, expected=ws.expected, deadlines=deadlines)
+    if not stored:
+        console.print(("no store yet" if store is None else "nothing has been ingested yet")
+                      + ": ingest questionnaires with 'octasee ingest FILE...'")
+    today = dt.date.today()
     for cyc in cycles:
-        part = status[status["cycle"] == cyc].drop(columns=["cycle"])
+        part = status[status["cycle"] == cyc]
         d = deadlines.get(cyc)
-        title = f"Cycle {cyc}" + (f" (deadline {d.isoformat()})" if d else "")
-        console.print(_table(part, title=title))
-        r = rates[rates["cycle"] == cyc]
-        if len(r):
-            rr = r.iloc[0]
-            console.print(f"response rate {cyc}: {rr['answered']} of {rr['expected']} "
-                          f"({rr['rate']:.0%})")
+        when = (f"deadline {d.isoformat()}" + (", passed" if today > d else "")
+                if d else "no deadline set")
+        console.print(_table(part.drop(columns=["cycle", "deadline"]),
+                             title=f"Cycle {cyc} ({when})"))
+        mine = part[part["country"].isin(ws.expected)]
+        answered = int(mine["state"].isin(_ANSWERED).sum())
+        n = len(ws.expected)
+        console.print(f"response rate {cyc}: {answered} of {n} "
+                      f"({answered / n if n else 0:.0%})")
+        states = part["state"].value_counts()
+        shown = [f"{int(states[s])} {s}" for s in
+                 ("returned", "late", "partial", "quarantined rows", "rejected", "awaited")
+                 if s in states]
+        if "missing" in states:
+            shown.append(f"{int(states['missing'])} overdue (nothing received)")
+        console.print(f"{cyc}: " + ", ".join(shown))
+        if d is None:
+            where = ("[cycle] deadline = YYYY-MM-DD" if cyc == ws.cycle
+                     else f'"{cyc}" = YYYY-MM-DD under [deadlines]')
+            console.print(f"no deadline set for {cyc}: nobody is counted late or overdue; "
+                          f"set one in {ws.path / 'octasee.toml'} ({where})", soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- samples

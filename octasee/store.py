@@ -11,6 +11,12 @@ the store as it was. Ingesting the same file again changes nothing; a country's 
 submission for a cycle supersedes its earlier one, which stays queryable as history.
 Source files are only ever read.
 
+One program writes at a time; readers (chapters, ``octasee status``, the report,
+:func:`open_store`) read a snapshot that each committed ingest replaces atomically, so
+they never stop an ingest and never see half of one (see :class:`Store`). The schema has
+a column for every question any cycle's spec asks; an older store gains the missing ones
+on its first write-open, and a store of a newer octasee is refused by name.
+
 Faults of the store itself are messages (:class:`~octasee.errors.StoreError`) that leave
 it as it was: a damaged or foreign file is never written to, a full disk or a read-only
 folder rolls the ingest back, and only a lock held by another program says to close it.
@@ -37,8 +43,10 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import logging
 import os
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -47,34 +55,125 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from octasee.errors import OctaseeError, QuestionnaireError, StoreError
+from octasee.errors import OctaseeError, QuestionnaireError, StoreError, UsageError
 from octasee.questionnaire.problems import PROBLEM_COLUMNS, encoding_note
 from octasee.questionnaire.read import Source, collect_sources, read_questionnaire
 from octasee.questionnaire.spec import spec_for
 from octasee.questionnaire.validate import Validation, validate
 
-__all__ = ["IngestReport", "IngestResult", "Store", "open_store"]
+__all__ = ["STATES", "IngestReport", "IngestResult", "Store", "open_store", "status_table"]
 
+#: The layout of the store (tables, keys, what their rows mean). Columns that the
+#: questionnaire spec adds are not a new version: any octasee adds them to an older store
+#: on its first write-open (see :meth:`Store._migrate`). A store with a higher version
+#: was written by a newer octasee and is refused.
 SCHEMA_VERSION = 1
 _PROV = "src_file VARCHAR, src_sheet VARCHAR, src_row INTEGER"
 _GRADE = ("source_reliability VARCHAR, information_assessment INTEGER, "
           "not_for_dissemination BOOLEAN")
+_log = logging.getLogger("octasee.store")
+#: Reader connections are in-memory databases with the store file attached read-only
+#: (see :meth:`Store._attach`); kept apart from ``duckdb.connect`` so that a test that
+#: pretends files cannot be opened for writing does not hit them.
+_memory_connect = duckdb.connect
+#: How a column kind of the questionnaire is stored when the spec adds a column
+#: (everything else is text, as the questionnaire's own columns are).
+_SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "yesno": "BOOLEAN", "date": "DATE"}
+
+
+def _spec_cycles() -> list[str]:
+    """Every cycle the questionnaire spec has: the reference cycles, then any other cycle
+    in which one of spec.yaml's items is first (``since``) or last (``until``) asked."""
+    from octasee.questionnaire import spec as spec_module
+    from octasee.reference import cycle, cycles
+
+    codes = [c.code for c in cycles()]
+    raw = spec_module._raw()
+    for item in [col for sheet in raw["sheets"] for col in sheet["columns"]]:
+        for bound in ("since", "until"):
+            if item.get(bound) and cycle(item[bound]).code not in codes:
+                codes.append(cycle(item[bound]).code)
+    return codes
+
+
+@cache
+def _spec_columns() -> dict[str, list[tuple[str, str]]]:
+    """Per data table: every column any cycle's questionnaire asks for (key, SQL type), in
+    the order first seen (oldest cycle first)."""
+    out: dict[str, list[tuple[str, str]]] = {t: [] for t in TABLE_OF_SHEET.values()}
+    for code in _spec_cycles():
+        spec = spec_for(code)
+        for key, table in TABLE_OF_SHEET.items():
+            try:
+                sheet = spec.sheet(key)
+            except KeyError:
+                continue
+            known = {k for k, _ in out[table]}
+            out[table] += [(c.key, "VARCHAR" if c.kind == "attribute" else
+                            _SQL_TYPES.get(c.kind, "VARCHAR"))
+                           for c in sheet.columns if c.key not in known]
+    return out
 
 
 def _attribute_columns() -> str:
-    keys: list[str] = []
-    for c in ("2009-2012", "2013-2017"):
-        keys += [k for k in spec_for(c).attributes() if k not in keys]
-    return ", ".join(f"{k} VARCHAR" for k in keys)
+    """The group attributes (Sleipnir, SOCTA) of every cycle, one text column each."""
+    from octasee.questionnaire import spec as spec_module
+
+    kinds = {c["key"]: c["kind"] for s in spec_module._raw()["sheets"] if s["key"] == "groups"
+             for c in s["columns"]}
+    return ", ".join(f"{k} VARCHAR" for k, _ in _spec_columns()["ocgs"]
+                     if kinds.get(k) == "attribute")
 
 
-def _schema() -> str:
+def _more_columns(table: str) -> str:
+    """The columns the spec asks for in ``table`` that its fixed columns do not hold (none
+    in today's spec): ``"key TYPE, "`` each."""
+    base = _base_columns()[table]
+    return "".join(f"{k} {t}, " for k, t in _spec_columns()[table]
+                   if k not in base)
+
+
+@cache
+def _base_columns() -> dict[str, set[str]]:
+    """The columns of each data table before the spec's other columns are added: the
+    fixed ones and the group attributes."""
+    con = _memory_connect(":memory:")
+    try:
+        con.execute(_schema(more=False))
+        return {t: {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [t]).fetchall()}
+            for t in TABLE_OF_SHEET.values()}
+    finally:
+        con.close()
+
+
+@cache
+def _expected_columns() -> dict[str, list[tuple[str, str]]]:
+    """Every table's columns (name, DuckDB type) as this octasee makes them."""
+    con = _memory_connect(":memory:")
+    try:
+        con.execute(_schema())
+        return {t: [(r[0], r[1]) for r in con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+            "ORDER BY column_index", [t]).fetchall()] for t in TABLES}
+    finally:
+        con.close()
+
+
+def _schema(*, more: bool = True) -> str:
+    """The store's tables and views; ``more=False`` leaves out the columns of
+    :func:`_more_columns`."""
+    def extra(table: str) -> str:
+        return _more_columns(table) if more else ""
+
+    attributes = _attribute_columns()
     return f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS submission_ids START 1;
@@ -90,21 +189,21 @@ CREATE TABLE IF NOT EXISTS indicators (
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, crime_area VARCHAR,
     indicator VARCHAR, breakdown VARCHAR, year INTEGER, value DOUBLE, unit VARCHAR,
     value_reported DOUBLE, unit_reported VARCHAR, {_GRADE}, comment VARCHAR, extra VARCHAR,
-    {_PROV});
+    {extra("indicators")}{_PROV});
 CREATE TABLE IF NOT EXISTS ocgs (
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, group_ref VARCHAR, name VARCHAR,
     members INTEGER, nationalities VARCHAR, structure VARCHAR, crime_areas VARCHAR,
-    international_links VARCHAR, {_attribute_columns()}, {_GRADE}, comment VARCHAR,
-    extra VARCHAR, {_PROV});
+    international_links VARCHAR, {attributes}, {_GRADE}, comment VARCHAR,
+    extra VARCHAR, {extra("ocgs")}{_PROV});
 CREATE TABLE IF NOT EXISTS routes (
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, route_ref VARCHAR,
     crime_area VARCHAR, commodity VARCHAR, origin VARCHAR, transit VARCHAR,
     destination VARCHAR, transport_mode VARCHAR, modus_operandi VARCHAR, year INTEGER,
-    {_GRADE}, comment VARCHAR, extra VARCHAR, {_PROV});
+    {_GRADE}, comment VARCHAR, extra VARCHAR, {extra("routes")}{_PROV});
 CREATE TABLE IF NOT EXISTS assessments (
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, crime_area VARCHAR,
     situation VARCHAR, trends VARCHAR, expected_threats VARCHAR, language VARCHAR,
-    {_GRADE}, extra VARCHAR, {_PROV});
+    {_GRADE}, extra VARCHAR, {extra("assessments")}{_PROV});
 CREATE TABLE IF NOT EXISTS quarantine (
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, sheet VARCHAR, src_file VARCHAR,
     src_row INTEGER, reasons VARCHAR, raw VARCHAR, not_for_dissemination BOOLEAN);
@@ -116,7 +215,11 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     source_files VARCHAR, file_sha256 VARCHAR, file_size BIGINT, outcome VARCHAR,
     submission_id INTEGER, country VARCHAR, cycle VARCHAR, rows_read INTEGER,
     rows_accepted INTEGER, rows_quarantined INTEGER, message VARCHAR);
-CREATE OR REPLACE VIEW current_submissions AS
+{_VIEWS}"""
+
+
+# The views name their table's columns when made: made again after a column is added.
+_VIEWS = """CREATE OR REPLACE VIEW current_submissions AS
     SELECT * FROM submissions WHERE status = 'current';
 CREATE OR REPLACE VIEW current_indicators AS
     SELECT t.* FROM indicators t JOIN current_submissions USING (submission_id);
@@ -186,7 +289,8 @@ def _fault(exc: BaseException, where: Path, *, after: str,
     else:
         return None
     reason = _reason(exc)
-    if "different configuration" in str(exc).lower():
+    if any(s in str(exc).lower() for s in ("different configuration",
+                                             "unique file handle conflict")):
         return StoreError("the store is already open in this program, read-only where "
                           "writing is asked for or the other way round", where=str(where),
                           hint="close the other Store first (store.close()), then open it "
@@ -523,15 +627,58 @@ def _check_all(sources: Sequence[Source], *, cycle: str | None, max_mb: float,
             w.stop(now=not finished)
 
 
+class _NewerStore(StoreError):
+    """A store written by a newer octasee (its schema version is higher than ours)."""
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _stamp(path: Path) -> tuple[Any, ...]:
+    """What changes whenever DuckDB writes a store: its file's and its WAL's size and time."""
+    out: list[Any] = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = p.stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 class Store:
-    """A cycle store in one DuckDB file; created with its schema on first open."""
+    """A cycle store in one DuckDB file; created with its schema on first open.
+
+    ``Store(path)`` is the writer (``octasee ingest``, ``init``, ``samples``): one program
+    at a time. ``Store(path, read_only=True)`` is a reader (chapters, ``octasee status``,
+    the report, :func:`open_store`): it reads the store's *snapshot*, a copy beside it
+    (``store.snapshot.duckdb``) that the writer replaces, by an atomic rename, after each
+    ingest it commits. So readers never hold a lock on the store itself and never stop a
+    writer, and each reader sees the store as one ingest left it, never half an ingest;
+    a reader opened later sees what was ingested meanwhile. A reader finds no snapshot
+    only beside a store written by an older octasee: it makes one, or reads the store
+    itself when it cannot (a read-only folder).
+    """
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        #: The file this Store reads: the store, or for a reader its snapshot.
+        self.file = self.path
+        #: What opening this store migrated ("ocgs.specialisation", …), if anything.
+        self.migrated: list[str] = []
+        self._dirty = False  # committed changes not in the snapshot yet
+        self._published: tuple[Any, ...] | None = None
+        self._closed = False
         if read_only and not self.path.exists():
             raise StoreError("no store here yet", where=str(self.path),
                              hint="ingest questionnaires first: octasee ingest FILE...")
+        self._was_empty = False
+        if read_only:
+            self._open_reader()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -539,13 +686,13 @@ class Store:
                 f"cannot make the store's folder ({_reason(exc)})", where=str(self.path.parent),
                 hint="check the workspace path") from exc
         fresh = not self.path.exists()
-        self._was_empty = False
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise self._open_error(exc, fresh=fresh) from exc
         try:
             self._prepare()
+            self._publish_on_open()
         except BaseException as exc:
             self._close_quietly()
             if fresh and self._was_empty:  # a store this call began to make: remove it
@@ -554,8 +701,14 @@ class Store:
                 raise self._open_error(exc, fresh=fresh) from exc
             raise
 
+    @property
+    def snapshot_path(self) -> Path:
+        """The copy of the store that readers open (``store.snapshot.duckdb``)."""
+        return self.path.with_name(f"{self.path.stem}.snapshot{self.path.suffix}")
+
     def _remove_new_store(self) -> None:
-        for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+        for leftover in (self.path, self.path.with_name(self.path.name + ".wal"),
+                         self.snapshot_path):
             leftover.unlink(missing_ok=True)
 
     def _open_error(self, exc: BaseException, *, fresh: bool = False) -> StoreError:
@@ -568,8 +721,164 @@ class Store:
             hint=f"{after}; check that this is the workspace's store.duckdb, made by "
                  "octasee, and that it can be read")
 
+    # ------------------------------------------------------------------ readers
+    def _attach(self, file: Path) -> None:
+        """Open ``file`` read-only as this reader's database.
+
+        Attached to an in-memory database rather than opened with ``duckdb.connect``:
+        DuckDB shares one database per file name within a process, so a kernel that still
+        holds the chapter it ran before would otherwise be handed the old snapshot again.
+        """
+        alias = self.path.stem if self.path.stem.isidentifier() and self.path.stem not in (
+            "memory", "system", "temp", "main") else "store"
+        con = _memory_connect(":memory:")
+        try:
+            con.execute(f"SET temp_directory = {_sql_text(str(self.path) + '.tmp')}")
+            con.execute(f"ATTACH {_sql_text(str(file))} AS {alias} (READ_ONLY)")
+            con.execute(f"USE {alias}")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            raise
+        self.con = con
+        self.file = file
+
+    def _snapshot_current(self) -> bool:
+        """Whether the snapshot holds what the store holds: written after the store's last
+        change (a crash between a commit and its snapshot leaves it older)."""
+        snap = _stamp(self.snapshot_path)[0]
+        main, wal = _stamp(self.path)
+        if snap is None or main is None:
+            return False
+        newest = max(main[1], wal[1]) if wal and wal[0] else main[1]
+        return snap[1] >= newest
+
+    def _open_reader(self) -> None:
+        """Open the snapshot; else the store itself, and make the snapshot from it."""
+        snap = self.snapshot_path
+        if self._snapshot_current():
+            try:
+                self._attach(snap)
+                self._prepare()
+                return
+            except _NewerStore:
+                self._close_quietly()
+                raise
+            except (duckdb.Error, StoreError):  # a damaged snapshot: made again below
+                self._close_quietly()
+        try:
+            self._attach(self.path)
+        except duckdb.Error as exc:
+            fault = self._open_error(exc)
+            if "in use by another program" in fault.what and snap.exists():
+                # a writer is at work on the store: read what it last committed
+                try:
+                    self._attach(snap)
+                    self._prepare()
+                    return
+                except (duckdb.Error, StoreError):
+                    self._close_quietly()
+            raise fault from exc
+        try:
+            self._prepare()
+            if self._snapshot_from_reader():
+                self._close_quietly()
+                self._attach(snap)
+                self._prepare()
+        except BaseException as exc:
+            self._close_quietly()
+            if isinstance(exc, duckdb.Error | OSError):
+                raise self._open_error(exc) from exc
+            raise
+
+    def _snapshot_from_reader(self) -> bool:
+        """Make the snapshot from the store this reader holds open; whether it could.
+
+        The reader's shared lock keeps writers out meanwhile. Committed changes that wait
+        in the store's WAL (a writer that ended before folding them in) are folded into
+        the copy, never into the store. In a folder that cannot be written (or on a full
+        disk) the reader reads the store itself, as before snapshots.
+        """
+        self._verify_readable()  # never copy a damaged store
+        try:
+            self._copy_to_snapshot()
+        except (OSError, duckdb.IOException) as exc:
+            _log.debug("%s: no snapshot made (%s)", self.path, _reason(exc))
+            return False
+        return True
+
+    # ------------------------------------------------------------------ the snapshot
+    def _copy_to_snapshot(self) -> None:
+        """Copy the store file to the snapshot: a temporary file in the same folder,
+        renamed over the old snapshot. A reader that has the old one open keeps it (its
+        file and its lock); a reader opened after the rename gets the new one."""
+        snap = self.snapshot_path
+        tmp = snap.with_name(f".{snap.name}.{os.getpid()}.{threading.get_ident()}.partial")
+        wal, tmp_wal = (p.with_name(p.name + ".wal") for p in (self.path, tmp))
+        try:
+            shutil.copyfile(self.path, tmp)
+            if _stamp(self.path)[1] and _stamp(self.path)[1][0]:  # (readers only)
+                shutil.copyfile(wal, tmp_wal)
+                folding = _memory_connect(str(tmp))  # replays the copied WAL
+                try:
+                    folding.execute("CHECKPOINT")
+                finally:
+                    folding.close()
+                tmp_wal.unlink(missing_ok=True)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, snap)
+        except BaseException:
+            for leftover in (tmp, tmp_wal):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            raise
+        with contextlib.suppress(OSError):
+            fd = os.open(snap.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def _publish(self, *, verify: bool = False) -> None:
+        """Fold the WAL into the store (CHECKPOINT) and copy it to the snapshot."""
+        if verify:
+            self._verify_readable()
+        self.con.execute("CHECKPOINT")
+        for leftover in self.path.parent.glob(f".{self.snapshot_path.name}.*.partial*"):
+            with contextlib.suppress(OSError):  # of a writer that died while copying
+                leftover.unlink()
+        self._copy_to_snapshot()
+        self._dirty = False
+        self._published = _stamp(self.path)
+
+    def _publish_on_open(self) -> None:
+        """A writer makes the snapshot when there is none, or when it is older than the
+        store (a store of an older octasee, a crash between a commit and its snapshot)."""
+        if not self._dirty and self._snapshot_current():
+            self._published = _stamp(self.path)
+            return
+        if not self._dirty:
+            self._verify_readable()  # never copy a damaged store (raises: open fails)
+        self._publish_quietly()
+
+    def _publish_quietly(self) -> bool:
+        """Publish; when the snapshot cannot be written (full disk, read-only folder), say
+        so and go on: readers then read the store itself once the writer has closed it."""
+        try:
+            self._publish()
+        except (OSError, duckdb.Error) as exc:
+            _log.warning("%s: the store is up to date, but its copy for notebooks and "
+                         "reports (%s) could not be written (%s); they read the store itself "
+                         "once this program has closed it", self.path,
+                         self.snapshot_path.name, _reason(exc))
+            return False
+        return True
+
+    # ------------------------------------------------------------------ schema
     def _prepare(self) -> None:
-        """Check that the file is an octasee store; make or update its schema if needed.
+        """Check that the file is an octasee store of a schema version this octasee
+        knows; make or migrate its schema if needed (writers only).
 
         Nothing is written to a store whose schema is current, and nothing to a file that
         is not an octasee store or cannot be read in full.
@@ -593,18 +902,45 @@ class Store:
             meta = dict(self.con.execute("SELECT key, value FROM meta").fetchall())
             version = meta.get("schema_version", "0")
             if not version.isdigit() or int(version) > SCHEMA_VERSION:
-                raise StoreError(f"this store has schema version {version}, newer than this "
-                                 f"octasee's ({SCHEMA_VERSION})", where=str(self.path),
-                                 hint=f"{_UNCHANGED}; update octasee")
+                raise _NewerStore(
+                    f"this store was written by a newer octasee (schema version {version}; "
+                    f"this octasee knows versions up to {SCHEMA_VERSION})",
+                    where=str(self.path),
+                    hint=f"{_UNCHANGED}; upgrade octasee (pip install --upgrade octasee) "
+                         "to use it")
         if self.read_only or (meta.get("schema") == _schema_tag()
                               and names >= set(TABLES) and self._has_views()):
             return
         if names:
             self._verify_readable()  # never write into a store that cannot be read in full
+        self._migrate(names, meta)
+
+    def _migrate(self, names: set[str], meta: dict[str, str]) -> None:
+        """Make the schema, or bring an existing store up to this octasee's, in one
+        transaction: missing tables are made, missing columns added (ALTER TABLE), the
+        views made again, the schema version and tag recorded. An existing store's
+        changes are logged (``octasee.store``) and kept in :attr:`migrated`."""
+        changes: list[str] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(_schema())
-            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+            if names:
+                changes += [f"table {t}" for t in TABLES if t not in names]
+                have: dict[str, set[str]] = {}
+                for table, column in self.con.execute(
+                        "SELECT table_name, column_name FROM duckdb_columns() WHERE "
+                        "database_name = current_database() AND schema_name = 'main'"
+                        ).fetchall():
+                    have.setdefault(table, set()).add(column)
+                for table, columns in _expected_columns().items():
+                    for column, kind in columns:
+                        if column not in have.get(table, set()):
+                            self.con.execute(
+                                f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}')
+                            changes.append(f"{table}.{column}")
+                if changes:
+                    self.con.execute(_VIEWS)  # their column lists include the new columns
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                              [str(SCHEMA_VERSION)])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)",
                              [_schema_tag()])
@@ -612,10 +948,23 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+        self._dirty = True
+        old = meta.get("schema_version", "0")
+        if names and (changes or old != str(SCHEMA_VERSION)):
+            self.migrated = changes
+            added = [c for c in changes if not c.startswith("table ")]
+            made = [c.removeprefix("table ") for c in changes if c.startswith("table ")]
+            what = "; ".join(filter(None, [
+                f"added column(s) {', '.join(added)}" if added else "",
+                f"made table(s) {', '.join(made)}" if made else ""])) or "nothing to add"
+            _log.warning("%s: migrated the store to this octasee's schema (version %s -> %s): "
+                         "%s; the data in it is unchanged", self.path, old, SCHEMA_VERSION,
+                         what)
 
     def _has_views(self) -> bool:
         views = {r[0] for r in self.con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+            "AND database_name = current_database()").fetchall()}
         return views >= set(VIEWS)
 
     def _verify_readable(self) -> None:
@@ -623,8 +972,12 @@ class Store:
 
         DuckDB checks each block's checksum as it reads it.
         """
+        present = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'").fetchall()}
         for table in TABLES:
-            self.con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {table}").fetchall()
+            if table in present:
+                self.con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {table}").fetchall()
 
     def _rollback(self) -> None:
         """Roll back, if a transaction is still open (a failed COMMIT ends it)."""
@@ -632,10 +985,19 @@ class Store:
             self.con.execute("ROLLBACK")
 
     def _close_quietly(self) -> None:
-        with contextlib.suppress(duckdb.Error):
-            self.con.close()
+        con = getattr(self, "con", None)
+        if con is not None:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
 
     def close(self) -> None:
+        """Close the store; a writer first brings the snapshot up to date if anything was
+        written since (e.g. through :meth:`query`)."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self.read_only and (self._dirty or _stamp(self.path) != self._published):
+            self._publish_quietly()
         try:
             self.con.close()
         except duckdb.Error as exc:
@@ -728,18 +1090,16 @@ class Store:
             params.append(cycle)
         return self.query(sql + " ORDER BY submission_id", params)
 
-    def status(self, *, expected: Sequence[str] | None = None,
-               deadlines: dict[str, dt.date] | None = None,
+    def status(self, *, cycle: str | Iterable[str] | None = None,
+               expected: Sequence[str] | None = None,
+               deadlines: dict[str, dt.date | None] | None = None,
                today: dt.date | None = None) -> pd.DataFrame:
-        """Per country and cycle: submissions, rows, quarantined rows, on time or late.
+        """Per country and cycle: submissions, rows, quarantined rows, deadline, state.
 
-        ``late`` says "late" for a submission received after the cycle's deadline, and
-        "overdue" for an expected country with no submission once the deadline has passed
-        (``today``, default: today's date).
+        ``cycle``: the cycle (or cycles) to list, each with every expected country even
+        when nothing of it was ingested (the workspace's cycle); default: every cycle in
+        the store. See :func:`status_table` for the columns and states.
         """
-        from octasee.reference import MEMBER_CODES, country_name
-
-        expected = list(expected or MEMBER_CODES)
         subs = self.query("""
             SELECT cycle, country, count(*) AS submissions,
                    max(CASE WHEN status = 'current' THEN submission_id END) AS current_id,
@@ -756,38 +1116,9 @@ class Store:
                        AS routes,
                    (SELECT count(*) FROM assessments a WHERE a.submission_id = s.submission_id)
                        AS assessments
-            FROM current_submissions s""").set_index("submission_id")
-        rows = []
-        for cyc in sorted(set(subs["cycle"])) or []:
-            part = subs[subs["cycle"] == cyc].set_index("country")
-            deadline = (deadlines or {}).get(cyc)
-            for code in sorted(set(expected) | set(part.index)):
-                r = part.loc[code] if code in part.index else None
-                has = r is not None and not pd.isna(r["current_id"])
-                submitted = r["submitted"] if has else None
-                late = bool(has and deadline and submitted is not None
-                            and pd.Timestamp(submitted).date() > deadline)
-                overdue = bool(not has and deadline and (today or dt.date.today()) > deadline)
-                empty = []
-                if has and int(r["current_id"]) in counts.index:
-                    c = counts.loc[int(r["current_id"])]
-                    empty = [k for k in ("groups", "routes", "assessments") if not c[k]]
-                state = ("missing" if r is None else "rejected" if not has else
-                         "quarantined rows" if r["quarantined"] else "late" if late else
-                         "partial" if empty else "ok")
-                rows.append({"cycle": cyc, "country": code, "name": country_name(code),
-                             "submissions": 0 if r is None else int(r["submissions"]),
-                             "rows": int(r["rows"]) if has else 0,
-                             "accepted": int(r["accepted"]) if has else 0,
-                             "quarantined": int(r["quarantined"]) if has else 0,
-                             "submitted": None if submitted is None or pd.isna(submitted)
-                             else pd.Timestamp(submitted).date().isoformat(),
-                             "late": "late" if late else "overdue" if overdue else "",
-                             "empty sheets": ", ".join(empty),
-                             "state": state})
-        return pd.DataFrame(rows, columns=["cycle", "country", "name", "submissions", "rows",
-                                           "accepted", "quarantined", "submitted", "late",
-                                           "empty sheets", "state"])
+            FROM current_submissions s""")
+        return status_table(subs, counts, cycle=cycle, expected=expected,
+                            deadlines=deadlines, today=today)
 
     def response_rate(self, *, expected: Sequence[str] | None = None) -> pd.DataFrame:
         """Per cycle: expected countries, countries with a valid submission, the rate."""
@@ -861,6 +1192,9 @@ class Store:
                     raise fault from exc
             finally:
                 checked.close()  # ends the workers now, also after an error or interrupt
+            # Committed: readers opened from now on see it (a signal waits until done).
+            self._dirty = True
+            self._publish_quietly()
         return IngestReport(results)
 
     def _after_failure(self, exc: BaseException, last_log: int | None) -> str:
@@ -1024,16 +1358,107 @@ class Store:
         return res
 
 
-def open_store(workspace: Any = None, *, read_only: bool = False) -> Store:
+#: The states of :func:`status_table`, from nothing received to all in order.
+STATES = ("awaited", "missing", "rejected", "quarantined rows", "late", "partial", "returned")
+_STATUS_COLUMNS = ["cycle", "country", "name", "submissions", "rows", "accepted",
+                   "quarantined", "submitted", "deadline", "late", "empty sheets", "state"]
+
+
+def status_table(submissions: pd.DataFrame | None = None, counts: pd.DataFrame | None = None,
+                 *, cycle: str | Iterable[str] | None = None,
+                 expected: Sequence[str] | None = None,
+                 deadlines: dict[str, dt.date | None] | None = None,
+                 today: dt.date | None = None) -> pd.DataFrame:
+    """Per cycle, every expected country (and any other that submitted), with its state.
+
+    ``submissions`` and ``counts`` are what :meth:`Store.status` reads from the store;
+    without them nothing was submitted (a workspace without a store yet). ``cycle`` lists
+    that cycle (or those) even when nothing of it was submitted; default: the cycles in
+    ``submissions``. ``deadlines`` maps a cycle to its deadline; a cycle without one has
+    ``deadline`` None and nobody in it is late or overdue.
+
+    ``state`` is one of :data:`STATES`: ``awaited`` (nothing yet, and the deadline, if
+    any, has not passed), ``missing`` (nothing, and the deadline has passed: ``late`` says
+    ``overdue``), ``rejected`` (only submissions whose Respondent sheet was not valid),
+    ``quarantined rows``, ``late`` (received after the deadline), ``partial`` (sheets
+    left empty: ``empty sheets``) or ``returned``. ``today`` defaults to today's date.
+
+    >>> t = status_table(cycle="2018-2022", expected=["RS", "AL"],
+    ...                  deadlines={"2018-2022": dt.date(2023, 3, 31)}, today=dt.date(2023, 4, 1))
+    >>> t[["country", "deadline", "late", "state"]].values.tolist()
+    [['AL', '2023-03-31', 'overdue', 'missing'], ['RS', '2023-03-31', 'overdue', 'missing']]
+    """
+    from octasee.reference import MEMBER_CODES, country_name
+
+    expected = list(expected or MEMBER_CODES)
+    subs = submissions if submissions is not None else pd.DataFrame(
+        columns=["cycle", "country", "submissions", "current_id", "rows", "accepted",
+                 "quarantined", "submitted", "rejected"])
+    sizes = (counts.set_index("submission_id") if counts is not None and len(counts)
+             else pd.DataFrame(columns=["groups", "routes", "assessments"]))
+    if cycle is None:
+        cycles = sorted(set(subs["cycle"].dropna()))
+    else:
+        cycles = [cycle] if isinstance(cycle, str) else list(dict.fromkeys(cycle))
+    today = today or dt.date.today()
+    rows = []
+    for cyc in cycles:
+        part = subs[subs["cycle"] == cyc].set_index("country")
+        deadline = (deadlines or {}).get(cyc)
+        passed = bool(deadline and today > deadline)
+        for code in sorted(set(expected) | set(part.index)):
+            r = part.loc[code] if code in part.index else None
+            has = r is not None and not pd.isna(r["current_id"])
+            submitted = r["submitted"] if has else None
+            late = bool(has and deadline and submitted is not None and not pd.isna(submitted)
+                        and pd.Timestamp(submitted).date() > deadline)
+            overdue = not has and passed
+            empty = []
+            if has and int(r["current_id"]) in sizes.index:
+                c = sizes.loc[int(r["current_id"])]
+                empty = [k for k in ("groups", "routes", "assessments") if not c[k]]
+            state = (("missing" if passed else "awaited") if r is None else
+                     "rejected" if not has else "quarantined rows" if r["quarantined"] else
+                     "late" if late else "partial" if empty else "returned")
+            rows.append({"cycle": cyc, "country": code, "name": country_name(code),
+                         "submissions": 0 if r is None else int(r["submissions"]),
+                         "rows": int(r["rows"]) if has else 0,
+                         "accepted": int(r["accepted"]) if has else 0,
+                         "quarantined": int(r["quarantined"]) if has else 0,
+                         "submitted": None if submitted is None or pd.isna(submitted)
+                         else pd.Timestamp(submitted).date().isoformat(),
+                         "deadline": deadline.isoformat() if deadline else None,
+                         "late": "late" if late else "overdue" if overdue else "",
+                         "empty sheets": ", ".join(empty),
+                         "state": state})
+    return pd.DataFrame(rows, columns=_STATUS_COLUMNS)
+
+
+def open_store(workspace: Any = None, *, write: bool = False,
+               read_only: bool | None = None) -> Store:
     """Open the store of a workspace (a :class:`~octasee.workspace.Workspace` or a path).
+
+    Read-only by default: the store as the last ingest left it, without stopping
+    ``octasee ingest`` in the meantime (open it again to see a later ingest).
+    ``write=True`` opens it for writing (ingesting from Python), which no other program
+    can do meanwhile; ``read_only=`` is the older spelling (``read_only=False`` writes).
 
     >>> from octasee.workspace import sample_workspace
     >>> import tempfile
-    >>> store = open_store(sample_workspace(tempfile.mkdtemp()))
-    >>> store.path.name
-    'store.duckdb'
+    >>> store = open_store(sample_workspace(tempfile.mkdtemp()), write=True)
+    >>> store.path.name, store.read_only
+    ('store.duckdb', False)
     """
     from octasee.workspace import Workspace, find_workspace
 
+    if read_only is not None:
+        if write and read_only:
+            raise UsageError("open_store(write=True, read_only=True) asks for both",
+                             hint="write=True to write, nothing (or read_only=True) to read")
+        write = not read_only
     ws = workspace if isinstance(workspace, Workspace) else find_workspace(workspace)
-    return Store(ws.store_path, read_only=read_only)
+    if not write:
+        from octasee.samples import ensure_samples
+
+        ensure_samples(ws)  # the sample workspace fills itself, as for a chapter
+    return Store(ws.store_path, read_only=not write)

@@ -137,7 +137,7 @@ def response(ch: Chapter) -> None:
     wide = status.pivot_table(index=["country", "name"], columns="cycle", values="rows",
                               aggfunc="sum", fill_value=0).reset_index()
     this = status[status["cycle"] == ch.cycle.code]
-    answered = int((this["state"] != "missing").sum())
+    answered = int((~this["state"].isin(["missing", "awaited"])).sum())
     late = int((this["late"] == "late").sum())
     ch.say("{answered} of {expected} member countries returned the questionnaire for the "
            "{cycle} cycle ({late} after the deadline). The table counts the accepted rows of "

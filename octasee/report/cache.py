@@ -64,13 +64,16 @@ def store_fingerprint(store_path: str | os.PathLike[str]) -> str:
     change; so the submissions table (ids, statuses, file hashes) plus each data table's
     row count identifies the data.
     """
-    import duckdb
+    from octasee.store import Store
 
     path = Path(store_path)
     if not path.exists():
         raise ReportError("no store here yet", where=str(path),
                           hint="ingest questionnaires first: octasee ingest FILE...")
-    con = duckdb.connect(str(path), read_only=True)
+    # The readers' snapshot, as the chapters read it: never a lock on the store itself,
+    # so a build can run while an ingest writes.
+    store = Store(path, read_only=True)
+    con = store.con
     try:
         h = hashlib.sha256()
         for row in con.execute("SELECT * FROM submissions ORDER BY submission_id").fetchall():
@@ -81,7 +84,7 @@ def store_fingerprint(store_path: str | os.PathLike[str]) -> str:
         meta = con.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
         h.update(repr(meta).encode("utf-8"))
     finally:
-        con.close()
+        store.close()
     return h.hexdigest()
 
 
