@@ -22,7 +22,7 @@ tomllib has no line numbers, so the text is searched).
 >>> check(data, schema, src)
 Traceback (most recent call last):
 ...
-octasee.config.ConfigError: octasee.toml, line 2: unknown key 'treshold' in [disclosure]; did you mean 'threshold'?
+octasee.errors.ConfigError: octasee.toml, line 2: unknown key 'treshold' in [disclosure]; did you mean 'threshold'?
 >>> check({}, schema)
 {'disclosure': {'threshold': 5}}
 
