@@ -688,6 +688,8 @@ class Store:
         fresh = not self.path.exists()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # no progress-bar widget in a chapter kernel's output, whatever a query costs
+            self.con.execute("SET enable_progress_bar = false")
         except duckdb.Error as exc:
             raise self._open_error(exc, fresh=fresh) from exc
         try:
@@ -733,6 +735,7 @@ class Store:
             "memory", "system", "temp", "main") else "store"
         con = _memory_connect(":memory:")
         try:
+            con.execute("SET enable_progress_bar = false")
             con.execute(f"SET temp_directory = {_sql_text(str(self.path) + '.tmp')}")
             con.execute(f"ATTACH {_sql_text(str(file))} AS {alias} (READ_ONLY)")
             con.execute(f"USE {alias}")

@@ -57,6 +57,10 @@ class ReportSettings:
     public_handling: str = ("Public version. Information the member countries marked not "
                             "for dissemination is left out, and counts below the disclosure "
                             "threshold are suppressed.")
+    #: The build's watchdog: a chapter whose kernel sends nothing this long while a cell
+    #: runs is restarted once, then failed (0 turns it off; --stall-minutes overrides it).
+    stall_minutes: float = field(default=5.0, metadata={
+        "min": 0, "hint": "minutes without a word from a running cell; 5 is usual, 0 is off"})
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ class ChapterRun:
     timings: dict[str, float] = field(default_factory=dict)
     error: dict[str, Any] | None = None
     notebook: str | None = None  # path relative to the output folder
+    restarts: int = 0  # runs on a fresh kernel after its kernel stalled or died in a cell
+    incidents: list[str] = field(default_factory=list)  # what each restart was for
 
 
 @dataclass
@@ -156,6 +158,28 @@ def _check_options(*, variant: str, formats: Sequence[str], executor: str,
     return fmts, jobs or max(1, min(2, os.cpu_count() or 1))
 
 
+def _stall_minutes(ws: Any, option: float | None) -> float:
+    """The watchdog's limit in minutes: the option, else the workspace's
+    ``[report] stall_minutes``, else the default (5); 0 turns it off."""
+    from octasee.errors import UsageError
+    from octasee.report.watchdog import DEFAULT_STALL_MINUTES
+
+    if option is None:
+        settings = getattr(getattr(ws, "settings", None), "report", None)
+        value = getattr(settings, "stall_minutes", None)
+        if value is None:
+            value = (ws.config.get("report") or {}).get("stall_minutes", DEFAULT_STALL_MINUTES)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ReportError(f"[report] stall_minutes is {value!r}, not a number of minutes",
+                              where=str(ws.path / "octasee.toml"),
+                              hint="write e.g. stall_minutes = 5 (0 turns the watchdog off)")
+        return float(value)
+    if option < 0:
+        raise UsageError(f"--stall-minutes must be 0 or more, not {option}",
+                         hint="0 turns the watchdog off")
+    return float(option)
+
+
 def _report_meta(ws: Any, *, cycle: str, variant: str, build_date: dt.date,
                  label: str | None) -> dict[str, Any]:
     cfg = ws.config.get("report", {})
@@ -198,7 +222,8 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                  label: str | None = None, use_cache: bool = True,
                  record_draft: bool = True, final: bool = False,
                  cache_dir: str | os.PathLike[str] | None = None,
-                 timeout: float = 1800.0, on_event: Event | None = None) -> BuildResult:
+                 timeout: float = 1800.0, stall_minutes: float | None = None,
+                 on_event: Event | None = None) -> BuildResult:
     """Build the report of a workspace's cycle: execute, assemble, convert, print.
 
     ``chapters`` defaults to the workspace's (:meth:`Workspace.chapters`: its own notebooks
@@ -209,6 +234,11 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     unless ``keep_going``, which puts a failure box in its place and still writes the
     report; the result's ``exit_code`` is then 1. Executions are cached in
     ``cache_dir`` (default: ``<workspace>/.octasee-cache/report``).
+
+    A chapter whose kernel sends nothing for ``stall_minutes`` while a cell runs (default:
+    the workspace's ``[report] stall_minutes``, else 5; 0 turns the watchdog off), or dies
+    in a cell, is run again once on a fresh kernel, then fails naming the cell
+    (:mod:`octasee.report.watchdog`).
 
     Each build is a version of the cycle's report (:mod:`octasee.report.drafts`):
     draft 1, 2, … or, with ``final``, the final version, stamped on the cover and in every
@@ -242,6 +272,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     from octasee.samples import ensure_samples
 
     ws = _workspace(workspace)
+    stall_minutes = _stall_minutes(ws, stall_minutes)
     ensure_samples(ws)
     if not ws.store_path.exists():
         raise ReportError("the workspace has no store yet", where=str(ws.store_path),
@@ -319,7 +350,8 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
             runs.append(ChapterRun(label_, ch.slug, title, num, code, key))
             tasks[label_] = Task(key=key, chapter=ch.slug, label=label_, notebook_json=text,
                                  parameters=params, cwd=str(data_dir / label_), country=code,
-                                 timeout=timeout)
+                                 timeout=timeout,
+                                 stall_timeout=stall_minutes * 60 if stall_minutes else None)
     version = book = None
     if record_draft:
         from octasee.report.drafts import DraftBook, inputs_fingerprint
@@ -374,6 +406,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
                              on_event=emit, stop_on_failure=not keep_going):
         r = by_label[outcome.label]
         r.seconds, r.attempts, r.timings = outcome.seconds, outcome.attempts, outcome.timings
+        r.restarts, r.incidents = outcome.restarts, list(outcome.incidents)
         if outcome.notebook_json is not None:
             keep(r, outcome.notebook_json, chapter_of[r.chapter])
         if outcome.ok and outcome.notebook_json is not None:
@@ -384,7 +417,9 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
         else:
             r.state = "failed"
             r.error = {k: v for k, v in (outcome.error or {}).items()}
-        emit(r.label, r.state, {"seconds": r.seconds, "error": r.error})
+        emit(r.label, r.state, {"seconds": r.seconds, "error": r.error,
+                                "note": f"restarted once: {r.incidents[0]}"
+                                if r.incidents and r.state == "ok" else None})
     for r in runs:
         if r.state == "queued":
             r.state = "skipped"
@@ -395,6 +430,7 @@ def build_report(*, workspace: Any = None, cycle: str | None = None,
     manifest_path = out_dir / f"{stem}.manifest.json"
     common = {"ws": ws, "cycle": cycle, "variant": variant, "fmts": fmts, "jobs": jobs,
               "executor": executor, "scheduler": scheduler, "keep_going": keep_going,
+              "stall_minutes": stall_minutes,
               "build_date": build_date, "store_fp": store_fp, "lib_fp": lib_fp,
               "cfg_fp": cfg_fp, "digests": digests, "chapters": chapter_list, "codes": codes,
               "terms": terms}
@@ -538,7 +574,8 @@ def _file_entry(path: Path | None, base: Path) -> dict[str, Any] | None:
 
 def _write_manifest(path: Path, result: BuildResult, *, ws: Any, cycle: str, variant: str,
                     fmts: list[str], jobs: int, executor: str, scheduler: str | None,
-                    keep_going: bool, build_date: dt.date, store_fp: str, lib_fp: str,
+                    keep_going: bool, stall_minutes: float | None, build_date: dt.date,
+                    store_fp: str, lib_fp: str,
                     cfg_fp: str, digests: Mapping[str, str], chapters: Sequence[Chapter],
                     codes: list[str], terms: Any) -> Path:
     from octasee.report.assemble import digest_templates
@@ -554,7 +591,8 @@ def _write_manifest(path: Path, result: BuildResult, *, ws: Any, cycle: str, var
         "parameters": {"workspace": str(ws.path.resolve()), "cycle": cycle,
                        "variant": variant, "formats": fmts, "jobs": jobs,
                        "executor": executor, "scheduler": scheduler,
-                       "keep_going": keep_going, "countries": codes,
+                       "keep_going": keep_going, "stall_minutes": stall_minutes,
+                       "countries": codes,
                        "out": str(result.out)},
         "inputs": {"store": store_fp, "library": lib_fp, "workspace_config": cfg_fp,
                    "templates": digest_templates(),

@@ -52,10 +52,15 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
               help="This is the final version: 'Final' on the cover and every page.")
 @click.option("--preview", is_flag=True,
               help="Do not record a draft (no version number, no changes annex).")
+@click.option("--stall-minutes", type=click.FloatRange(min=0), default=None, metavar="MIN",
+              help="Restart a chapter (once) whose kernel sends nothing for this long while "
+                   "a cell runs, then fail it (default: [report] stall_minutes, else 5; "
+                   "0: off).")
 def build_command(workspace: Path | None, cycle: str | None, variant: str, formats: list[str],
                   jobs: int | None, executor: str, scheduler: str | None, keep_going: bool,
                   out: Path, chapters_dir: Path | None, build_date: dt.datetime | None,
-                  no_cache: bool, final: bool, preview: bool) -> None:
+                  no_cache: bool, final: bool, preview: bool,
+                  stall_minutes: float | None) -> None:
     """Build the report: execute the chapter notebooks, assemble one offline HTML, print
     the PDF. With no options it builds the sample cycle into build/.
 
@@ -85,7 +90,7 @@ def build_command(workspace: Path | None, cycle: str | None, variant: str, forma
                 out=out, chapters=chapters,
                 build_date=build_date.date() if build_date else None,
                 use_cache=not no_cache, record_draft=not preview, final=final,
-                on_event=progress)
+                stall_minutes=stall_minutes, on_event=progress)
     except ChapterError as exc:
         _print_failures(err, exc.failures)
         err.print(f"build failed: {exc.message}", markup=False)

@@ -11,6 +11,11 @@ Facts this module is built on (``DESIGN.md`` §4):
   the failing cell.
 - ``import nbformat`` spends over a second building an IRI grammar for a JSON-schema
   format checker it never uses. Workers and kernels import it without that checker.
+- nbclient waits for a cell's reply as long as the execution timeout (30 minutes). A
+  :class:`~octasee.report.watchdog.Watchdog` watches every running cell: when the kernel
+  sends nothing about it for ``Task.stall_timeout`` seconds, or dies in it, the kernel is
+  killed and the notebook runs again once on a fresh kernel; a second stall or death fails
+  the task, naming the cell.
 
 A task carries the notebook's JSON text and returns the executed notebook's JSON text, so
 workers need no access to the build's output folder; they do need the workspace (the
@@ -27,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -36,6 +42,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from octasee.report.watchdog import DEFAULT_STALL_MINUTES, Stall, Watchdog, first_line
 
 __all__ = [
     "Outcome",
@@ -50,6 +58,8 @@ __all__ = [
 RETRYABLE = ("Address already in use", "Kernel died before replying",
              "Kernel didn't respond", "Invalid Signature", "Kernel died before")
 START_ATTEMPTS = 3
+#: Runs on a fresh kernel after the kernel stalled or died in a cell.
+RESTARTS = 1
 
 # The kernel: ipykernel without jsonschema's IRI grammar (nbclient already passes
 # --HistoryManager.hist_file=:memory:).
@@ -73,6 +83,8 @@ class Task:
     kernel_name: str = "python3"
     timeout: float | None = 1800.0
     start_timeout: float = 60.0
+    #: Seconds a running cell's kernel may send nothing before the watchdog fires (None: off).
+    stall_timeout: float | None = DEFAULT_STALL_MINUTES * 60
 
 
 @dataclass
@@ -89,6 +101,8 @@ class Outcome:
     timings: dict[str, float] = field(default_factory=dict)
     worker: str = ""
     cached: bool = False
+    restarts: int = 0  # runs on a fresh kernel after a stall or a dead kernel
+    incidents: list[str] = field(default_factory=list)  # what each restart was for
 
 
 def is_retryable(message: str, kernel_log: str = "") -> bool:
@@ -132,6 +146,95 @@ def import_nbformat_lightly() -> Any:
 
 _local = threading.local()
 _setup_seconds: list[float] = []
+#: Where a pool worker sends progress events ``(label, state, info)`` (None: nowhere).
+_events: Any = None
+
+
+def _init_worker(events: Any) -> None:
+    global _events
+    _events = events
+
+
+def _emit(label: str, state: str, info: dict[str, Any]) -> None:
+    if _events is None:
+        return
+    with contextlib.suppress(Exception):  # the build is gone: nobody to tell
+        _events.put((label, state, info))
+
+
+def _cell_numbers(executed: Any, original: dict[str, Any]) -> dict[int, int]:
+    """Executed-notebook cell index → the cell's position (from 1) in the chapter notebook
+    (papermill's injected parameters cell has none). By cell id; by order, skipping the
+    injected cell, for a notebook whose cells have no ids (nbformat < 4.5)."""
+    cells = executed.get("cells", [])
+    ids = [c.get("id") for c in original.get("cells", [])]
+    if ids and all(ids):
+        position = {cid: i for i, cid in enumerate(ids, start=1)}
+        return {i: position[c["id"]] for i, c in enumerate(cells) if c.get("id") in position}
+    out, n = {}, 0
+    for i, cell in enumerate(cells):
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
+            n += 1
+            out[i] = n
+    return out
+
+
+class _Attempt:
+    """One run of a task's notebook on one kernel: the running cell, the watchdog, the
+    progress events and, when the kernel stalls, the kill."""
+
+    def __init__(self, task: Task, original: dict[str, Any], number: int) -> None:
+        self.task = task
+        self.original = original
+        self.number = number
+        self.client: Any = None  # the nbclient client, once it runs
+        self.cell: tuple[int, str] | None = None  # (executed index, source) last started
+        self.running = False
+        self.watchdog = (Watchdog(task.stall_timeout, on_stall=self._stalled,
+                                  heartbeat=self._beating)
+                         if task.stall_timeout else None)
+
+    def chapter_cell(self, index: int) -> int | None:
+        """The executed cell ``index`` in the chapter's own numbering."""
+        nb = self.client.nb if self.client is not None else None
+        return _cell_numbers(nb, self.original).get(index) if nb is not None else None
+
+    def cell_started(self, index: int, cell: Any) -> None:
+        self.cell, self.running = (index, cell.source), True
+        if self.watchdog is not None:
+            self.watchdog.cell_started(index, cell.source)
+        _emit(self.task.label, "running",
+              {"cell": self.chapter_cell(index), "source": first_line(cell.source),
+               "attempt": self.number})
+
+    def cell_finished(self, failed: bool = False) -> None:
+        self.running = failed  # a cell that raised stays the one the kernel was lost in
+        if self.watchdog is not None:
+            self.watchdog.cell_finished()
+
+    def _beating(self) -> bool | None:
+        kc = getattr(self.client, "kc", None)
+        hb = getattr(kc, "hb_channel", None)
+        return None if hb is None else bool(hb.is_beating())
+
+    def _stalled(self, stall: Stall) -> None:
+        """Kill the silent kernel: nbclient sees it dead within a second and stops waiting."""
+        self.kill_kernel()
+
+    def kill_kernel(self) -> None:
+        provisioner = getattr(getattr(self.client, "km", None), "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if process is None:
+            return
+        pgid = getattr(provisioner, "pgid", None)
+        try:  # the kernel's own process group: the kernel and any child it started
+            if pgid and pgid != os.getpgid(0):
+                os.killpg(pgid, signal.SIGKILL)
+            else:
+                process.kill()
+        except OSError:
+            with contextlib.suppress(OSError):
+                process.kill()
 
 
 def _worker_setup() -> float:
@@ -149,19 +252,103 @@ def _worker_setup() -> float:
 
     # Outcomes carry every error; papermill's log lines would only garble the display.
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    from nbclient.output_widget import OutputWidget
+    from nbclient.util import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class DeferredOutputWidget(OutputWidget):
+        """nbclient's stand-in for a front end's Output widget, sending its state back to
+        the kernel once the cell's reply is in rather than at each output.
+
+        nbclient sends that update on the shell socket from the task that reads IOPub,
+        while another task awaits the cell's reply on the same socket; now and then that
+        poll is not woken although the reply is there, and the chapter sits until the
+        execution timeout (issue 15: chapter 02's weights explorer; the test
+        ``test_output_widgets_do_not_make_the_build_miss_a_cells_reply``). The kernel,
+        busy with the cell, would read the update only after it anyway.
+        """
+
+        def sync_state(self) -> None:
+            self.executor.pending_widget_syncs[self.comm_id] = self
+
+    class OctaseeClient(PapermillNotebookClient):
+        """papermill's client, watched: each code cell and each message the kernel sends
+        about it go to the attempt (its watchdog, the progress display); Output widgets
+        sync back to the kernel between cells."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.pending_widget_syncs: dict[str, DeferredOutputWidget] = {}
+            self.widget_registry = {"@jupyter-widgets/output":
+                                    {"OutputModel": DeferredOutputWidget}}
+
+        def _sync_widgets(self) -> None:
+            """Send the Output widgets' state that changed in the cell (no reply awaited)."""
+            pending, self.pending_widget_syncs = self.pending_widget_syncs, {}
+            for widget in pending.values():
+                OutputWidget.sync_state(widget)
+
+        def execute(self, **kwargs: Any) -> Any:
+            run = _local.attempt
+            if run is not None:
+                run.client = self
+            with run.watchdog if run is not None and run.watchdog else contextlib.nullcontext():
+                return super().execute(**kwargs)
+
+        async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any,
+                                     **kwargs: Any) -> Any:
+            run = _local.attempt
+            watched = (run is not None and cell.cell_type == "code" and cell.source.strip()
+                       and self.skip_cells_with_tag not in cell.metadata.get("tags", []))
+            if watched:
+                run.cell_started(cell_index, cell)
+            try:
+                done = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            except BaseException:
+                if watched:
+                    run.cell_finished(failed=True)  # still the cell the error happened in
+                raise
+            if watched:
+                run.cell_finished()
+            self._sync_widgets()  # the reply is in: nothing awaits the shell socket now
+            return done
+
+        # nbclient binds the synchronous wrapper to its own coroutine: rebind it.
+        execute_cell = run_sync(async_execute_cell)
+
+        def process_message(self, msg: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+            run = _local.attempt
+            if run is not None and run.watchdog is not None:
+                content = msg.get("content") or {}
+                run.watchdog.activity(content.get("execution_state")
+                                      if msg.get("msg_type") == "status" else None)
+            return super().process_message(msg, *args, **kwargs)
 
     class OctaseeEngine(NBClientEngine):
-        """nbclient, with per-kernel IPC sockets and a handle on the running notebook."""
+        """nbclient, with per-kernel IPC sockets, a handle on the running notebook and a
+        watchdog on each cell."""
 
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str,
+                                     log_output: bool = False, stdout_file: Any = None,
+                                     stderr_file: Any = None, start_timeout: int = 60,
+                                     execution_timeout: float | None = None,
                                      **kwargs: Any) -> Any:
             _local.nb = nb_man.nb  # updated in place cell by cell: the partial notebook
             kwargs["kernel_manager_class"] = _local.manager_class
             # The outputs are in; a graceful shutdown only adds waiting.
             kwargs.setdefault("shutdown_kernel", "immediate")
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            # As NBClientEngine does, with the watched client.
+            kwargs = remove_args(["input_path"], **kwargs)
+            final = merge_kwargs(remove_args(["timeout", "startup_timeout"], **kwargs),
+                                 timeout=execution_timeout or kwargs.get("timeout"),
+                                 startup_timeout=start_timeout, kernel_name=kernel_name,
+                                 log=logger, log_output=log_output, stdout_file=stdout_file,
+                                 stderr_file=stderr_file)
+            return OctaseeClient(nb_man, **final).execute()
 
     papermill_engines.register("octasee", OctaseeEngine)
     spent = time.perf_counter() - t0
@@ -268,7 +455,15 @@ def run_task(task: Task) -> Outcome:
     started = time.perf_counter()
     original = json.loads(task.notebook_json)
     Path(task.cwd).mkdir(parents=True, exist_ok=True)
-    attempt = 0
+    attempt = starts = 0
+    incidents: list[str] = []  # why the notebook was run again on a fresh kernel
+    first: tuple[int | None, bool] | None = None  # (cell, stalled) of the first incident
+
+    def outcome(ok: bool, text: str | None, **kw: Any) -> Outcome:
+        return Outcome(task.key, task.label, ok, text, round(time.perf_counter() - started, 3),
+                       attempt, worker=_worker_name(), restarts=len(incidents),
+                       incidents=list(incidents), **kw)
+
     with tempfile.TemporaryDirectory(prefix="octasee-run-") as tmp:
         inp = Path(tmp) / f"{task.label}.ipynb"
         inp.write_text(task.notebook_json, encoding="utf-8")
@@ -280,6 +475,7 @@ def run_task(task: Task) -> Outcome:
             prefix = os.path.join(tempfile.gettempdir(), f"oct-{uuid.uuid4().hex[:12]}")
             _local.manager_class = _manager_class(prefix, str(log), task.cwd)
             _local.nb = None
+            run = _local.attempt = _Attempt(task, original, attempt)
             try:
                 nb = pm.execute_notebook(
                     str(inp), str(out), parameters=task.parameters, engine_name="octasee",
@@ -288,38 +484,89 @@ def run_task(task: Task) -> Outcome:
                     start_timeout=int(task.start_timeout), execution_timeout=task.timeout)
                 text = nbformat.writes(nb)
                 timings = {"worker_setup": round(setup, 3), **_timings(json.loads(text))}
-                return Outcome(task.key, task.label, True, text,
-                               round(time.perf_counter() - started, 3), attempt,
-                               timings=timings, worker=_worker_name())
+                return outcome(True, text, timings=timings)
             except PapermillExecutionError as exc:
                 text = out.read_text("utf-8") if out.exists() else None
                 nbd = json.loads(text) if text else None
-                return Outcome(task.key, task.label, False, text,
-                               round(time.perf_counter() - started, 3), attempt,
-                               error=_error_info(nbd, exc, original),
-                               timings={"worker_setup": round(setup, 3)},
-                               worker=_worker_name())
+                info = _error_info(nbd, exc, original)
+                if incidents:
+                    info["restarts"] = len(incidents)
+                return outcome(False, text, error=info,
+                               timings={"worker_setup": round(setup, 3)})
             except Exception as exc:
                 message = f"{type(exc).__name__}: {exc}"
                 kernel_log = log.read_text("utf-8", "replace") if log.exists() else ""
                 partial = _local.nb
                 ran = partial is not None and any(
                     c.get("execution_count") for c in partial.get("cells", []))
-                if (is_retryable(message, kernel_log) and not ran
-                        and attempt < START_ATTEMPTS):
-                    time.sleep(0.2 * attempt)
+                stall = run.watchdog.fired if run.watchdog is not None else None
+                lost = _lost_in_cell(run, stall, exc)
+                if lost is None and (is_retryable(message, kernel_log) and not ran
+                                     and starts < START_ATTEMPTS - 1):
+                    starts += 1
+                    time.sleep(0.2 * starts)
+                    continue
+                if lost is not None and len(incidents) < RESTARTS:
+                    incidents.append(lost)
+                    first = (run.cell[0] if run.cell else None, stall is not None)
+                    _emit(task.label, "running",
+                          {"restart": len(incidents), "attempt": attempt + 1,
+                           "note": f"restarted on a fresh kernel: {lost}"})
                     continue
                 text = nbformat.writes(partial) if partial is not None else None
                 info = _error_info(json.loads(text) if text else None, exc, original)
                 info["evalue"] = _strip_ansi(str(exc)).strip()
                 info["kernel_log"] = kernel_log[-4000:]
-                return Outcome(task.key, task.label, False, text,
-                               round(time.perf_counter() - started, 3), attempt, error=info,
-                               timings={"worker_setup": round(setup, 3)},
-                               worker=_worker_name())
+                if lost is not None:
+                    same = first == (run.cell[0] if run.cell else None, stall is not None)
+                    info.update(_lost_error(run, stall, lost, incidents, same=same))
+                return outcome(False, text, error=info,
+                               timings={"worker_setup": round(setup, 3)})
             finally:
-                _local.nb = None
+                _local.nb = _local.attempt = None
                 _cleanup_sockets(prefix)
+
+
+def _lost_in_cell(run: _Attempt, stall: Stall | None, exc: BaseException) -> str | None:
+    """What went wrong, when the kernel was lost in a cell (the watchdog fired, or the
+    kernel died): "in cell N (first line), …"; None for any other error."""
+    if run.cell is None or not run.running or not (
+            stall is not None or type(exc).__name__ == "DeadKernelError"):
+        return None
+    index, source = run.cell
+    number = run.chapter_cell(index)
+    where = (f"cell {number}" if number is not None else "papermill's parameters cell")
+    what = stall.describe() if stall is not None else "the kernel died"
+    return f"in {where} ({first_line(source)}), {what}"
+
+
+def _lost_error(run: _Attempt, stall: Stall | None, lost: str, incidents: list[str], *,
+                same: bool = False) -> dict[str, Any]:
+    """The error of a task whose kernel stalled or died in a cell, after its restarts
+    (``same``: the first run was lost in the same cell the same way)."""
+    index, source = run.cell or (None, "")
+    number = run.chapter_cell(index) if index is not None else None
+    if not incidents:
+        again = ""
+    elif same:
+        again = " The same happened on its first run; this was the restart on a fresh kernel."
+    else:
+        again = (" This was the restart on a fresh kernel; on its first run, "
+                 f"{incidents[0]}.")
+    if stall is not None:
+        todo = ("Rerun the build; if the chapter stalls again, run its notebook in "
+                "JupyterLab to see what the cell waits for, or, if the cell computes that "
+                "long without output, allow it more with --stall-minutes ([report] "
+                "stall_minutes in octasee.toml)")
+    else:
+        todo = ("Run the notebook in JupyterLab to see why its kernel dies (memory, a "
+                "crash in a compiled library)")
+    return {"ename": "KernelStalled" if stall is not None else "DeadKernelError",
+            "evalue": f"{lost[0].upper()}{lost[1:]}.{again} {todo}",
+            "cell": number, "source": source, "restarts": len(incidents),
+            "stall": None if stall is None else {
+                "seconds": stall.silent, "heartbeat": stall.heartbeat,
+                "state": stall.state}}
 
 
 def _cleanup_sockets(prefix: str) -> None:
@@ -372,7 +619,17 @@ def _run_local(tasks: list[Task], *, jobs: int, emit: Event,
     # would copy in an unknown state.
     ctx = mp.get_context("spawn")
     workers = max(1, min(jobs, len(tasks)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # Workers report the cell they run (and restarts) here; read on this thread, so that
+    # ``emit`` is only ever called from the caller's thread. A SimpleQueue writes at once:
+    # a task's events are in the pipe before its result.
+    events = ctx.SimpleQueue()
+
+    def relay() -> None:
+        while not events.empty():
+            emit(*events.get())
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(events,)) as pool:
         queue = list(tasks)
         running: dict[Future[Outcome], Task] = {}
         failed = False
@@ -384,7 +641,8 @@ def _run_local(tasks: list[Task], *, jobs: int, emit: Event,
                     emit(t.label, "running", {})
                 if not running:
                     break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+                relay()
                 for fut in done:
                     t = running.pop(fut)
                     outcome = _result(fut, t)

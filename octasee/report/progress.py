@@ -41,8 +41,9 @@ class BuildProgress:
 
     def __enter__(self) -> BuildProgress:
         if self.enabled:
-            self._live = Live(self._table(), console=self.console, refresh_per_second=4,
-                              transient=False)
+            # Drawn afresh at each refresh, so that running times tick between events.
+            self._live = Live(console=self.console, refresh_per_second=4, transient=False,
+                              get_renderable=self._table)
             self._live.__enter__()
         return self
 
@@ -54,10 +55,20 @@ class BuildProgress:
 
     def __call__(self, label: str, state: str, info: dict[str, Any]) -> None:
         row = self.rows.setdefault(label, {"title": info.get("title", ""), "state": state,
-                                           "seconds": None, "started": None, "note": ""})
+                                           "seconds": None, "started": None, "note": "",
+                                           "cell": "", "cell_started": None})
+        if state == "running" and (row["state"] != "running" or row["started"] is None):
+            row["started"] = time.perf_counter()  # the chapter's start; cells come after
         row["state"] = state
-        if state == "running":
-            row["started"] = time.perf_counter()
+        if state == "running" and info.get("cell") is not None:  # the cell it runs now
+            row["cell"] = f"cell {info['cell']}: {info.get('source', '')}"
+            row["cell_started"] = time.perf_counter()
+        elif state != "running":
+            row["cell"], row["cell_started"] = "", None
+        if info.get("note"):  # a restart, or how a chapter that was restarted ended
+            row["note"] = str(info["note"])[:160]
+            if self.lines and info.get("restart"):
+                self.console.print(f"{'↻':9} {label}  {row['note']}", markup=False)
         if info.get("seconds") is not None:
             row["seconds"] = info["seconds"]
         err = info.get("error")
@@ -78,12 +89,16 @@ class BuildProgress:
         t.add_column("seconds", justify="right")
         t.add_column("note", overflow="fold")
         now = time.perf_counter()
-        for label, row in self.rows.items():
+        for label, row in list(self.rows.items()):  # (the refresh thread reads it too)
             secs = row["seconds"]
             if secs is None and row["state"] == "running" and row["started"]:
                 secs = now - row["started"]
+            note = row["note"]
+            if row.get("cell") and row["state"] == "running":  # the running cell, its time
+                cell = f"{row['cell']} ({now - row['cell_started']:.0f} s)"
+                note = f"{cell} · {note}" if note else cell
             # chapter names and error messages as written (Text, not rich markup)
             t.add_row(Text(label), Text(_MARK.get(row["state"], row["state"]),
                                         style=_STYLE.get(row["state"], "")),
-                      "" if secs is None else f"{secs:.1f}", Text(row["note"]))
+                      "" if secs is None else f"{secs:.1f}", Text(note))
         return t
