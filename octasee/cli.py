@@ -215,7 +215,7 @@ def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix:
 
     Exit code 0 when every file is clean, 1 when any problem was found.
     """
-    from octasee.questionnaire.problems import PROBLEM_COLUMNS, encoding_note
+    from octasee.questionnaire.problems import PROBLEM_COLUMNS
     from octasee.questionnaire.read import collect_sources, read_questionnaire
     from octasee.questionnaire.validate import validate
 
@@ -242,7 +242,7 @@ def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix:
                      "accepted": v.rows_accepted, "quarantined": v.rows_quarantined,
                      "errors": errors, "warnings": warnings,
                      "result": "ok" if v.ok else "problems",
-                     "note": encoding_note(v.problems)})
+                     "note": v.encoding_note})
         frames.append(v.problems)
     summary = pd.DataFrame(rows)
     console.print(_table(summary, title="Validation (dry run: nothing was stored)"))

@@ -63,7 +63,7 @@ import duckdb
 import pandas as pd
 
 from octasee.errors import OctaseeError, QuestionnaireError, StoreError, UsageError
-from octasee.questionnaire.problems import PROBLEM_COLUMNS, encoding_note
+from octasee.questionnaire.problems import PROBLEM_COLUMNS
 from octasee.questionnaire.read import Source, collect_sources, read_questionnaire
 from octasee.questionnaire.spec import spec_for
 from octasee.questionnaire.validate import Validation, validate
@@ -397,6 +397,7 @@ class IngestResult:
     message: str = ""
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
     supersedes: int | None = None
+    encoding: str = ""  # how a CSV submission was decoded when it was not UTF-8
 
 
 @dataclass
@@ -422,7 +423,7 @@ class IngestReport:
             "file": r.label, "country": r.country, "cycle": r.cycle, "outcome": r.outcome,
             "submission": r.submission_id, "read": r.rows_read, "accepted": r.rows_accepted,
             "quarantined": r.rows_quarantined,
-            "note": "; ".join(n for n in (r.message, encoding_note(r.problems)) if n)}
+            "note": "; ".join(n for n in (r.message, r.encoding) if n)}
             for r in self.results])
 
 
@@ -1356,7 +1357,8 @@ class Store:
         if rejected:
             note = "Respondent sheet not valid: every row quarantined"
         res = IngestResult(source.label, outcome, sid, country, cyc, v.rows_read,
-                           v.rows_accepted, v.rows_quarantined, note, v.problems, previous)
+                           v.rows_accepted, v.rows_quarantined, note, v.problems, previous,
+                           v.encoding_note)
         self._log(source, sha, res)
         return res
 

@@ -61,6 +61,12 @@ def valid_rows() -> dict[str, list[dict[str, Any]]]:
     return copy.deepcopy(VALID_ROWS)
 
 
+@pytest.fixture(scope="session")
+def valid_rows_shared() -> dict[str, list[dict[str, Any]]]:
+    """The same rows for module- and session-scoped fixtures (copy before changing them)."""
+    return copy.deepcopy(VALID_ROWS)
+
+
 @pytest.fixture
 def make_workbook(tmp_path: Path) -> Callable[..., Path]:
     """Write a filled questionnaire from the template: make_workbook(rows, name=, country=)."""

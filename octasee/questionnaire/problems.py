@@ -149,13 +149,3 @@ def write_problem_files(problems: pd.DataFrame, prefix: str | Path) -> list[Path
         ws.auto_filter.ref = ws.dimensions
     return [csv_path, xlsx_path]
 
-
-def encoding_note(problems: pd.DataFrame) -> str:
-    """What the summary says about how a submission's text files were decoded ('' for
-    UTF-8 and workbooks): ``read as windows-1250, Croatian, … confidence``."""
-    if problems is None or not len(problems) or "check" not in problems:
-        return ""
-    notes = problems.loc[problems["check"] == "encoding", "message"]
-    found = sorted({m.split("; read as ", 1)[1].split(":", 1)[0] for m in notes
-                    if "; read as " in m})
-    return "; ".join(f"read as {n}" for n in found)

@@ -143,6 +143,8 @@ class RawSubmission:
     meta: dict[str, str]
     sheets: dict[str, RawSheet]
     problems: list[Problem] = field(default_factory=list)
+    #: CSV files that were not UTF-8: file name -> how they were decoded
+    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -532,13 +534,15 @@ def detect_encoding(data: bytes) -> tuple[str, str] | None:
                            f"{100 * (1 - best.chaos):.0f} % confidence")
 
 
-def _read_text(path: Path, legacy: tuple[str, str] | None = None) -> tuple[str, str]:
+def _read_text(path: Path, legacy: tuple[str, str] | None = None,
+               data: bytes | None = None) -> tuple[str, str]:
     """The text of a CSV or JSON file, and how it was decoded (said in the ingest summary).
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; anything else is
     decoded with ``legacy`` (the encoding detected over a whole CSV group) or detected here.
+    ``data`` is the file's bytes when the caller has read them already.
     """
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
     try:
@@ -558,15 +562,14 @@ def _read_text(path: Path, legacy: tuple[str, str] | None = None) -> tuple[str, 
         hint="save it again as 'CSV UTF-8' (Excel) or UTF-8 (other editors)")
 
 
-def _group_encoding(files: Sequence[Path]) -> tuple[str, str] | None:
+def _group_encoding(contents: Iterable[bytes]) -> tuple[str, str] | None:
     """One legacy encoding for the CSV files of one submission that are not UTF-8.
 
     They come from one machine, so their text is judged together: one file's few words
     say little, the whole submission says which code page it is.
     """
     legacy = []
-    for f in files:
-        data = f.read_bytes()
+    for data in contents:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         try:
@@ -576,10 +579,10 @@ def _group_encoding(files: Sequence[Path]) -> tuple[str, str] | None:
     return detect_encoding(b"\n".join(legacy)) if legacy else None
 
 
-def _read_csv(path: Path, legacy: tuple[str, str] | None = None
+def _read_csv(path: Path, legacy: tuple[str, str] | None = None, data: bytes | None = None
               ) -> tuple[list[list[Any]], str, str]:
     """The grid of a CSV file, its delimiter, and its encoding note."""
-    text, encoding = _read_text(path, legacy)
+    text, encoding = _read_text(path, legacy, data)
     if not text.strip():
         raise QuestionnaireError("the file holds no text", where=path.name,
                                  hint="ask the sender for the filled file again")
@@ -857,6 +860,7 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
                  "(or its .csv / .json equivalent)")
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
+    raw_encodings: dict[str, str] = {}
     if source.kind == "xlsx" or suffix in WORKBOOK_SUFFIXES:
         path0 = source.files[0]
         grids, merged, meta = _read_workbook(path0, problems=problems, limits=limits)
@@ -930,7 +934,8 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
         delimiters: dict[str, str] = {}
         encodings: dict[str, str] = {}
         by_sheet: dict[str, Path] = {}
-        legacy = _group_encoding(source.files)
+        contents = {f: f.read_bytes() for f in source.files}  # each file read once
+        legacy = _group_encoding(contents.values())
         for f in source.files:
             k = _csv_sheet_key(f, spec_for("2013-2017").sheets)
             if k is None:
@@ -938,7 +943,7 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
                     "cannot tell which sheet this CSV file holds", where=f.name,
                     hint="name CSV files <prefix>.<sheet>.csv, e.g. RS-2017.indicators.csv")
             by_sheet[k[1]] = f
-            grids[k[1]], delimiters[k[1]], encodings[k[1]] = _read_csv(f, legacy)
+            grids[k[1]], delimiters[k[1]], encodings[k[1]] = _read_csv(f, legacy, contents[f])
         spec = _decide_spec(cycle, {}, _respondent_cycle(grids.get("respondent")),
                             source.label)
         meta = {}
@@ -958,7 +963,10 @@ def read_questionnaire(path: str | Path | Source, *, cycle: str | None = None,
                     "info", by_sheet[key].name, names.get(key, key), None, None, "", "",
                     f"the file is not UTF-8; read as {note}: check that names with č, ć, "
                     "đ, š, ž or Cyrillic letters look right", "encoding"))
-    return RawSubmission(source=source, spec=spec, meta=meta, sheets=sheets, problems=problems)
+        raw_encodings = {by_sheet[k].name: e for k, e in encodings.items()
+                         if not e.startswith("UTF")}
+    return RawSubmission(source=source, spec=spec, meta=meta, sheets=sheets, problems=problems,
+                         encodings=raw_encodings)
 
 
 def _note_cell_problems(raw: RawSheet, merged: list[Any], formulas: list[tuple[int, int]],

@@ -22,37 +22,16 @@ import pytest
 
 from octasee.chapters import open_chapter
 from octasee.errors import UsageError
+from octasee.report.assemble import PLOTLY_MIME as PLOTLY
 from octasee.report.build import build_report
 from octasee.report.chapters import Chapter, default_chapters
 from octasee.store import Store
 from octasee.workspace import create_workspace
 
 SLUGS = {c.slug for c in default_chapters()}
-#: Serbia's partial return: the Respondent and Indicators sheets only (as in tests/conftest.py),
-#: two years of heroin seizures at most, nothing else.
-PARTIAL = {
-    "respondent": [{"country": "Serbia", "cycle": "2013-2017",
-                    "agency": "Ministry of Interior, Criminal Police Directorate",
-                    "contact_name": "Ana Petrović", "contact_email": "ana.petrovic@example.org",
-                    "submission_date": "15.03.2018", "dissemination": "restricted"}],
-    "indicators": [
-        {"crime_area": "heroin", "indicator": "heroin_seized", "year": 2015, "value": "1.234,5",
-         "unit": "kg", "source_reliability": "B", "information_assessment": 2},
-        {"crime_area": "heroin", "indicator": "heroin_seized", "year": 2016, "value": "750 g",
-         "source_reliability": "b", "information_assessment": "2"},
-        {"crime_area": "heroin", "indicator": "arrests", "year": 2016, "value": 41,
-         "source_reliability": "B", "information_assessment": 3},
-        {"crime_area": "migrant_smuggling", "indicator": "irregular_migrants_detected",
-         "breakdown": "Syria", "year": 2015, "value": "12 345",
-         "source_reliability": "A", "information_assessment": 1},
-        {"crime_area": "migrant_smuggling", "indicator": "irregular_migrants_detected",
-         "year": 2015, "value": 98000, "source_reliability": "A", "information_assessment": 1},
-        {"crime_area": "economic_crime", "indicator": "ml_amount", "year": 2017,
-         "value": "2.500.000", "unit": "EUR", "source_reliability": "C",
-         "information_assessment": 3, "not_for_dissemination": "yes"},
-    ],
-}
-PLOTLY = "application/vnd.plotly.v1+json"
+#: Serbia's partial return: the Respondent and Indicators sheets of tests/conftest.py's valid
+#: rows only, two years of heroin seizures at most, nothing else.
+PARTIAL_SHEETS = ("respondent", "indicators")
 
 
 def _chapters(*profiles: str) -> list[Chapter]:
@@ -107,12 +86,12 @@ def empty_build(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def partial_build(tmp_path_factory):
+def partial_build(tmp_path_factory, valid_rows_shared):
     from octasee.questionnaire.template import write_template
 
     base = tmp_path_factory.mktemp("partial-return")
     ws = create_workspace(base / "ws", cycle="2013-2017")
-    path = write_template("2013-2017", "RS", base / "RS.xlsx", rows=copy.deepcopy(PARTIAL))
+    path = write_template("2013-2017", "RS", base / "RS.xlsx", rows={k: copy.deepcopy(valid_rows_shared[k]) for k in PARTIAL_SHEETS})
     with Store(ws.store_path) as store:
         report = store.ingest([path], jobs=1)
     assert [r.outcome for r in report.results] == ["accepted"]
