@@ -11,6 +11,12 @@
 * :func:`uncertainty_analysis`, :func:`sobol_indices`: Monte Carlo over imputation,
   treatment, normalisation, aggregation and weights; Saltelli/Jansen indices with
   bootstrap intervals.
+* :func:`from_meta` / :func:`run_meta` / :func:`read_meta`: a model from an indicator
+  metadata table in COINr's ``iMeta`` shape (:mod:`octasee.scoring.meta`);
+  :func:`example_files` ("asem": COINr's ASEM example with its stored stages).
+* :func:`screen_units`, :func:`screen_indicators`, :func:`indicator_stats`,
+  :func:`correlations`, :func:`pca`, :func:`remove_elements`: the builder's analysis
+  tools (:mod:`octasee.scoring.analysis`).
 * :func:`round_half_up`: the rounding used at output.
 
 See ``docs/scoring.md``.
@@ -18,7 +24,16 @@ See ``docs/scoring.md``.
 
 from __future__ import annotations
 
-from octasee.scoring.model import LogEntry, Model, Result, load_spec
+from octasee.scoring.analysis import (
+    correlations,
+    indicator_stats,
+    pca,
+    remove_elements,
+    screen_indicators,
+    screen_units,
+)
+from octasee.scoring.meta import example_files, read_meta
+from octasee.scoring.model import LogEntry, Model, Result, from_meta, load_spec, run_meta
 from octasee.scoring.ocg import AttributeSet, GroupScores, load_attribute_set, score_groups
 from octasee.scoring.risk import PriorityResult, priority_matrix
 from octasee.scoring.rounding import round_half_up
@@ -38,15 +53,25 @@ __all__ = [
     "PriorityResult",
     "Result",
     "SensitivityResult",
+    "correlations",
     "emerging_threats",
     "estimative_term",
+    "example_files",
+    "from_meta",
     "indicator_change",
+    "indicator_stats",
     "load_attribute_set",
     "load_spec",
+    "pca",
     "priority_matrix",
+    "read_meta",
+    "remove_elements",
     "robust_trend",
     "round_half_up",
+    "run_meta",
     "score_groups",
+    "screen_indicators",
+    "screen_units",
     "sobol_indices",
     "uncertainty_analysis",
 ]

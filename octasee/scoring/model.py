@@ -29,10 +29,10 @@ import copy
 import inspect
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -41,9 +41,11 @@ from octasee.errors import ScoringError
 from octasee.scoring._registry import suggest
 from octasee.scoring.aggregate import AGGREGATORS
 from octasee.scoring.impute import IMPUTERS
+from octasee.scoring.meta import meta_spec, read_table
 from octasee.scoring.normalise import NORMALISERS
 from octasee.scoring.rounding import round_half_up, round_values
 from octasee.scoring.spec import (
+    DEFAULT_METHODS,
     OUTPUT_KEYS,
     STEP_ALIASES,
     STEP_REGISTRIES,
@@ -57,8 +59,11 @@ from octasee.scoring.spec import (
 )
 from octasee.scoring.treat import TREATMENTS
 
-__all__ = ["LogEntry", "Model", "Result", "load_spec"]
+__all__ = ["LogEntry", "Model", "Result", "from_meta", "load_spec", "run_meta"]
 
+#: step settings that are not arguments of the method: kept when the method changes
+STEP_SETTINGS = {"impute": ("group",), "aggregate": ("missing", "round_children"),
+                 "denominate": ("by", "scale")}
 STAGE_NAMES = {"denominate": "denominated", "impute": "imputed", "treat": "treated",
                "normalise": "normalised", "aggregate": "aggregated"}
 
@@ -114,6 +119,45 @@ def load_spec(path: str | Path) -> Model:
             p = Path(str(shipped))
     raw, text = read_spec_file(p)
     return Model(parse_spec(raw, source=str(path), text=text))
+
+
+def from_meta(meta: str | Path | pd.DataFrame, *, steps: Sequence[Any] | None = None,
+              unit: str = "uCode", name: str | None = None, keep: Sequence[str] = (),
+              denominators: str | Path | pd.DataFrame | None = None,
+              **top: Any) -> Model:
+    """A :class:`Model` described by a metadata table (:mod:`octasee.scoring.meta`).
+
+    ``steps``: the pipeline, as in a spec (default: COINr's ``minmax`` 0-100 then the
+    arithmetic mean; a ``denominate`` step is added first when the table names
+    denominators, and a ``denominate`` step without ``by`` takes them from the table).
+    ``unit``: the data's unit column (COINr: ``uCode``). ``denominators``: a separate table
+    (path or DataFrame; one row a unit) holding the denominator columns, used by every
+    run. Other keyword arguments are top-level spec keys (``scale``, ``output`` …).
+
+    >>> t = pd.DataFrame({"iCode": ["a", "b", "I"], "Level": [1, 1, 2],
+    ...                   "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+    ...                   "Parent": ["I", "I", None],
+    ...                   "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> m = from_meta(t)
+    >>> d = pd.DataFrame({"uCode": ["X", "Y"], "a": [1.0, 3.0], "b": [5.0, 2.0]})
+    >>> m.run(d).values["I"].tolist()
+    [0.0, 100.0]
+    """
+    src = None if isinstance(meta, pd.DataFrame) else str(meta)
+    spec = meta_spec(meta, steps=steps, unit=unit, name=name, keep=keep,
+                     denominators=denominators, **top)
+    return Model(parse_spec(spec, source=src))
+
+
+def run_meta(meta: str | Path | pd.DataFrame, data: str | Path | pd.DataFrame,
+             denominators: str | Path | pd.DataFrame | None = None, **kw: Any) -> Result:
+    """Build the model of a metadata table and run it on ``data`` (a path or DataFrame).
+
+    Returns the :class:`Result`, with every stage unrounded.
+    """
+    model = from_meta(meta, denominators=denominators, **kw)
+    table = data if isinstance(data, pd.DataFrame) else read_table(data, what="data table")
+    return model.run(table)
 
 
 @dataclass(frozen=True)
@@ -178,6 +222,9 @@ class Model:
 
         agg = [n.id for n in spec.nodes if self.children[n.id]]
         self.aggregates: list[str] = sorted(agg, key=lambda a: (h(a), agg.index(a)))
+        #: each node's level, as COINr numbers them: 1 for indicators, a parent one above
+        #: its highest child
+        self.levels: dict[str, int] = {n.id: h(n.id) + 1 for n in spec.nodes}
         self.roots: list[str] = [n.id for n in spec.nodes if n.parent is None]
         self._check_step_args()
 
@@ -186,6 +233,11 @@ class Model:
     def from_dict(cls, mapping: Mapping[str, Any], *, source: str | None = None) -> Model:
         """Build a model from a spec mapping (same keys as a spec file)."""
         return cls(parse_spec(mapping, source=source))
+
+    @classmethod
+    def from_meta(cls, meta: Any, **kw: Any) -> Model:
+        """Build a model from a COINr-style metadata table (see :func:`from_meta`)."""
+        return from_meta(meta, **kw)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Model:
@@ -230,9 +282,14 @@ class Model:
         """A new model with some choices changed; the spec is re-checked.
 
         Keys: a step name (``normalise="rank"`` replaces the method and drops its
-        arguments; ``normalise={"high": 100}`` updates arguments; ``None`` removes the
-        step), ``"<step>.<arg>"`` for one argument, ``weights={node: w}``,
+        arguments; ``normalise={"high": 100}`` updates arguments;
+        ``normalise={"method": "zscore", "sd": 2}`` switches method, dropping the old
+        method's arguments; ``None`` removes the step), ``"<step>.<arg>"`` for one argument
+        (``"normalise.method"`` switches method too), ``weights={node: w}``,
         ``directions={node: -1}``, ``digits``/``rounding``/``ranks``, or a top-level key.
+        A switch of method keeps the step's own settings, which are not arguments of the
+        method: impute ``group``, aggregate ``missing``/``round_children``, denominate
+        ``by``/``scale``.
 
         >>> m = Model.from_dict({"unit": "u", "tree": [{"id": "i"}, {"id": "a", "parent": "i"}]})
         >>> m.variant({"aggregate.missing": "propagate"}).steps[-1].args
@@ -294,8 +351,22 @@ class Model:
 
         idx = next((i for i, s in enumerate(steps) if name_of(s) == step), None)
         current = flat(steps[idx]) if idx is not None else LineDict({"step": step})
+
+        def switched(method: Any, keep_same: bool = True) -> LineDict:
+            """``current`` with another method: the old method's arguments are dropped,
+            the step's own settings (``group``, ``missing``, ``by`` …) kept."""
+            old = str(current.get("method", DEFAULT_METHODS[step]))
+            keep = ("step", "method", *STEP_SETTINGS.get(step, ()))
+            same = keep_same and STEP_REGISTRIES[step].canonical(str(method)) == \
+                STEP_REGISTRIES[step].canonical(old)
+            new = LineDict({k: v for k, v in current.items() if same or k in keep})
+            new["method"] = method
+            new.line = current.line
+            new.key_lines = {k: v for k, v in current.key_lines.items() if k in new}
+            return new
+
         if path:
-            current = copy.copy(current)
+            current = switched(value) if path[0] == "method" else copy.copy(current)
             current[path[0]] = value
         elif value is None:
             if idx is not None:
@@ -303,13 +374,9 @@ class Model:
             raw["steps"] = steps
             return
         elif isinstance(value, str):
-            new = LineDict({"step": step, "method": value})
-            new.line = current.line
-            new.key_lines = {k: v for k, v in current.key_lines.items()
-                             if k in ("step", "method")}
-            current = new
+            current = switched(value, keep_same=False)
         elif isinstance(value, Mapping):
-            current = copy.copy(current)
+            current = switched(value["method"]) if "method" in value else copy.copy(current)
             current.update(value)
         else:
             raise ScoringError(f"a change of step {step!r} must be a method name or a mapping")
@@ -347,16 +414,29 @@ class Model:
         index = pd.Index(units.to_numpy(dtype=object), name=spec.unit)
         cols = {}
         find = _column_finder(data.columns)
+        missing: list[tuple[str, Any]] = []
         for nid in self.indicators:
             node = self.nodes[nid]
             want = node.column or node.id
             col = find(want)
             if col is None:
-                raise ScoringError(f"indicator {want!r} is not in the data",
-                                   where=spec.where(node),
-                                   hint=suggest(want, list(map(str, data.columns)))
-                                   or "add the column or fix the node's 'column'")
+                missing.append((want, node))
+                continue
             cols[nid] = col
+        if missing:
+            # every missing indicator at once, each with its closest column if any
+            have = list(map(str, data.columns))
+            if len(missing) == 1:
+                want, node = missing[0]
+                raise ScoringError(f"indicator {want!r} is not in the data",
+                                   where=spec.where(node), hint=suggest(want, have)
+                                   or "add the column or fix the node's 'column'")
+            hints = [f"{w!r}: {h}" for w, _ in missing if (h := suggest(w, have))]
+            raise ScoringError(
+                f"{len(missing)} indicators are not in the data: "
+                + ", ".join(repr(w) for w, _ in missing),
+                where=spec.where(missing[0][1]),
+                hint="; ".join(hints) or "add the columns or fix the nodes' 'column'")
         block = {}
         for nid, col in cols.items():
             values = data[col]
@@ -393,13 +473,23 @@ class Model:
             return 0.0, float(norm.args.get("scale", 1.0))
         return None
 
-    def run(self, data: pd.DataFrame, *, previous: pd.DataFrame | None = None) -> Result:
+    def run(self, data: pd.DataFrame, *, previous: pd.DataFrame | None = None,
+            denominators: pd.DataFrame | str | Path | None = None,
+            start: str | None = None) -> Result:
         """Run the model on a wide table (one row a unit, one column an indicator).
 
         ``previous``: the previous cycle's table (same layout), for ``impute: previous``.
+        ``denominators``: a separate table of denominators (one row a unit, the unit column
+        and one column a denominator; a DataFrame or a path), joined to the data on the
+        unit column; default the spec's ``denominators`` table, if any.
+        ``start``: the stage the data is at (``raw`` by default; ``denominated``,
+        ``imputed``, ``treated`` or ``normalised``): the steps up to and including that
+        stage are not run again, so data already normalised is not flipped a second time.
+        The stages before ``start`` are absent from the result.
         """
         spec = self.spec
-        current, stages, log, meta = self._prepare(data, previous)
+        current, stages, log, meta = self._prepare(data, previous, denominators=denominators,
+                                                   start=start)
         agg_step = spec.steps[-1]
         try:
             values, contributions, entry = self._aggregate(current, agg_step)
@@ -410,9 +500,25 @@ class Model:
         stages["aggregated"] = values
         log.append(entry)
         return Result(model=self, data=data, previous=previous, stages=stages, log=log,
-                      contributions=contributions, meta=meta)
+                      contributions=contributions, meta=meta, start=start or "raw",
+                      denominators=denominators)
 
-    def _prepare(self, data: pd.DataFrame, previous: pd.DataFrame | None = None
+    def _steps_after(self, start: str | None) -> list[Step]:
+        """The pre-aggregation steps that still run on data at stage ``start``."""
+        steps = [s for s in self.spec.steps if s.step != "aggregate"]
+        if start in (None, "raw"):
+            return steps
+        order = ["raw", *[STAGE_NAMES[s] for s in STEP_REGISTRIES if s != "aggregate"]]
+        if start not in order:
+            raise ScoringError(f"unknown stage {start!r} to start from",
+                               hint=suggest(str(start), order) or
+                               "the stages are " + ", ".join(order))
+        pos = order.index(start)
+        return [s for s in steps if order.index(STAGE_NAMES[s.step]) > pos]
+
+    def _prepare(self, data: pd.DataFrame, previous: pd.DataFrame | None = None, *,
+                 denominators: pd.DataFrame | str | Path | None = None,
+                 start: str | None = None
                  ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], list[LogEntry], pd.DataFrame]:
         """Every step before aggregation: (indicator table, stages, log, meta).
 
@@ -420,15 +526,19 @@ class Model:
         variant once and then aggregates thousands of runs in batches.
         """
         spec = self.spec
+        steps = self._steps_after(start)
         table, meta = self._indicator_table(data)
+        den = denominators if denominators is not None else spec.denominators
+        if den is not None:
+            meta = self._join_denominators(meta, den)
         prev_table = None
         if previous is not None:
             prev_table, _ = self._indicator_table(previous)
-        stages: dict[str, pd.DataFrame] = {"raw": table}
+        stages: dict[str, pd.DataFrame] = {start or "raw": table}
         log: list[LogEntry] = []
         current = table
         direction = pd.Series({i: float(self.nodes[i].direction) for i in self.indicators})
-        for step in spec.steps:
+        for step in steps:
             where = spec.where(step)
             try:
                 if step.step == "denominate":
@@ -448,6 +558,33 @@ class Model:
             stages[STAGE_NAMES[step.step]] = current
             log.append(entry)
         return current, stages, log, meta
+
+    def _join_denominators(self, meta: pd.DataFrame, den: pd.DataFrame | str | Path
+                           ) -> pd.DataFrame:
+        """The data's other columns with a separate denominators table joined by unit."""
+        name = "the denominators table"
+        if not isinstance(den, pd.DataFrame):
+            name = str(den)
+            den = read_table(den, what="denominators table")
+        unit_col = find_column(den.columns, self.spec.unit)
+        if unit_col is None:
+            raise ScoringError(f"{name} has no unit column {self.spec.unit!r}",
+                               hint=suggest(self.spec.unit, list(map(str, den.columns)))
+                               or "add the column that names each unit")
+        units = den[unit_col].astype("string").str.strip()
+        dup = units[units.duplicated()]
+        if len(dup):
+            raise ScoringError(f"unit {dup.iloc[0]!r} appears more than once in {name}",
+                               hint="give one row per unit")
+        table = den.drop(columns=[unit_col]).set_axis(pd.Index(units.to_numpy(dtype=object)),
+                                                      axis=0)
+        clash = [c for c in table.columns if c in meta.columns]
+        missing = [u for u in meta.index if u not in table.index]
+        if missing:
+            raise ScoringError(f"{name} has no row for unit " + ", ".join(
+                map(repr, missing[:5])) + (" …" if len(missing) > 5 else ""),
+                hint="add a row for every unit of the data")
+        return meta.drop(columns=clash).join(table, how="left")
 
     def _denominate(self, x: pd.DataFrame, meta: pd.DataFrame, step: Step
                     ) -> tuple[pd.DataFrame, LogEntry]:
@@ -501,7 +638,8 @@ class Model:
             values[:, pos] = treated[cols].to_numpy(dtype=float, na_value=np.nan)
             out = pd.DataFrame(values, index=x.index, columns=x.columns)
         return out, LogEntry("treat", step.method, _full_args(func, step.args),
-                             {k: v for k, v in report.items() if v.get("points") or v.get("log")})
+                             {k: v for k, v in report.items()
+                              if v.get("points") or v.get("log") or v.get("untreated")})
 
     def _norm_args(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         scale = self.spec.scale
@@ -617,6 +755,35 @@ def _top_line(spec: Spec, key: str) -> int | None:
     return None
 
 
+class _DeprecatedCall(pd.DataFrame):
+    """A DataFrame that can still be called as the method it used to be (with a warning).
+
+    ``Result.ranks`` was a method; it is an attribute now, as everywhere else. Calling the
+    frame warns and returns what the method returned. Any operation on it gives a plain
+    DataFrame.
+    """
+
+    _metadata: ClassVar[list[str]] = ["_call"]
+
+    def __init__(self, frame: Any = None, call: Any = None, **kw: Any) -> None:
+        super().__init__(frame, **kw)
+        self._call = call
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def __call__(self, digits: int | None = None, **kw: Any) -> pd.DataFrame:
+        import warnings
+
+        warnings.warn("Result.ranks is an attribute now: use result.ranks, or "
+                      "result.rounded_ranks(digits) for the ranks of rounded scores",
+                      DeprecationWarning, stacklevel=2)
+        if digits is None and not kw:
+            return pd.DataFrame(self)
+        return self._call(digits, **kw)
+
+
 @dataclass
 class Result:
     """A model run: data at every stage, the log, scores and contributions."""
@@ -628,6 +795,8 @@ class Result:
     contributions: pd.DataFrame
     meta: pd.DataFrame
     previous: pd.DataFrame | None = None
+    start: str = "raw"
+    denominators: Any = None
 
     @property
     def values(self) -> pd.DataFrame:
@@ -639,14 +808,26 @@ class Result:
         """The aggregates only, unrounded."""
         return self.values[[n for n in self.values.columns if n in self.model.aggregates]]
 
-    def ranks(self, *, digits: int | None = None) -> pd.DataFrame:
-        """Rank of every aggregate, 1 = highest (most threat); ties share the best rank.
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Rank of every aggregate on its unrounded score, 1 = highest; ties share the best.
 
-        With ``digits`` the ranks are taken on the rounded values (as published).
+        An attribute, as :attr:`SensitivityResult.ranks <octasee.scoring.sensitivity.
+        SensitivityResult.ranks>`. For the ranks of the published (rounded) scores use
+        :meth:`rounded_ranks`. Calling it, ``result.ranks()`` or
+        ``result.ranks(digits=2)`` (the old method), still works with a
+        ``DeprecationWarning``.
         """
-        s = self.scores
-        if digits is not None:
-            s = round_values(s, digits, mode=self.model.spec.rounding)  # type: ignore[arg-type]
+        r = self.scores.rank(ascending=False, method="min").astype("Int64")
+        return _DeprecatedCall(r, self.rounded_ranks)
+
+    def rounded_ranks(self, digits: int | None = None, *, mode: str | None = None
+                      ) -> pd.DataFrame:
+        """Ranks of every aggregate on the scores rounded to ``digits`` (default: the spec's
+        ``output.digits``), as published: tied rounded scores share the best rank."""
+        spec = self.model.spec
+        digits = spec.digits if digits is None else digits
+        s = round_values(self.scores, digits, mode=mode or spec.rounding)  # type: ignore[arg-type]
         return s.rank(ascending=False, method="min").astype("Int64")
 
     def to_frame(self, digits: int | None = None, *, ranks: bool | None = None,
@@ -705,6 +886,8 @@ class Result:
 
     def variant(self, changes: Mapping[str, Any] | None = None, /, **kw: Any) -> Result:
         """Re-run on the same data with some choices changed (see :meth:`Model.variant`)."""
-        return self.model.variant(changes, **kw).run(self.data, previous=self.previous)
+        return self.model.variant(changes, **kw).run(self.data, previous=self.previous,
+                                                     start=self.start,
+                                                     denominators=self.denominators)
 
 

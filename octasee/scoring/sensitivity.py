@@ -50,15 +50,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from octasee.errors import ScoringError
+from octasee.scoring._registry import suggest
 from octasee.scoring.aggregate import AGGREGATORS
 from octasee.scoring.model import Model
 from octasee.scoring.rounding import round_half_up
 
 __all__ = ["SensitivityResult", "bootstrap_indices", "rank_desc", "saltelli_design",
-           "sobol_indices", "uncertainty_analysis"]
+           "sobol_indices", "uncertainty_analysis", "weight_noise_vector"]
 
 #: the factors in pipeline order; the first four are steps of the model
 FACTORS = ("impute", "treat", "normalise", "aggregate", "weights")
@@ -78,6 +78,9 @@ def saltelli_design(n: int, d: int, *, seed: int | None = 0, sampler: str = "sob
     if n < 2 or d < 1:
         raise ScoringError("a sensitivity design needs n >= 2 runs and d >= 1 factors")
     if sampler == "sobol":
+        # lazy: scipy.stats costs ~1.1 s, and every `octasee` command imports this module
+        from scipy.stats import qmc
+
         s = qmc.Sobol(d=2 * d, scramble=True, seed=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # n need not be a power of 2
@@ -389,28 +392,78 @@ def _aggregate_runs(Xc: np.ndarray, Wc: np.ndarray, Vs: list[np.ndarray], Wv: np
     return out
 
 
+def weight_noise_vector(model: Model, weights_noise: float | Mapping[Any, float]
+                        ) -> np.ndarray:
+    """The relative noise of every node's weight, in the order of the spec's nodes.
+
+    ``weights_noise``: one number for every weight, or a mapping restricting the noise to
+    some weights, as COINr's ``noise_specs``: a level (an ``int``; 1 = the indicators'
+    weights, 2 = their parents' …, :attr:`Model.levels`) or a node id (a ``str``) to its
+    noise. Nodes not named keep their weight. Every noise is in (0, 1).
+
+    >>> m = Model.from_dict({"unit": "u", "tree": [{"id": "i"}, {"id": "p", "parent": "i"},
+    ...     {"id": "a", "parent": "p"}, {"id": "b", "parent": "p"}]})
+    >>> weight_noise_vector(m, {2: 0.25}).tolist()
+    [0.0, 0.25, 0.0, 0.0]
+    """
+    ids = [nd.id for nd in model.spec.nodes]
+    if isinstance(weights_noise, Mapping):
+        noise = np.zeros(len(ids))
+        top = max(model.levels.values())
+        for key, value in weights_noise.items():
+            if isinstance(key, bool) or not isinstance(key, int | str):
+                raise ScoringError(f"weights_noise key {key!r} is neither a level nor a node",
+                                   hint=f"use a level 1..{top} or a node id")
+            if isinstance(key, int):
+                hit = [i for i, nid in enumerate(ids) if model.levels[nid] == key]
+                if not hit:
+                    raise ScoringError(f"weights_noise names level {key}, which has no node",
+                                       hint=f"the levels are 1 (indicators) to {top}")
+            else:
+                if key not in model.nodes:
+                    raise ScoringError(f"weights_noise names {key!r}, which is not a node",
+                                       hint=suggest(key, ids) or "use a node id or a level")
+                hit = [ids.index(key)]
+            _check_noise(value, f"the noise of {'level ' if isinstance(key, int) else ''}{key}")
+            noise[hit] = float(value)
+        return noise
+    _check_noise(weights_noise, "weights_noise")
+    return np.full(len(ids), float(weights_noise))
+
+
+def _check_noise(value: Any, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ScoringError(f"{what} must be between 0 and 1, not {value!r}",
+                           hint="it is the relative perturbation: 0.25 for +/-25 %")
+
+
 def uncertainty_analysis(model: Model, data: pd.DataFrame, *,
                          impute: Sequence[Any] | None = None,
                          treat: Sequence[Any] | None = None,
                          normalise: Sequence[Any] | None = None,
                          aggregate: Sequence[Any] | None = None,
-                         weights_noise: float | None = None, weight_sets: int = 100,
+                         weights_noise: float | Mapping[Any, float] | None = None,
+                         weight_sets: int = 100,
                          target: str | None = None, n: int = 1000,
                          sensitivity: bool = True, sampler: str = "sobol",
                          bootstrap: int = 1000, conf: float = 0.95,
                          previous: pd.DataFrame | None = None,
+                         denominators: Any = None, start: str | None = None,
                          seed: int | None = 0) -> SensitivityResult:
     """Vary the named choices of ``model`` and measure how the ranking of ``target`` moves.
 
     ``impute``/``treat``/``normalise``/``aggregate``: lists of options (a method name,
     ``{method: …, args}``, or ``None`` for the spec's own choice); ``weights_noise``:
-    relative perturbation of every weight (e.g. 0.25 for +/-25 %). ``target``: the
+    relative perturbation of every weight (e.g. 0.25 for +/-25 %), or of the weights of
+    chosen levels or nodes only (``{2: 0.25, 3: 0.1}``, as COINr's ``noise_specs``; see
+    :func:`weight_noise_vector`). ``target``: the
     aggregate to rank (default: the first root). Needs at least one factor.
 
     ``n`` is the base sample: ``n (d + 2)`` runs with ``sensitivity`` (A, B and every
     AB_i), ``2n`` without (A and B: uncertainty only, no indices). ``bootstrap``
     resamples give the indices' ``conf`` intervals (0: none). ``previous``: the previous
-    cycle for ``impute: previous``. Node-level ``normalise:``/``aggregate:`` overrides in
+    cycle for ``impute: previous``; ``denominators``, ``start``: as in
+    :meth:`Model.run`. Node-level ``normalise:``/``aggregate:`` overrides in
     the spec are kept in every run, as in :meth:`Model.variant`.
 
     >>> import pandas as pd
@@ -433,13 +486,11 @@ def uncertainty_analysis(model: Model, data: pd.DataFrame, *,
     base_w = np.array([model.nodes[nid].weight for nid in node_ids], dtype=float)
     rng = np.random.default_rng(seed)
     if weights_noise:
-        if not 0 < weights_noise < 1:
-            raise ScoringError(f"weights_noise must be between 0 and 1, not {weights_noise}",
-                               hint="it is the relative perturbation: 0.25 for +/-25 %")
+        noise = weight_noise_vector(model, weights_noise)
         if weight_sets < 1:
             raise ScoringError("weight_sets must be at least 1")
-        sets = base_w[None, :] * (1 + weights_noise * rng.uniform(-1, 1, (weight_sets,
-                                                                          len(base_w))))
+        sets = base_w[None, :] * (1 + noise[None, :] * rng.uniform(-1, 1, (weight_sets,
+                                                                           len(base_w))))
         factors["weights"] = list(range(weight_sets))
     else:
         sets = base_w[None, :]
@@ -450,7 +501,8 @@ def uncertainty_analysis(model: Model, data: pd.DataFrame, *,
     names = list(factors)
     d = len(names)
 
-    nominal = model.run(data, previous=previous)
+    run_kw = {"denominators": denominators, "start": start}
+    nominal = model.run(data, previous=previous, **run_kw)
     units = nominal.values.index
     nominal_rank = rank_desc(nominal.values[target].to_numpy(dtype=float))
 
@@ -492,7 +544,7 @@ def uncertainty_analysis(model: Model, data: pd.DataFrame, *,
                                                         opts[steps[depth - 1]][ks[depth - 1]])
             mv = variants[ks]
             if ks[:3] not in prepared:
-                table = variants[ks[:3]]._prepare(data, previous)[0]
+                table = variants[ks[:3]]._prepare(data, previous, **run_kw)[0]
                 prepared[ks[:3]] = (table.to_numpy(dtype=float, na_value=np.nan),
                                     list(table.columns))
             X, cols = prepared[ks[:3]]

@@ -53,8 +53,14 @@ from octasee.errors import ScoringError
 from octasee.scoring._registry import Registry, suggest
 from octasee.scoring.aggregate import AGGREGATORS
 from octasee.scoring.impute import IMPUTERS
+from octasee.scoring.meta import read_meta
 from octasee.scoring.normalise import NORMALISERS
-from octasee.scoring.treat import TREATMENTS
+from octasee.scoring.treat import (
+    F2_TRANSFORMS,
+    TREAT_ALIASES,
+    TREATMENTS,
+    resolve_treat_options,
+)
 from octasee.scoring.weights import WEIGHTERS
 
 __all__ = ["NODE_SCHEMA", "OUTPUT_SCHEMA", "SPEC_SCHEMA", "LineDict", "LineList", "Node", "Spec",
@@ -100,6 +106,8 @@ SPEC_SCHEMA = Table({
     "weights": Field("any"),
     "references": Field("any"),
     "version": Field("any"),
+    "meta": Field("text"),
+    "denominators": Field("any"),
 }, name="the spec")
 NODE_SCHEMA = Table({
     "id": Field("any"),
@@ -111,9 +119,36 @@ NODE_SCHEMA = Table({
     "published": Field("text|number"),
     "aggregate": Field("any"),
     "normalise": Field("any"),
-    "treat": Field("bool"),
+    "treat": Field("bool|table", hint="write treat: true, treat: false (without quotes) or "
+                   "a mapping of treatment options, e.g. treat: {winmax: 3}"),
     "description": Field("text"),
 }, name="a tree node")
+# The winsorising options (COINr's names, then octasee's earlier ones): a node's
+# ``treat: {…}`` and the arguments of a ``treat`` step with method winsorise. Ranges and
+# the cross-checks (an option under two names, boxcox without its lambda …) are
+# checked by octasee.scoring.treat.resolve_treat_options.
+_THRESH_HINT = "a number >= 0, e.g. {}: {} (COINr's default)"
+TREAT_OPTION_FIELDS: dict[str, Field] = {
+    "winmax": Field("whole", min=0, hint="write a whole number >= 0, e.g. winmax: 5, or "
+                    "winmax: null for no limit"),
+    "skew_thresh": Field("number", min=0, hint=_THRESH_HINT.format("skew_thresh", 2)),
+    "kurt_thresh": Field("number", min=0, hint=_THRESH_HINT.format("kurt_thresh", 3.5)),
+    "force_win": Field("bool"),
+    "f2": Field("text", choices=F2_TRANSFORMS,
+                hint="use one of " + ", ".join(F2_TRANSFORMS) + " or null (no second step)"),
+    "combine_treat": Field("bool"),
+    "boxcox_lambda": Field("number"),
+    "max_points": Field("whole", min=0, hint="write a whole number >= 0, e.g. max_points: 5 "
+                        "(COINr's name: winmax)"),
+    "skew_limit": Field("number", min=0, hint=_THRESH_HINT.format("skew_limit", 2)),
+    "kurt_limit": Field("number", min=0, hint=_THRESH_HINT.format("kurt_limit", 3.5)),
+    "log_fallback": Field("bool", hint="write true or false (or f2: log_CT / f2: null)"),
+}
+TREAT_SCHEMA = Table(TREAT_OPTION_FIELDS, name="the treatment options")
+TREAT_STEP_SCHEMA = Table({**TREAT_OPTION_FIELDS, "step": Field("any"), "method": Field("any"),
+                           "indiv_specs": Field("table", hint="write indiv_specs: {indicator: "
+                                                "{winmax: 3}, other: false}")},
+                          name="the treat step")
 OUTPUT_SCHEMA = Table({
     "digits": Field("any"),
     "rounding": Field("any"),
@@ -158,6 +193,8 @@ class Node:
     aggregate: dict[str, Any] | None = None
     normalise: dict[str, Any] | None = None
     treat: bool = True
+    #: the node's own winsorising options (``treat: {winmax: 3}``; COINr's indiv_specs)
+    treat_options: dict[str, Any] | None = None
     line: int | None = None
 
 
@@ -187,6 +224,9 @@ class Spec:
     source: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     text: str | None = field(default=None, repr=False, compare=False)
+    #: a separate denominators table (a path, resolved against the spec's folder, or a
+    #: DataFrame): one row a unit, joined to the data on the unit column at every run
+    denominators: Any = field(default=None, repr=False, compare=False)
 
     def where(self, node_or_line: Node | Step | int | None) -> str | None:
         """``"<file>, line N"`` for a node, step or line number (as far as known)."""
@@ -250,9 +290,11 @@ def _parse_step(ctx: _Ctx, raw: Any, index: int, items: Any) -> Step:
     if not isinstance(raw, dict):
         raise ScoringError(f"step {index + 1} must be a mapping like {{step: normalise, "
                            f"method: minmax}}", where=_where(ctx.source, line))
+    at: tuple[str | int, ...] = ("steps", index)
     if "step" not in raw and len(raw) == 1 and isinstance(next(iter(raw.values())), dict | None):
         # short form: - normalise: {method: minmax, high: 100}
         name, body = next(iter(raw.items()))
+        at = ("steps", index, name)
         body = dict(body or {})
         body["step"] = name
         raw_line = ctx.line(raw) or line
@@ -271,6 +313,8 @@ def _parse_step(ctx: _Ctx, raw: Any, index: int, items: Any) -> Step:
     canonical = STEP_REGISTRIES[key].canonical(
         str(method), where=ctx.where(raw, "method" if "method" in raw else None, method))
     args = {k: v for k, v in raw.items() if k not in ("step", "method")}
+    if key == "treat" and canonical == "winsorise":
+        args = _parse_treat_step(ctx, args, at, ctx.where(raw) or _where(ctx.source, line))
     return Step(key, canonical, args, ctx.line(raw) or line)
 
 
@@ -307,6 +351,7 @@ def _parse_node(ctx: _Ctx, raw: Any, index: int, items: Any) -> Node:
                             f"{{method: …, …}}", raw, role)
         m = STEP_REGISTRIES[role].canonical(str(o["method"]), where=ctx.where(raw, role))
         overrides[role] = {**{k: v for k, v in o.items() if k != "method"}, "method": m}
+    treat, treat_options = _node_treatment(ctx, raw, index, nid)
     parent = raw.get("parent")
     return Node(
         id=nid, parent=None if parent in (None, "") else str(parent), weight=weight,
@@ -314,7 +359,101 @@ def _parse_node(ctx: _Ctx, raw: Any, index: int, items: Any) -> Node:
         column=None if raw.get("column") is None else str(raw["column"]),
         published=None if raw.get("published") is None else str(raw["published"]),
         aggregate=overrides["aggregate"], normalise=overrides["normalise"],
-        treat=bool(raw.get("treat", True)), line=ctx.line(raw) or line)
+        treat=treat, treat_options=treat_options, line=ctx.line(raw) or line)
+
+
+def _node_treatment(ctx: _Ctx, raw: Any, index: int, nid: str
+                    ) -> tuple[bool, dict[str, Any] | None]:
+    """A node's ``treat:``: true, false, or a mapping of options (COINr's indiv_specs)."""
+    value = raw.get("treat", True)
+    if isinstance(value, bool) or value is None:
+        return value is not False, None
+    ctx.check(value, TREAT_SCHEMA, ("tree", index, "treat"))  # names, types, ranges by line
+    options = _canonical_treat_args(ctx, dict(value), f"the treatment of {nid!r}",
+                                    ctx.where(raw, "treat"))
+    return True, options
+
+
+def _canonical_treat_args(ctx: _Ctx, args: dict[str, Any], what: str, where: str | None
+                          ) -> dict[str, Any]:
+    """Winsorising options under COINr's names (aliases renamed), cross-checked."""
+    resolve_treat_options(args, what=what, where=where)  # raises with the line
+    out: dict[str, Any] = {}
+    for k, v in args.items():
+        if k == "log_fallback":
+            if v is False:
+                out["f2"] = None
+            continue
+        out[TREAT_ALIASES.get(k, k)] = None if (k == "f2" and v == "none") else v
+    return out
+
+
+def _parse_treat_step(ctx: _Ctx, args: dict[str, Any], at: tuple[str | int, ...],
+                      where: str | None) -> dict[str, Any]:
+    """Check a winsorise step's arguments by line; return them under COINr's names."""
+    ctx.check({"step": "treat", **args}, TREAT_STEP_SCHEMA, at)
+    indiv = args.get("indiv_specs")
+    out = _canonical_treat_args(ctx, {k: v for k, v in args.items() if k != "indiv_specs"},
+                                "the treat step", where)
+    if indiv is not None:
+        specs: dict[str, Any] = {}
+        for col, o in indiv.items():
+            here = (*at, "indiv_specs", col)
+            if isinstance(o, bool) or o is None or (isinstance(o, str) and o == "none"):
+                specs[str(col)] = o is not False and o != "none"
+            elif isinstance(o, Mapping):
+                ctx.check(o, TREAT_SCHEMA, here)
+                specs[str(col)] = _canonical_treat_args(ctx, dict(o), f"the treatment of "
+                                                        f"{col!r}", ctx.src.where(here))
+            else:
+                raise ScoringError(f"the treatment of {col!r} in indiv_specs must be true, "
+                                   f"false, none or a mapping of options, not {o!r}",
+                                   where=ctx.src.where(here),
+                                   hint="e.g. indiv_specs: {" + str(col) + ": {winmax: 3}}")
+        out["indiv_specs"] = specs
+    return out
+
+
+def _with_node_treatment(ctx: _Ctx, steps: list[Step], nodes: list[Node], tree: Any
+                         ) -> list[Step]:
+    """Refuse ``treat:`` on an aggregate; put the nodes' own options into the treat step.
+
+    The options reach the treatment as its ``indiv_specs`` argument (node id -> options),
+    merged with any the step gives itself (one indicator in both is refused). Nodes'
+    options apply while the step's method is winsorise (``none`` treats nothing).
+    """
+    parents = {n.parent for n in nodes if n.parent is not None}
+    raw_nodes = {str(n.get("id")): n for n in tree if isinstance(n, Mapping)}
+    for n in nodes:
+        if n.id in parents and "treat" in raw_nodes.get(n.id, {}):
+            raise ScoringError(f"node {n.id!r} is an aggregate: 'treat' applies to indicators",
+                               where=_where(ctx.source, n.line),
+                               hint="set treat on its indicators, or remove it here")
+    own = {n.id: (n.treat_options if n.treat else False) for n in nodes
+           if n.id not in parents and (n.treat_options is not None or not n.treat)}
+    out = []
+    for s in steps:
+        if s.step == "treat" and s.method == "winsorise":
+            indiv = dict(s.args.get("indiv_specs") or {})
+            leaves = [n.id for n in nodes if n.id not in parents]
+            for col in indiv:
+                if col not in leaves:
+                    raise ScoringError(f"indiv_specs of the treat step names {col!r}, which "
+                                       "is not an indicator", where=_where(ctx.source, s.line),
+                                       hint=suggest(col, leaves) or "name an indicator (a leaf)")
+            for nid, o in own.items():
+                if o is False:  # treat: false: the model leaves the column out
+                    continue
+                if nid in indiv:
+                    raise ScoringError(f"the treatment of {nid!r} is given twice: on its node "
+                                       "and in the treat step's indiv_specs",
+                                       where=_where(ctx.source, s.line),
+                                       hint="keep one of them")
+                indiv[nid] = o
+            if indiv:
+                s = Step(s.step, s.method, {**s.args, "indiv_specs": indiv}, s.line)
+        out.append(s)
+    return out
 
 
 def _check_tree(ctx: _Ctx, nodes: list[Node]) -> None:
@@ -396,6 +535,15 @@ def parse_spec(raw: Mapping[str, Any], *, source: str | None = None,
     if not raw.get("unit"):
         raise ctx.error("the spec names no unit column", raw,
                         hint="add e.g. 'unit: Country' (the column that names each unit)")
+    if raw.get("meta") is not None:  # the tree from a metadata table (COINr's iMeta)
+        if raw.get("tree"):
+            raise ctx.error("the spec gives both 'meta' and 'tree'", raw, "tree",
+                            hint="the metadata table is the tree: remove one of them")
+        table = read_meta(_relative(source, raw["meta"]))
+        # the spec as if written out: the tree, and the denominators in the denominate step
+        raw = {**{k: v for k, v in raw.items() if k != "meta"},
+               "tree": [{k: v for k, v in n.items() if k != "line"} for n in table.nodes],
+               "steps": _with_denominators(raw.get("steps"), table.denominators)}
     tree = raw.get("tree")
     if not isinstance(tree, list) or not tree:
         raise ctx.error("the spec has no tree", raw, "tree",
@@ -417,6 +565,7 @@ def parse_spec(raw: Mapping[str, Any], *, source: str | None = None,
                                where=_where(ctx.source, s.line),
                                hint=f"merge it with the one on line {seen[s.step].line}")
         seen[s.step] = s
+    steps = _with_node_treatment(ctx, steps, nodes, tree)
     if "normalise" not in seen:  # directions still apply: flip within the scale
         pos = len(steps) - (1 if "aggregate" in seen and steps[-1].step == "aggregate" else 0)
         steps.insert(pos, Step("normalise", "none", {}, None))
@@ -459,4 +608,47 @@ def parse_spec(raw: Mapping[str, Any], *, source: str | None = None,
                 nodes=tuple(nodes), steps=tuple(steps), keep=tuple(map(str, keep)),
                 scale=scale, digits=int(digits), rounding=rounding,
                 ranks=bool(output.get("ranks", True)), source=source,
-                raw=copy.deepcopy(dict(raw)), text=text)
+                raw=copy.deepcopy(dict(raw)), text=text,
+                denominators=_relative(source, raw.get("denominators")))
+
+
+def _with_denominators(steps: Any, by: Mapping[str, str]) -> Any:
+    """The raw steps with a metadata table's denominators in the denominate step.
+
+    A denominate step that names its own ``by`` keeps it; without a denominate step one
+    is added first.
+    """
+    if not by or not isinstance(steps, list | None):
+        return steps
+    out = list(steps or [])
+    for i, s in enumerate(out):
+        name = s if isinstance(s, str) else (s.get("step") if isinstance(s, Mapping) and
+                                             "step" in s else
+                                             next(iter(s), None) if isinstance(s, Mapping)
+                                             else None)
+        if STEP_ALIASES.get(str(name).lower(), str(name).lower()) != "denominate":
+            continue
+        if isinstance(s, str):
+            out[i] = {"step": s, "by": dict(by)}
+        elif "step" in s:
+            if "by" not in s:
+                new = LineDict({**s, "by": dict(by)})
+                new.line = getattr(s, "line", None)
+                out[i] = new
+        else:
+            body = dict(s[name] or {})
+            if "by" not in body:
+                out[i] = {name: {**body, "by": dict(by)}}
+        return out
+    return [{"step": "denominate", "by": dict(by)}, *out]
+
+
+def _relative(source: str | None, path: Any) -> Any:
+    """A table path named in a spec, relative to the spec's folder (else as given)."""
+    if not isinstance(path, str | Path) or source is None:
+        return path
+    p = Path(path)
+    base = Path(source).parent
+    if not p.is_absolute() and (base / p).exists():
+        return str(base / p)
+    return str(p)

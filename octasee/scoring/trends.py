@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from octasee.errors import ScoringError
+from octasee.scoring._registry import suggest
 
 __all__ = ["YARDSTICK", "emerging_threats", "estimative_term", "indicator_change",
            "robust_trend", "term_range"]
@@ -122,6 +122,9 @@ def robust_trend(df: pd.DataFrame, *, unit: str = "country", indicator: str = "i
     >>> float(r["slope"]), float(r["projection"]), float(r["next_period"])
     (1.0, 5.0, 2023.0)
     """
+    # lazy: scipy.stats costs ~1.1 s, and every `octasee` command imports this module
+    from scipy import stats
+
     _check(df, [unit, indicator, period, value])
     d = df.dropna(subset=[value]).copy()
     d["_t"] = _period_number(d[period])
@@ -235,6 +238,5 @@ def term_range(term: str) -> tuple[float, float]:
     for name, lo, hi, _, _ in YARDSTICK:
         if name == term.strip().lower():
             return float(lo), float(hi)
-    from octasee.scoring._registry import suggest
     raise ScoringError(f"unknown yardstick term {term!r}",
                        hint=suggest(term, [t[0] for t in YARDSTICK]))

@@ -19,11 +19,18 @@ GI-TOC's regions (Turkey is in *Western Asia*, Greece in *Southern Europe*).
 6.21
 >>> sorted(t.kind.unique())
 ['actor', 'composite', 'market', 'resilience']
+
+A copy of an edition's table is checked against the methodology's indicator names
+(:func:`check_layout`): every indicator missing is named in one :class:`SourceError`;
+columns the methodology does not have, and blank scores, are named in one
+:class:`PublishedTableWarning` each (the extra columns are left out, blanks stay missing).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -39,8 +46,12 @@ __all__ = [
     "COMPOSITES",
     "EDITIONS",
     "FILES",
+    "METHODOLOGY",
     "SOURCE",
     "Indicator",
+    "PublishedTableWarning",
+    "check_layout",
+    "check_values",
     "gitoc_wide",
     "indicators",
     "load_gitoc",
@@ -62,6 +73,33 @@ _PILLAR_KIND = {"Criminal markets": "market", "Criminal actors": "actor",
                 "Resilience": "resilience"}
 # Indicators per pillar (markets, actors, resilience) in each edition's methodology.
 _EXPECTED_COUNTS = {2021: (10, 4, 12), 2023: (15, 5, 12)}
+_MARKETS_2021 = ("Human trafficking", "Human smuggling", "Arms trafficking", "Flora crimes",
+                 "Fauna crimes", "Non-renewable resource crimes", "Heroin trade",
+                 "Cocaine trade", "Cannabis trade", "Synthetic drug trade")
+_ACTORS_2021 = ("Mafia-style groups", "Criminal networks", "State-embedded actors",
+                "Foreign actors")
+_RESILIENCE = ("Political leadership and governance",
+               "Government transparency and accountability", "International cooperation",
+               "National policies and laws", "Judicial system and detention",
+               "Law enforcement", "Territorial integrity", "Anti-money laundering",
+               "Economic regulatory capacity", "Victim and witness support", "Prevention",
+               "Non-state actors")
+#: The indicators of each pillar in each edition's methodology, in published order.
+METHODOLOGY: dict[int, dict[str, tuple[str, ...]]] = {
+    2021: {"Criminal markets": _MARKETS_2021, "Criminal actors": _ACTORS_2021,
+           "Resilience": _RESILIENCE},
+    2023: {"Criminal markets": (*_MARKETS_2021, "Cyber-dependent crimes", "Financial crimes",
+                                "Trade in counterfeit goods",
+                                "Illicit trade in excisable goods",
+                                "Extortion and protection racketeering"),
+           "Criminal actors": (*_ACTORS_2021, "Private sector actors"),
+           "Resilience": _RESILIENCE},
+}
+
+
+class PublishedTableWarning(UserWarning):
+    """A published-index table that can be used but differs from what was expected: columns
+    the methodology does not have (left out) or blank scores (left missing)."""
 _ID_COLUMNS = ("Continent", "Region", "Country")
 
 # GI-TOC names that neither the reference aliases nor pycountry know (keys are name_key
@@ -130,32 +168,113 @@ def _check_edition(edition: int) -> int:
     return int(edition)
 
 
-def _layout(columns: list[str], edition: int, label: str) -> tuple[Indicator, ...]:
-    """Classify the scored columns; raise SourceError if they do not follow the methodology."""
+def _names(items: Sequence[str], limit: int | None = None) -> str:
+    shown = list(items) if limit is None else list(items)[:limit]
+    text = ", ".join(repr(i) for i in shown)
+    return text + (f" and {len(items) - len(shown)} more" if len(shown) < len(items) else "")
+
+
+def check_layout(columns: Sequence[str], edition: int, *, label: str | None = None
+                 ) -> tuple[Indicator, ...]:
+    """The scored columns of a GI-TOC table of ``edition``, checked against the methodology.
+
+    Every missing composite or indicator is named in one :class:`SourceError`; columns
+    the methodology does not have are named in one :class:`PublishedTableWarning` and left
+    out. Headers are matched after :func:`normalise_header`; an indicator must come after
+    its pillar's composite.
+
+    >>> cols = [i.column for i in indicators(2023)
+    ...         if i.name not in ("Financial crimes", "Prevention")] + ["Notes"]
+    >>> check_layout(cols, 2023, label="goc.csv")
+    Traceback (most recent call last):
+    ...
+    octasee.errors.SourceError: goc.csv: unexpected layout for the 2023 edition: 2 missing: Criminal markets: 'Financial crimes'; Resilience: 'Prevention'; the columns not in the methodology: 'Notes' (renamed?); the layout has changed: update octasee.sources.gitoc, or check the edition
+    """
+    edition = _check_edition(edition)
+    method = METHODOLOGY[edition]
     scored = [c for c in columns if c not in (*_ID_COLUMNS, "source_row")]
     out: list[Indicator] = []
+    extra: list[str] = []
+    seen: dict[str, str] = {}
     pillar: str | None = None
     for pos, col in enumerate(scored):
         name = normalise_header(col)
         if name in COMPOSITES:
             pillar = name
-            out.append(Indicator(name, "composite", name, col, pos))
-        elif pillar in _PILLAR_KIND:
-            kind: Kind = _PILLAR_KIND[pillar]  # type: ignore[assignment]
-            out.append(Indicator(name, kind, pillar, col, pos))
+            kind: Kind = "composite"
+        elif pillar in method and name in method[pillar]:
+            kind = _PILLAR_KIND[pillar]  # type: ignore[assignment,index]
         else:
-            raise SourceError(f"column {col!r} comes before any pillar composite", where=label,
-                              hint="the layout has changed: update octasee.sources.gitoc")
-    found = tuple(sum(i.kind == k for i in out) for k in ("market", "actor", "resilience"))
-    composites = [i.name for i in out if i.kind == "composite"]
-    names = [i.name for i in out]
-    if (composites != list(COMPOSITES) or found != _EXPECTED_COUNTS[edition]
-            or len(set(names)) != len(names)):
-        raise SourceError(
-            f"unexpected layout for the {edition} edition: composites {composites}, "
-            f"(markets, actors, resilience) = {found}, expected {_EXPECTED_COUNTS[edition]}",
-            where=label, hint="the layout has changed: update octasee.sources.gitoc")
+            extra.append(str(col))
+            continue
+        if name in seen:
+            raise SourceError(f"columns {seen[name]!r} and {col!r} are both {name!r}",
+                              where=label, hint="remove one of them")
+        seen[name] = str(col)
+        out.append(Indicator(name, kind, pillar, col, pos))  # type: ignore[arg-type]
+    missing = 0
+    parts = []
+    for p in COMPOSITES:
+        gone = [i for i in method.get(p, ()) if i not in seen]
+        missing += len(gone) + (p not in seen)
+        if p not in seen:
+            parts.append(f"the composite {p!r}" + (f" and its indicators {_names(gone)}"
+                                                    if gone else ""))
+        elif gone:
+            parts.append(f"{p}: {_names(gone)}")
+    if missing:
+        text = "; ".join(parts)
+        hint = "the layout has changed: update octasee.sources.gitoc, or check the edition"
+        if extra:
+            hint = f"the columns not in the methodology: {_names(extra)} (renamed?); {hint}"
+        raise SourceError(f"unexpected layout for the {edition} edition: "
+                          f"{missing} missing: {text}", where=label, hint=hint)
+    if extra:
+        warnings.warn(PublishedTableWarning(
+            f"{label or 'the table'}: {len(extra)} column(s) not in the {edition} methodology "
+            f"left out: {_names(extra)}"), stacklevel=3)
     return tuple(out)
+
+
+def check_values(table: pd.DataFrame, layout: Sequence[Indicator], *,
+                 label: str | None = None, units: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> None:
+    """Warn (:class:`PublishedTableWarning`) naming every blank score of ``table``.
+
+    ``units`` name the rows (default the ``Country`` column), ``rows`` their line in the
+    file. A blank is an empty (or all-space) cell or a missing value.
+    """
+    cols = [i.column for i in layout]
+    block = table[cols]
+    blank = block.isna() | block.apply(lambda s: s.astype("string").str.strip().eq("")
+                                       .fillna(False))
+    if not blank.to_numpy().any():
+        return
+    names = list(units) if units is not None else (
+        table["Country"].astype(str).str.strip().tolist() if "Country" in table
+        else [str(i) for i in table.index])
+    parts = []
+    for col in cols:
+        hit = [int(i) for i in blank[col].to_numpy().nonzero()[0]]
+        if hit:
+            where = [f"{names[i]} (row {rows[i]})" if rows is not None else names[i]
+                     for i in hit]
+            parts.append(f"{col!r}: " + ", ".join(where))
+    total = int(blank.to_numpy().sum())
+    warnings.warn(PublishedTableWarning(
+        f"{label or 'the table'}: {total} blank score(s), left missing (a pillar averages "
+        "the indicators present): " + "; ".join(parts)), stacklevel=3)
+
+
+def _layout(columns: list[str], edition: int, label: str) -> tuple[Indicator, ...]:
+    """Classify the scored columns; raise SourceError if they do not follow the methodology."""
+    layout = check_layout(columns, edition, label=label)
+    found = tuple(sum(i.kind == k for i in layout) for k in ("market", "actor", "resilience"))
+    if found != _EXPECTED_COUNTS[edition]:  # pragma: no cover - METHODOLOGY is the source
+        raise SourceError(f"unexpected layout for the {edition} edition: (markets, actors, "
+                          f"resilience) = {found}, expected {_EXPECTED_COUNTS[edition]}",
+                          where=label)
+    return layout
 
 
 def indicators(edition: int) -> tuple[Indicator, ...]:
@@ -200,6 +319,8 @@ def _load_uncached(edition: int, path: str | None) -> _Loaded:
         raise SourceError(f"{text.iat[r, c]!r} is not a score from 1 to 10",
                           where=f"{label}, row {raw['source_row'].iat[r]}, "
                                 f"column {text.columns[c]!r}")
+    check_values(text, layout, label=label, units=names.tolist(),
+                 rows=raw["source_row"].tolist())
     values.columns = [i.name for i in layout]
     wide = pd.concat([wide, values], axis=1)
     wide["source_row"] = raw["source_row"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -101,3 +102,85 @@ def test_stages_log_and_contributions(gitoc: dict[int, pd.DataFrame]) -> None:
         result.values["Criminality"].to_numpy())
     one = c[(c["unit"] == "Serbia") & (c["node"] == "Criminal actors")]
     assert len(one) == 5 and one["share"].sum() == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ the table is checked
+def _write(tmp_path, frame: pd.DataFrame, name: str = "goc.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _text_table(edition: int) -> pd.DataFrame:
+    from importlib import resources
+
+    res = resources.files("octasee").joinpath("sources", "data", "goc_index",
+                                              f"global_oc_index_{edition}.csv")
+    with resources.as_file(res) as p:
+        return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+
+def test_every_missing_indicator_is_named_at_once(tmp_path) -> None:
+    import re
+
+    from octasee.errors import SourceError
+    from octasee.sources.gitoc import load_gitoc
+
+    t = _text_table(2023).drop(columns=["Financial crimes", "Prevention", "Foreign actors"])
+    with pytest.raises(SourceError) as exc:
+        load_gitoc(2023, path=_write(tmp_path, t))
+    msg = str(exc.value)
+    assert "unexpected layout for the 2023 edition: 3 missing: Criminal markets: " \
+           "'Financial crimes'; Criminal actors: 'Foreign actors'; Resilience: 'Prevention'" \
+        in msg, msg
+    # the 2021 file read as 2023: the six indicators 2023 added, all named
+    with pytest.raises(SourceError) as exc:
+        load_gitoc(2023, path=_write(tmp_path, _text_table(2021), "as_2023.csv"))
+    names = re.findall(r"'([^']+)'", str(exc.value).split("; the columns")[0])
+    assert names == ["Cyber-dependent crimes", "Financial crimes", "Trade in counterfeit goods",
+                     "Illicit trade in excisable goods",
+                     "Extortion and protection racketeering", "Private sector actors"]
+
+
+def test_extra_columns_and_blank_values_are_warned(tmp_path) -> None:
+    from octasee.sources.gitoc import PublishedTableWarning, gitoc_wide, load_gitoc
+
+    t = _text_table(2021)
+    t.insert(t.columns.get_loc("Heroin trade"), "Khat trade", "5.0")
+    t["Notes"] = ""
+    albania = t.index[t["Country"] == "Albania"][0]
+    serbia = t.index[t["Country"] == "Serbia"][0]
+    t.loc[albania, "Heroin trade"] = ""
+    t.loc[serbia, "Prevention"] = "  "
+    path = _write(tmp_path, t)
+    with pytest.warns(PublishedTableWarning) as record:
+        long = load_gitoc(2021, path=path)
+    messages = [str(w.message) for w in record]
+    extra = next(m for m in messages if "not in the 2021 methodology" in m)
+    assert "2 column(s)" in extra and "'Khat trade', 'Notes'" in extra
+    blank = next(m for m in messages if "blank score" in m)
+    assert "2 blank score(s)" in blank
+    assert f"'Heroin trade': Albania (row {albania + 2})" in blank
+    assert f"'Prevention': Serbia (row {serbia + 2})" in blank
+    assert "Khat trade" not in set(long["indicator"])
+    with pytest.warns(PublishedTableWarning):
+        wide = gitoc_wide(2021, path=path).set_index("country")
+    assert np.isnan(wide.loc["AL", "Heroin trade"]) and np.isnan(wide.loc["RS", "Prevention"])
+    # the shipped tables have neither
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PublishedTableWarning)
+        for edition in EDITIONS:
+            load_gitoc(edition)
+
+
+def test_a_pandas_table_can_be_checked_before_scoring(gitoc: dict[int, pd.DataFrame]) -> None:
+    from octasee.sources.gitoc import PublishedTableWarning, check_layout, check_values
+
+    t = gitoc[2023].copy()
+    t.loc[3, "Cocaine trade"] = np.nan
+    layout = check_layout(list(t.columns), 2023)
+    with pytest.warns(PublishedTableWarning, match=r"1 blank score.*'Cocaine trade': "
+                                                   + t.loc[3, "Country"]):
+        check_values(t, layout)

@@ -110,13 +110,20 @@ def test_winsorise_one_point_on_the_skewed_side() -> None:
 
 
 def test_winsorise_falls_back_to_log() -> None:
-    # 20 values with a long, heavy tail: two points are not enough
+    # 20 values with a long, heavy tail (G1 = 3.14, G2 = 10.3)
     x = pd.DataFrame({"a": [1.0] * 15 + [50.0, 100.0, 200.0, 400.0, 800.0]})
-    out, rep = tr.treat(x, "winsorise", max_points=2)
-    assert rep["a"]["log"] and rep["a"]["points"] == []
-    assert out["a"].tolist() == pytest.approx(np.log(x["a"] - 1.0 + 1.0).tolist())
-    _, rep5 = tr.treat(x, "winsorise", max_points=5)
-    assert len(rep5["a"]["points"]) <= 5
+    # one point allowed: 800 -> 400 leaves G1 = 2.30, G2 = 4.29, still failing, so COINr's
+    # log_CT is applied to the ORIGINAL column: log(x - 1 + 0.01 * (800 - 1))
+    out, rep = tr.treat(x, "winsorise", max_points=1)
+    assert rep["a"]["nwin"] == 1 and rep["a"]["pass_winsorised"] is False
+    assert rep["a"]["log"] and rep["a"]["transform"] == "log_CT" and rep["a"]["points"] == []
+    assert out["a"].tolist() == pytest.approx(np.log(x["a"] - 1.0 + 7.99).tolist(), abs=1e-14)
+    assert out["a"].iloc[0] == pytest.approx(np.log(7.99))
+    # two points: 800 -> 400, then both 400s -> 200 (ties move together): passes, no log
+    out2, rep2 = tr.treat(x, "winsorise", max_points=2)
+    assert not rep2["a"]["log"] and rep2["a"]["nwin"] == 2
+    assert out2["a"].tolist()[-3:] == [200.0, 200.0, 200.0]
+    assert rep2["a"]["points"] == [(18, 400.0, 200.0), (19, 800.0, 200.0)]
 
 
 def test_no_treatment_changes_nothing() -> None:

@@ -269,3 +269,36 @@ def test_errors_name_the_options() -> None:
         uncertainty_analysis(m, d, aggregate=["mean", "gmean"], n=32)
     with pytest.raises(ScoringError, match="did you mean 'minmax'"):
         uncertainty_analysis(m, d, normalise=["minmx"], n=8)
+
+
+def test_weight_noise_restricted_to_levels() -> None:
+    m = Model.from_dict(BIG)
+    data = big_data()
+    # levels as COINr numbers them: indicators 1, a parent one above its highest child
+    assert m.levels == {"index": 4, "threat": 3, "resilience": 2, "markets": 2, "actors": 2,
+                        **dict.fromkeys(("m1", "m2", "m3", "a1", "a2", "r1", "r2", "r3"), 1)}
+    sa = uncertainty_analysis(m, data, weights_noise={2: 0.3}, n=16, bootstrap=0)
+    w = sa.weight_sets
+    moved = [c for c in w.columns if w[c].nunique() > 1]
+    assert moved == [n for n in w.columns if m.levels[n] == 2]
+    assert (w["m3"] == 2.0).all() and (w["index"] == 1.0).all()
+    base = {n: m.nodes[n].weight for n in moved}
+    for n in moved:
+        assert ((w[n] >= base[n] * 0.7 - 1e-12) & (w[n] <= base[n] * 1.3 + 1e-12)).all()
+    one = uncertainty_analysis(m, data, weights_noise={"threat": 0.5}, n=8, bootstrap=0)
+    assert [c for c in one.weight_sets.columns if one.weight_sets[c].nunique() > 1] == ["threat"]
+    with pytest.raises(ScoringError, match="level 9, which has no node"):
+        uncertainty_analysis(m, data, weights_noise={9: 0.2}, n=8)
+    with pytest.raises(ScoringError, match="'thret', which is not a node.*did you mean 'threat'"):
+        uncertainty_analysis(m, data, weights_noise={"thret": 0.2}, n=8)
+    with pytest.raises(ScoringError, match="the noise of level 2 must be between 0 and 1"):
+        uncertainty_analysis(m, data, weights_noise={2: 1.5}, n=8)
+
+
+def test_uncertainty_with_treatment_and_a_later_start() -> None:
+    m = Model.from_dict(BIG)
+    data = big_data()
+    normalised = m.run(data).stages["normalised"].reset_index()
+    sa = uncertainty_analysis(m, normalised, start="normalised", aggregate=["mean", "gmean"],
+                              n=16, bootstrap=0)
+    assert np.array_equal(sa.ranks["nominal"], rank_desc(m.run(data).values["index"]))

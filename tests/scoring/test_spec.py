@@ -78,8 +78,11 @@ def test_full_pipeline_steps_and_log() -> None:
     assert r.stages["denominated"]["drugs"].tolist() == [5.0, 5.0, 3.0]
     assert r.stages["imputed"].loc["BA", "guns"] == 3.0  # mean of region W
     assert r.log[1].details["cells"] == [("BA", "guns")]
-    assert r.log[2].args == {"max_points": 3, "skew_limit": 2.0, "kurt_limit": 3.5,
-                             "log_fallback": True}
+    # every argument, under COINr's names (max_points is octasee's old name for winmax)
+    assert r.log[2].args == {"winmax": 3, "skew_thresh": 2.0, "kurt_thresh": 3.5,
+                             "force_win": False, "f2": "log_CT", "combine_treat": False,
+                             "boxcox_lambda": None, "indiv_specs": None, "max_points": None,
+                             "skew_limit": None, "kurt_limit": None, "log_fallback": None}
     assert [e.method for e in r.log] == ["divide", "mean", "winsorise", "rank", "gmean"]
     # police ranks with direction -1: 9 -> 1, 3 -> 3, 5 -> 2
     assert r.stages["normalised"]["police"].tolist() == [1.0, 3.0, 2.0]
@@ -152,6 +155,16 @@ def test_missing_indicator_named_with_line(tmp_path: Path) -> None:
         m.run(DATA.rename(columns={"Drug seizures": "Drug seizure"}))
     msg = str(exc.value)
     assert "spec.yaml, line 14" in msg and "'Drug seizures' is not in the data" in msg
+    assert "did you mean 'Drug seizure'" in msg
+
+
+def test_every_missing_indicator_named_at_once(tmp_path: Path) -> None:
+    m = load_spec(write(tmp_path, GOOD))
+    with pytest.raises(ScoringError) as exc:
+        m.run(DATA.rename(columns={"Drug seizures": "Drug seizure"}).drop(columns=["guns"]))
+    msg = str(exc.value)
+    assert "2 indicators are not in the data: " in msg
+    assert "'Drug seizures'" in msg and "'guns'" in msg
     assert "did you mean 'Drug seizure'" in msg
 
 
