@@ -34,12 +34,11 @@ from octasee.errors import ScoringError
 from octasee.scoring._registry import suggest
 from octasee.scoring.model import Model, Result
 from octasee.scoring.sensitivity import rank_desc
+from octasee.scoring.spec import UNIT_SCREEN, UNIT_SCREEN_ALIASES
 from octasee.scoring.treat import shape_type2
 
 __all__ = ["PCAResult", "ScreenResult", "correlations", "indicator_stats", "pca",
            "remove_elements", "screen_indicators", "screen_units"]
-
-UNIT_SCREEN = ("byNA", "byNZ", "byBoth")
 
 
 # ---------------------------------------------------------------------- screening
@@ -96,6 +95,7 @@ def _screen(x: pd.DataFrame, axis: int, dat_thresh: float | None, nonzero_thresh
             what: str) -> ScreenResult:
     _check_share(dat_thresh, "dat_thresh")
     _check_share(nonzero_thresh, "nonzero_thresh")
+    by = UNIT_SCREEN_ALIASES.get(by, by)
     if by not in UNIT_SCREEN:
         raise ScoringError(f"unknown screening rule {by!r}",
                            hint=suggest(by, list(UNIT_SCREEN)) or "use byNA (availability), "
@@ -110,6 +110,10 @@ def _screen(x: pd.DataFrame, axis: int, dat_thresh: float | None, nonzero_thresh
         ok &= summary["availability"] >= dat_thresh
     if by in ("byNZ", "byBoth"):
         ok &= summary["nonzero_share"].fillna(0) >= nonzero_thresh
+    both = [g for g in (force or []) if g in set(exclude or [])]
+    if both:
+        raise ScoringError(f"{what} {both[0]!r} is both forced in (force) and excluded "
+                           "(exclude)", hint="name it in one of the two")
     for label, value in (("force", True), ("exclude", False)):
         given = list((force if value else exclude) or [])
         bad = [g for g in given if g not in ok.index]
@@ -128,11 +132,13 @@ def screen_units(data: Result | pd.DataFrame, *, dat_thresh: float | None = None
                  nonzero_thresh: float | None = None, unit_screen: str = "byNA",
                  stage: str = "raw", force: Iterable[Any] | None = None,
                  exclude: Iterable[Any] | None = None) -> ScreenResult:
-    """Keep the units with enough data (COINr's ``Screen``).
+    """Keep the units with enough data (COINr's ``Screen``; the spec's ``screen`` step
+    runs this).
 
     ``unit_screen``: ``byNA`` keeps a unit whose share of indicators present is at least
     ``dat_thresh``; ``byNZ`` one whose share of non-zero values (of those present) is at
-    least ``nonzero_thresh``; ``byBoth`` needs both. ``force``/``exclude``: units kept or
+    least ``nonzero_thresh``; ``byBoth`` needs both (COINr's names ``byzeros`` and
+    ``byNAandzeros`` are read as ``byNZ`` and ``byBoth``). ``force``/``exclude``: units kept or
     dropped whatever their data. ``data``: a Result (its ``stage``, default ``raw``) or
     a table with one row a unit (index) and one column an indicator.
 

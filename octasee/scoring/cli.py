@@ -24,7 +24,7 @@ from octasee.scoring.model import Model, from_meta, load_spec
 __all__ = ["index_command"]
 
 
-STAGES = ("raw", "denominated", "imputed", "treated", "normalised")
+STAGES = ("raw", "screened", "denominated", "imputed", "treated", "normalised")
 
 
 @click.command("index")
@@ -86,6 +86,11 @@ def index_command(spec_path: str | None, meta_path: str | None, data_path: str,
         raise ScoringError(f"cannot write the result: {exc.strerror}", where=out_path) from None
     click.echo(f"{model.name}: {len(table)} units, {len(model.indicators)} indicators, "
                f"{len(model.aggregates)} aggregates -> {out_path}")
+    removed = result.screened_out
+    if removed:  # the screen step: the units left out of the result, and why
+        click.echo(f"  screened out {len(removed)} units (not in the result):")
+        for u, why in removed.items():
+            click.echo(f"    {safe_cell(u)}: {why}")
     if stages_dir:
         _write_stages(result, Path(stages_dir), safe_cell)
         click.echo(f"  stages {', '.join(result.stages)} (unrounded) -> {stages_dir}")

@@ -278,7 +278,10 @@ def meta_spec(meta: str | Path | pd.DataFrame, *, steps: Sequence[Any] | None = 
     table = read_meta(meta, source=source)
     steps = [dict(s) for s in (DEFAULT_STEPS if steps is None else steps)]
     if table.denominators and not any(_step_name(s) == "denominate" for s in steps):
-        steps.insert(0, {"step": "denominate"})
+        # first, but after a screen step that leads (it screens the raw data)
+        pos = next((i for i, s in enumerate(steps)
+                    if _step_name(s).lower() not in ("screen", "screening")), len(steps))
+        steps.insert(pos, {"step": "denominate"})
     spec: dict[str, Any] = {
         "name": name or (Path(str(meta)).stem if not isinstance(meta, pd.DataFrame) else
                          "index"),

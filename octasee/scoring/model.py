@@ -18,9 +18,11 @@
 'gmean'
 
 The pipeline runs the spec's steps in order, each on the indicator table the previous
-step left (stage names ``raw``, ``denominated``, ``imputed``, ``treated``,
+step left (stage names ``raw``, ``screened``, ``denominated``, ``imputed``, ``treated``,
 ``normalised``), then aggregates the tree bottom-up into ``aggregated`` (every node, one
-column each). Values are kept unrounded; :meth:`Result.to_frame` rounds at output.
+column each). Values are kept unrounded; :meth:`Result.to_frame` rounds at output. A
+``screen`` step (COINr's ``Screen``) drops the units with too little data: they are absent
+from every later stage and from the output, and the log names each with its reason.
 """
 
 from __future__ import annotations
@@ -62,9 +64,10 @@ from octasee.scoring.treat import TREATMENTS
 __all__ = ["LogEntry", "Model", "Result", "from_meta", "load_spec", "run_meta"]
 
 #: step settings that are not arguments of the method: kept when the method changes
-STEP_SETTINGS = {"impute": ("group",), "aggregate": ("missing", "round_children"),
+STEP_SETTINGS = {"screen": ("dat_thresh", "nonzero_thresh", "unit_screen", "force", "exclude"),
+                 "impute": ("group",), "aggregate": ("missing", "round_children"),
                  "denominate": ("by", "scale")}
-STAGE_NAMES = {"denominate": "denominated", "impute": "imputed", "treat": "treated",
+STAGE_NAMES = {"screen": "screened", "denominate": "denominated", "impute": "imputed", "treat": "treated",
                "normalise": "normalised", "aggregate": "aggregated"}
 
 
@@ -264,6 +267,8 @@ class Model:
                  "denominate": ("by", "scale"), "normalise": (), "treat": ()}
         for s in self.spec.steps:
             where = self.spec.where(s)
+            if s.step == "screen":  # checked by the spec's schema (spec._parse_screen_step)
+                continue
             if s.step == "denominate":
                 _check_args(lambda: None, s.args, s.step, s.method, where, extra[s.step])
                 continue
@@ -482,10 +487,12 @@ class Model:
         ``denominators``: a separate table of denominators (one row a unit, the unit column
         and one column a denominator; a DataFrame or a path), joined to the data on the
         unit column; default the spec's ``denominators`` table, if any.
-        ``start``: the stage the data is at (``raw`` by default; ``denominated``,
-        ``imputed``, ``treated`` or ``normalised``): the steps up to and including that
-        stage are not run again, so data already normalised is not flipped a second time.
-        The stages before ``start`` are absent from the result.
+        ``start``: the stage the data is at (``raw`` by default; ``screened``,
+        ``denominated``, ``imputed``, ``treated`` or ``normalised``): the steps up to and
+        including that stage are not run again, so data already normalised is not flipped
+        a second time. The stages before ``start`` are absent from the result. A screen
+        step counts as coming right after the step before it in the spec (first: right
+        after ``raw``), so it runs when the data is at that step's stage or earlier.
         """
         spec = self.spec
         current, stages, log, meta = self._prepare(data, previous, denominators=denominators,
@@ -504,17 +511,39 @@ class Model:
                       denominators=denominators)
 
     def _steps_after(self, start: str | None) -> list[Step]:
-        """The pre-aggregation steps that still run on data at stage ``start``."""
+        """The pre-aggregation steps that still run on data at stage ``start``.
+
+        The steps other than screen are placed by their stage (raw 0, denominated 1 …
+        normalised 4); a screen step half a place after the step before it in the spec
+        (0.5 when it comes first), wherever it is written. A step runs when its place is
+        after the place of ``start``.
+        """
         steps = [s for s in self.spec.steps if s.step != "aggregate"]
         if start in (None, "raw"):
             return steps
-        order = ["raw", *[STAGE_NAMES[s] for s in STEP_REGISTRIES if s != "aggregate"]]
-        if start not in order:
+        order = ["raw", *[STAGE_NAMES[s] for s in STEP_REGISTRIES
+                          if s not in ("aggregate", "screen")]]
+        places: list[float] = []
+        before = 0.0
+        for s in steps:
+            if s.step == "screen":
+                places.append(before + 0.5)
+            else:
+                before = float(order.index(STAGE_NAMES[s.step]))
+                places.append(before)
+        if start == "screened":
+            if not any(s.step == "screen" for s in steps):
+                raise ScoringError("the data cannot start at stage 'screened': the spec has "
+                                   "no screen step", hint="start at raw, or add the step")
+            pos = next(p for s, p in zip(steps, places, strict=True) if s.step == "screen")
+        elif start in order:
+            pos = float(order.index(start))
+        else:
+            names = [order[0], "screened", *order[1:]]
             raise ScoringError(f"unknown stage {start!r} to start from",
-                               hint=suggest(str(start), order) or
-                               "the stages are " + ", ".join(order))
-        pos = order.index(start)
-        return [s for s in steps if order.index(STAGE_NAMES[s.step]) > pos]
+                               hint=suggest(str(start), names) or
+                               "the stages are " + ", ".join(names))
+        return [s for s, p in zip(steps, places, strict=True) if p > pos]
 
     def _prepare(self, data: pd.DataFrame, previous: pd.DataFrame | None = None, *,
                  denominators: pd.DataFrame | str | Path | None = None,
@@ -541,7 +570,10 @@ class Model:
         for step in steps:
             where = spec.where(step)
             try:
-                if step.step == "denominate":
+                if step.step == "screen":
+                    current, entry = self._screen(current, step)
+                    meta = meta.loc[current.index]
+                elif step.step == "denominate":
                     current, entry = self._denominate(current, meta, step)
                 elif step.step == "impute":
                     current, entry = self._impute(current, meta, step, prev_table)
@@ -585,6 +617,54 @@ class Model:
                 map(repr, missing[:5])) + (" …" if len(missing) > 5 else ""),
                 hint="add a row for every unit of the data")
         return meta.drop(columns=clash).join(table, how="left")
+
+    def _screen(self, x: pd.DataFrame, step: Step) -> tuple[pd.DataFrame, LogEntry]:
+        """COINr's ``Screen``, by :func:`~octasee.scoring.analysis.screen_units`: the units
+        kept, and a log naming every unit removed with its reason (and every unit kept by
+        ``force`` that the rule would have removed)."""
+        args = {"unit_screen": step.args.get("unit_screen", "byNA"),
+                "dat_thresh": step.args.get("dat_thresh"),
+                "nonzero_thresh": step.args.get("nonzero_thresh"),
+                "force": [str(u) for u in step.args.get("force") or []],
+                "exclude": [str(u) for u in step.args.get("exclude") or []]}
+        n = len(x)
+        if step.method == "none":
+            return x, LogEntry("screen", "none", args, {"units_before": n, "units_after": n,
+                                                         "removed": {}, "forced": {}})
+        from octasee.scoring.analysis import screen_units  # analysis imports this module
+
+        res = screen_units(x, dat_thresh=args["dat_thresh"],
+                           nonzero_thresh=args["nonzero_thresh"], unit_screen=args["unit_screen"],
+                           force=args["force"], exclude=args["exclude"])
+        summary = res.summary
+        rule = args["unit_screen"]
+        k = x.shape[1]
+
+        def failures(unit: Any) -> list[str]:
+            row = summary.loc[unit]
+            out = []
+            if rule in ("byNA", "byBoth") and row["availability"] < args["dat_thresh"]:
+                out.append(f"data availability {row['availability']:.4g} "
+                           f"({int(row['n_available'])} of {k} indicators) is below "
+                           f"dat_thresh {args['dat_thresh']:g}")
+            nz = 0.0 if pd.isna(row["nonzero_share"]) else row["nonzero_share"]
+            if rule in ("byNZ", "byBoth") and nz < args["nonzero_thresh"]:
+                out.append(f"non-zero share {nz:.4g} is below nonzero_thresh "
+                           f"{args['nonzero_thresh']:g}")
+            return out
+
+        removed = {}
+        for u in res.removed:
+            why = failures(u)
+            removed[u] = "; ".join(why) if u not in args["exclude"] else \
+                "excluded (exclude)" + (f"; also {'; '.join(why)}" if why else "")
+        forced = {u: "; ".join(why) for u in args["force"] if (why := failures(u))}
+        if len(res.data) == 0:
+            raise ScoringError("the screen step removes every unit",
+                               hint="lower dat_thresh / nonzero_thresh, or force some units")
+        return res.data, LogEntry("screen", step.method, args, {
+            "units_before": n, "units_after": len(res.data), "removed": removed,
+            "forced": forced, "summary": summary})
 
     def _denominate(self, x: pd.DataFrame, meta: pd.DataFrame, step: Step
                     ) -> tuple[pd.DataFrame, LogEntry]:
@@ -804,6 +884,15 @@ class Result:
         return self.stages["aggregated"]
 
     @property
+    def screened_out(self) -> dict[Any, str]:
+        """The units the screen step removed, each with its reason (empty without one).
+
+        They are absent from every stage after ``screened`` and from :meth:`to_frame`.
+        """
+        entry = next((e for e in self.log if e.step == "screen"), None)
+        return dict(entry.details.get("removed", {})) if entry is not None else {}
+
+    @property
     def scores(self) -> pd.DataFrame:
         """The aggregates only, unrounded."""
         return self.values[[n for n in self.values.columns if n in self.model.aggregates]]
@@ -870,8 +959,11 @@ class Result:
                 raise ScoringError(f"published column {n.published!r} is not in the data",
                                    where=spec.where(n),
                                    hint=suggest(n.published, list(map(str, self.data.columns))))
-            pub = pd.to_numeric(pd.Series(self.data[col].to_numpy(), index=self.values.index),
-                                errors="coerce")
+            units = find_column(self.data.columns, spec.unit)
+            pub = pd.Series(self.data[col].to_numpy(),
+                            index=self.data[units].astype("string").str.strip().to_numpy(
+                                dtype=object))
+            pub = pd.to_numeric(pub.reindex(self.values.index), errors="coerce")
             comp = round_values(self.values[n.id], digits, mode=mode)  # type: ignore[arg-type]
             pub_r = round_half_up(pub, digits)
             match = (np.isclose(pub_r, comp, rtol=0, atol=10.0 ** -(digits + 3))

@@ -545,6 +545,11 @@ def uncertainty_analysis(model: Model, data: pd.DataFrame, *,
             mv = variants[ks]
             if ks[:3] not in prepared:
                 table = variants[ks[:3]]._prepare(data, previous, **run_kw)[0]
+                if not table.index.equals(units):
+                    raise ScoringError("the screen step keeps other units in this variant "
+                                       "than in the nominal model",
+                                       hint="place the screen step before the steps that "
+                                       "vary (e.g. first, on the raw data)")
                 prepared[ks[:3]] = (table.to_numpy(dtype=float, na_value=np.nan),
                                     list(table.columns))
             X, cols = prepared[ks[:3]]

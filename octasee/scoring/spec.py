@@ -8,7 +8,8 @@ A spec describes a whole model, so that no model needs code of its own (see
     keep: [region]               # other columns carried to the output
     scale: [1, 10]               # optional: the indicators' common scale
     output: {digits: 2, rounding: half_up}
-    steps:                       # in order; names: denominate impute treat normalise aggregate
+    steps:                       # in order; names: screen denominate impute treat normalise aggregate
+      - {step: screen, dat_thresh: 0.66}   # drop units with under 66 % of their data
       - {step: impute, method: median, group: region}
       - {step: normalise, method: minmax, low: 0, high: 100}
       - {step: aggregate, method: mean, missing: skip}
@@ -79,17 +80,37 @@ def _d_none() -> None:  # pragma: no cover - marker only
     """No denomination."""
 
 
+SCREENS = Registry("screen", prefix="s_")
+
+
+@SCREENS.register("units", "unit", "byunit")
+def _s_units() -> None:  # pragma: no cover - marker only, the model screens
+    """Drop the units with too little data (COINr's ``Screen``)."""
+
+
+@SCREENS.register("none")
+def _s_none() -> None:  # pragma: no cover - marker only
+    """No screening: every unit kept."""
+
+
+#: the screening rules (``unit_screen``), and COINr's own names for two of them
+UNIT_SCREEN = ("byNA", "byNZ", "byBoth")
+UNIT_SCREEN_ALIASES = {"byzeros": "byNZ", "byNAandzeros": "byBoth"}
+
+# "screen" comes first: a screen step added by Model.variant goes before denominate
 STEP_REGISTRIES: dict[str, Registry] = {
+    "screen": SCREENS,
     "denominate": DENOMINATORS,
     "impute": IMPUTERS,
     "treat": TREATMENTS,
     "normalise": NORMALISERS,
     "aggregate": AGGREGATORS,
 }
-DEFAULT_METHODS = {"denominate": "divide", "impute": "none", "treat": "winsorise",
+DEFAULT_METHODS = {"screen": "units", "denominate": "divide", "impute": "none", "treat": "winsorise",
                    "normalise": "minmax", "aggregate": "mean"}
 STEP_ALIASES = {"normalize": "normalise", "treatment": "treat", "outliers": "treat",
-                "imputation": "impute", "aggregation": "aggregate", "denomination": "denominate"}
+                "imputation": "impute", "aggregation": "aggregate", "denomination": "denominate",
+                "screening": "screen"}
 # --------------------------------------------------------------------------- the keys
 # What a spec file may hold (octasee.config checks them: an unknown key is refused with
 # its line and the nearest allowed one). Keys typed "any" are checked by parse_spec itself,
@@ -149,6 +170,23 @@ TREAT_STEP_SCHEMA = Table({**TREAT_OPTION_FIELDS, "step": Field("any"), "method"
                            "indiv_specs": Field("table", hint="write indiv_specs: {indicator: "
                                                 "{winmax: 3}, other: false}")},
                           name="the treat step")
+# The screen step (COINr's Screen): shares are checked >= 0 here and <= 1, the rule's
+# thresholds and force/exclude overlaps by _parse_screen_step, all with their lines.
+_SHARE_HINT = "write a share between 0 and 1, e.g. {}: {}"
+_UNITS_HINT = "write a list of unit names, e.g. {}: [AL, RS]"
+SCREEN_STEP_SCHEMA = Table({
+    "step": Field("any"),
+    "method": Field("any"),
+    "dat_thresh": Field("number", min=0, hint=_SHARE_HINT.format("dat_thresh", 0.66)),
+    "nonzero_thresh": Field("number", min=0, hint=_SHARE_HINT.format("nonzero_thresh", 0.05)),
+    "unit_screen": Field("text", choices=(*UNIT_SCREEN, *UNIT_SCREEN_ALIASES),
+                         hint="use byNA (data availability), byNZ (share of non-zero values) "
+                         "or byBoth (COINr's byzeros and byNAandzeros are read too)"),
+    "force": Field("text|number|list", items=Field("text|number"),
+                   hint=_UNITS_HINT.format("force", "[AL, RS]")),
+    "exclude": Field("text|number|list", items=Field("text|number"),
+                     hint=_UNITS_HINT.format("exclude", "[AL, RS]")),
+}, name="the screen step")
 OUTPUT_SCHEMA = Table({
     "digits": Field("any"),
     "rounding": Field("any"),
@@ -303,7 +341,8 @@ def _parse_step(ctx: _Ctx, raw: Any, index: int, items: Any) -> Step:
     name = raw.get("step")
     if name is None:
         raise ctx.error(f"step {index + 1} has no 'step' key", raw,
-                        hint="name the step: denominate, impute, treat, normalise or aggregate")
+                        hint="name the step: screen, denominate, impute, treat, normalise or "
+                        "aggregate")
     key = STEP_ALIASES.get(str(name).lower(), str(name).lower())
     if key not in STEP_REGISTRIES:
         raise ctx.error(f"unknown step {name!r}", raw, "step", name,
@@ -315,7 +354,56 @@ def _parse_step(ctx: _Ctx, raw: Any, index: int, items: Any) -> Step:
     args = {k: v for k, v in raw.items() if k not in ("step", "method")}
     if key == "treat" and canonical == "winsorise":
         args = _parse_treat_step(ctx, args, at, ctx.where(raw) or _where(ctx.source, line))
+    elif key == "screen":
+        args = _parse_screen_step(ctx, args, at, canonical,
+                                  ctx.where(raw) or _where(ctx.source, line))
     return Step(key, canonical, args, ctx.line(raw) or line)
+
+
+def _parse_screen_step(ctx: _Ctx, args: dict[str, Any], at: tuple[str | int, ...],
+                       method: str, where: str | None) -> dict[str, Any]:
+    """Check a screen step's options by line; return them with the rule's canonical name
+    and the units as text (``force``/``exclude`` as lists)."""
+    ctx.check({"step": "screen", **args}, SCREEN_STEP_SCHEMA, at)
+    out = dict(args)
+    for key in ("dat_thresh", "nonzero_thresh"):
+        v = args.get(key)
+        if v is not None and v > 1:
+            raise ScoringError(f"key {_dotted((*at, key))}: {v!r} is not a share between 0 "
+                               "and 1", where=ctx.src.where((*at, key)),
+                               hint=_SHARE_HINT.format(key, 0.66 if key == "dat_thresh"
+                                                       else 0.05) + " (not a percentage)")
+    rule = str(args.get("unit_screen", "byNA"))
+    out["unit_screen"] = UNIT_SCREEN_ALIASES.get(rule, rule)
+    units: dict[str, list[str]] = {}
+    for key in ("force", "exclude"):
+        v = args.get(key)
+        units[key] = [] if v is None else [str(u) for u in (v if isinstance(v, list) else [v])]
+        out[key] = units[key]
+    both = [u for u in units["force"] if u in units["exclude"]]
+    if both:
+        raise ScoringError(f"unit {both[0]!r} is both forced in (force) and excluded "
+                           "(exclude) by the screen step", where=ctx.src.where((*at, "exclude"))
+                           or where, hint="name it in one of the two lists")
+    if method != "none":
+        rule = out["unit_screen"]
+        need = {"byNA": ("dat_thresh",), "byNZ": ("nonzero_thresh",),
+                "byBoth": ("dat_thresh", "nonzero_thresh")}[rule]
+        for key in need:
+            if args.get(key) is None:
+                raise ScoringError(f"the screen step's rule {rule} needs {key}", where=where,
+                                   hint=f"add {key}: " + ("0.66 (COINr's default is 2/3)"
+                                                          if key == "dat_thresh" else
+                                                          "0.05 (COINr's default)"))
+    return out
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    """``steps[0].dat_thresh`` for a key path (as the shared loader names keys)."""
+    text = ""
+    for p in path:
+        text += f"[{p}]" if isinstance(p, int) else (f".{p}" if text else str(p))
+    return text
 
 
 def _parse_node(ctx: _Ctx, raw: Any, index: int, items: Any) -> Node:
@@ -616,17 +704,21 @@ def _with_denominators(steps: Any, by: Mapping[str, str]) -> Any:
     """The raw steps with a metadata table's denominators in the denominate step.
 
     A denominate step that names its own ``by`` keeps it; without a denominate step one
-    is added first.
+    is added first (after a leading screen step, which screens the raw data).
     """
     if not by or not isinstance(steps, list | None):
         return steps
     out = list(steps or [])
+    lead = 0  # the screen steps that come first: a denominate step added goes after them
     for i, s in enumerate(out):
         name = s if isinstance(s, str) else (s.get("step") if isinstance(s, Mapping) and
                                              "step" in s else
                                              next(iter(s), None) if isinstance(s, Mapping)
                                              else None)
-        if STEP_ALIASES.get(str(name).lower(), str(name).lower()) != "denominate":
+        key = STEP_ALIASES.get(str(name).lower(), str(name).lower())
+        if key == "screen" and lead == i:
+            lead = i + 1
+        if key != "denominate":
             continue
         if isinstance(s, str):
             out[i] = {"step": s, "by": dict(by)}
@@ -640,7 +732,7 @@ def _with_denominators(steps: Any, by: Mapping[str, str]) -> Any:
             if "by" not in body:
                 out[i] = {name: {**body, "by": dict(by)}}
         return out
-    return [{"step": "denominate", "by": dict(by)}, *out]
+    return [*out[:lead], {"step": "denominate", "by": dict(by)}, *out[lead:]]
 
 
 def _relative(source: str | None, path: Any) -> Any:
