@@ -10,15 +10,16 @@ The few names an analyst needs in a notebook:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+# The root only re-exports: nothing inside octasee imports it (the layers and that rule are
+# import-linter contracts in pyproject.toml, checked by tests/test_layers.py).
+from octasee._version import __version__
 from octasee.errors import OctaseeError
 from octasee.questionnaire.read import read_questionnaire
 from octasee.questionnaire.spec import spec_for
 from octasee.questionnaire.validate import validate, validate_file
 from octasee.reference import country, resolve_country, resolve_world_country
-from octasee.store import Store, open_store
-from octasee.workspace import create_workspace, find_workspace, sample_workspace
+from octasee.store import Store
+from octasee.workspace import create_workspace, find_workspace, open_store, sample_workspace
 
 __all__ = [
     "OctaseeError",
@@ -40,8 +41,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The template writer needs openpyxl (0.15 s to import): load it only when asked for,
-    # not in every chapter kernel that imports octasee.
+    # Lazy for import time, not for a cycle: the template writer needs openpyxl (0.15 s to
+    # import), which a chapter kernel that imports octasee never uses.
     if name == "write_template":
         from octasee.questionnaire.template import write_template
 

@@ -22,8 +22,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from octasee import __version__
+from octasee._version import __version__
 from octasee.errors import OctaseeError, UsageError
+from octasee.questionnaire.problems import PROBLEM_COLUMNS, Problem, write_problem_files
+from octasee.questionnaire.read import collect_sources, read_questionnaire
+from octasee.questionnaire.validate import validate
+from octasee.reference import country_name, resolve_country
+from octasee.reference import cycle as get_cycle
+from octasee.report.cli import build_command, diff_command, drafts_command
+from octasee.samples import sample_cycles, sample_files
+from octasee.scoring.cli import index_command
+from octasee.store import Store, status_table
+from octasee.workspace import CONFIG_NAME, create_workspace, find_workspace, sample_workspace
 
 # What octasee prints holds file names, paths and text from questionnaires: printed as
 # written, never read as rich markup ("RS [final].xlsx") or emoji codes (":x:"). A print
@@ -34,13 +44,14 @@ err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class _Group(click.Group):
-    """A click group that prints octasee's errors instead of tracebacks."""
+    """A click group that prints octasee's errors instead of tracebacks: the one place
+    that does, for every subcommand (those of the report and scoring layers too)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise click.UsageError(exc.message, ctx) from None
+            raise click.UsageError(exc.message, self._subcontext(ctx)) from None
         except OctaseeError as exc:
             err = click.ClickException(exc.message)
             err.exit_code = exc.exit_code
@@ -48,6 +59,13 @@ class _Group(click.Group):
         except KeyboardInterrupt as exc:
             err_console.print("interrupted; the store was left as it was before this command")
             sys.exit(143 if str(exc) == "SIGTERM" else 130)  # 128 + the signal's number
+
+    def _subcontext(self, ctx: click.Context) -> click.Context:
+        """A context of the subcommand that failed (its own usage line and help hint),
+        else the group's."""
+        name = ctx.invoked_subcommand
+        cmd = self.get_command(ctx, name) if name else None
+        return click.Context(cmd, info_name=name, parent=ctx) if cmd is not None else ctx
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,15 +100,11 @@ def _table(df: pd.DataFrame, title: str | None = None, *, limit: int | None = No
 
 
 def _workspace(path: str | None) -> Any:
-    from octasee.workspace import find_workspace
-
     return find_workspace(path)
 
 
 def _write_problems(problems: pd.DataFrame, prefix: Path) -> list[Path]:
     """The problem list as .csv and .xlsx, with nothing in them a spreadsheet would run."""
-    from octasee.questionnaire.problems import write_problem_files
-
     return write_problem_files(problems, prefix)
 
 
@@ -99,8 +113,6 @@ _SHOWN_PROBLEMS = 25
 
 def _print_problems(problems: pd.DataFrame) -> None:
     """One line a problem: where, what, the value found and what was expected."""
-    from octasee.questionnaire.problems import Problem
-
     shown = problems[problems["severity"] != "info"]
     if shown.empty:
         return
@@ -134,11 +146,6 @@ def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | 
              countries: Sequence[str]) -> None:
     """Create a workspace: a readable config (octasee.toml), an empty cycle store and the
     chapter notebooks (notebooks/), which the report is built from."""
-    from octasee.reference import cycle as get_cycle
-    from octasee.reference import resolve_country
-    from octasee.store import Store
-    from octasee.workspace import CONFIG_NAME, create_workspace
-
     if (folder / CONFIG_NAME).exists():
         raise OctaseeError(f"{folder} already holds a workspace ({CONFIG_NAME})",
                            hint="edit that file, or choose another folder")
@@ -171,8 +178,8 @@ def init_cmd(folder: Path, cycle_code: str, title: str, deadline: dt.datetime | 
 def questionnaire_cmd(cycle_code: str | None, countries: Sequence[str], all_countries: bool,
                       out: Path | None, workspace: Path | None) -> None:
     """Write the blank questionnaire workbook(s) that countries fill in."""
+    # Lazy for import time: openpyxl (0.15 s) only for the command that writes workbooks.
     from octasee.questionnaire.template import write_template
-    from octasee.reference import resolve_country
 
     if not countries and not all_countries:
         raise UsageError("say which country: --country CODE (repeatable) or --all")
@@ -215,10 +222,6 @@ def validate_cmd(files: Sequence[Path], cycle_code: str | None, problems_prefix:
 
     Exit code 0 when every file is clean, 1 when any problem was found.
     """
-    from octasee.questionnaire.problems import PROBLEM_COLUMNS
-    from octasee.questionnaire.read import collect_sources, read_questionnaire
-    from octasee.questionnaire.validate import validate
-
     rows = []
     frames = []
     sources = collect_sources(files)
@@ -275,9 +278,6 @@ def ingest_cmd(files: Sequence[Path], workspace: Path | None, cycle_code: str | 
     Exit code 0 when every row was accepted, 1 when rows were quarantined or a file was
     refused, 2 for a usage error.
     """
-    from octasee.questionnaire.read import collect_sources
-    from octasee.store import Store
-
     ws = _workspace(str(workspace) if workspace else None)
     sources = collect_sources(files)
     _show_skipped(sources.skipped)
@@ -306,8 +306,6 @@ def _show_ingest(report: Any, ws: Any) -> None:
 
 def _next_steps(summary: pd.DataFrame, problems: pd.DataFrame, prefix: Path) -> None:
     """For each country with rows held back: its own problem list, and what to do next."""
-    from octasee.reference import country_name
-
     for rec in summary.to_dict("records"):
         held = rec.get("quarantined") or 0
         if not held and rec.get("outcome") not in ("rejected", "refused"):
@@ -332,8 +330,6 @@ def _next_steps(summary: pd.DataFrame, problems: pd.DataFrame, prefix: Path) -> 
 def status_cmd(workspace: Path | None) -> None:
     """Per cycle, every expected country: submissions, rows, quarantined rows, deadline and
     state (awaited, returned, late, partial, overdue …), response rate."""
-    from octasee.store import Store
-
     ws = _workspace(str(workspace) if workspace else None)
     # read-only: works while an ingest runs or a notebook is open (see octasee.store)
     _print_status(ws, Store(ws.store_path, read_only=True)
@@ -346,8 +342,6 @@ _ANSWERED = ("returned", "late", "partial", "quarantined rows")
 def _print_status(ws: Any, store: Any) -> None:
     """Every cycle in the store and the workspace's own, each with every expected country
     (also before anything was ingested), its deadline or that none is set."""
-    from octasee.store import status_table
-
     console.print(f"workspace {ws.path}  (store {ws.store_path.name}, cycle {ws.cycle})")
     stored: set[str] = set()
     if store is None:
@@ -400,10 +394,6 @@ def _print_status(ws: Any, store: Any) -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel readers.")
 def samples_cmd(workspace: Path | None, jobs: int | None) -> None:
     """Ingest the bundled sample cycles into the sample workspace and show its status."""
-    from octasee.samples import sample_cycles, sample_files
-    from octasee.store import Store
-    from octasee.workspace import sample_workspace
-
     ws = sample_workspace(workspace)
     code = 0
     with Store(ws.store_path) as store:
@@ -421,21 +411,11 @@ def samples_cmd(workspace: Path | None, jobs: int | None) -> None:
     sys.exit(code)
 
 
-def _register_optional() -> None:
-    """Commands that live beside their layer (scoring, report) join the group here."""
-    try:
-        from octasee.scoring.cli import index_command
-    except ImportError:  # pragma: no cover - the scoring layer is part of the package
-        return
-    main.add_command(index_command, "index")
-    from octasee.report.cli import build_command, diff_command, drafts_command
-
-    main.add_command(build_command, "build")
-    main.add_command(drafts_command, "drafts")
-    main.add_command(diff_command, "diff")
-
-
-_register_optional()
+# Commands that live beside their layer (scoring, report) join the group here.
+main.add_command(index_command, "index")
+main.add_command(build_command, "build")
+main.add_command(drafts_command, "drafts")
+main.add_command(diff_command, "diff")
 
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))

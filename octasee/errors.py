@@ -15,7 +15,10 @@ Layers get one subclass each so that callers can catch a layer without string ma
     ├── ValidationError       rows that break the spec (carries the problem table)
     ├── StoreError            the cycle store (missing, locked, inconsistent)
     ├── SourceError           a public data set (missing file, changed layout)
-    └── ScoringError          a composite-index spec or scoring input
+    ├── ScoringError          a composite-index spec or scoring input
+    ├── DisclosureError       the public edition's disclosure control refuses a release
+    └── ReportError           the report build (no store, no chapters, no browser)
+        └── ChapterError      a chapter notebook that failed (chapter, cell)
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ChapterError",
     "ConfigError",
+    "DisclosureError",
     "OctaseeError",
     "QuestionnaireError",
     "ReferenceDataError",
+    "ReportError",
     "ScoringError",
     "SourceError",
     "StoreError",
@@ -108,3 +114,43 @@ class SourceError(OctaseeError):
 
 class ScoringError(OctaseeError):
     """A composite-index spec or a scoring input that cannot be used."""
+
+
+class ReportError(OctaseeError):
+    """The report build cannot go on (no store, no chapters, no browser, bad option).
+
+    Here rather than in :mod:`octasee.report` because the chapter list
+    (:mod:`octasee.notebooks`), which a workspace reads, raises it too.
+    """
+
+
+class ChapterError(ReportError):
+    """A chapter notebook failed: which chapter, which cell, which error.
+
+    ``failures`` holds every failed chapter of the build as dictionaries (chapter, cell,
+    ename, evalue, notebook), the first one also in ``chapter`` and ``cell``.
+
+    >>> print(ChapterError("ZeroDivisionError: division by zero", chapter="02_indicators",
+    ...                    cell=4, hint="see build/chapters/02_indicators.ipynb"))
+    chapter 02_indicators, cell 4: ZeroDivisionError: division by zero; see build/chapters/02_indicators.ipynb
+    """
+
+    def __init__(self, what: str, *, chapter: str, cell: int | None = None,
+                 failures: list[dict[str, Any]] | None = None, **kw: Any) -> None:
+        self.chapter = chapter
+        self.cell = cell
+        self.failures = list(failures or [])
+        where = f"chapter {chapter}" + (f", cell {cell}" if cell is not None else "")
+        kw.setdefault("where", where)
+        super().__init__(what, **kw)
+
+
+class DisclosureError(OctaseeError):
+    """The public edition's disclosure control refuses a release: a suppressed cell can be
+    recovered or narrowed below its protection interval from what is published, or the
+    attack audit cannot run (no solver, a table it cannot read). ``findings`` holds the
+    audit's findings, if any."""
+
+    def __init__(self, what: str, *, findings: Any = None, **kw: Any) -> None:
+        self.findings = list(findings or [])
+        super().__init__(what, **kw)

@@ -21,6 +21,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from octasee.samples import is_checkout
+
 __all__ = ["strip_checkout_outputs", "strip_outputs"]
 
 #: Cell metadata Jupyter and papermill add when a cell runs or is folded.
@@ -50,8 +52,6 @@ def strip_outputs(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def _in_checkout_notebooks(os_path: Path) -> bool:
-    from octasee.samples import is_checkout
-
     folder = os_path.parent
     return folder.name == "notebooks" and is_checkout(folder.parent)
 

@@ -24,9 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from octasee.errors import UsageError
+from octasee.store import Store
 
-__all__ = ["checkout_root", "ensure_samples", "is_checkout", "sample_cycles", "sample_files",
-           "sample_workspace_path", "samples_dir", "user_data_dir"]
+__all__ = ["SAMPLE_DIR", "checkout_root", "ensure_samples", "is_checkout", "sample_cycles",
+           "sample_files", "sample_workspace_path", "samples_dir", "user_data_dir"]
+
+#: Where the sample workspace lives inside a checkout of octasee (not the current folder).
+SAMPLE_DIR = Path("build") / "sample-workspace"
 
 
 def is_checkout(folder: str | os.PathLike[str]) -> bool:
@@ -75,8 +79,6 @@ def user_data_dir() -> Path:
 def sample_workspace_path() -> Path:
     """Where the sample workspace lives (see the module docstring); the same folder for the
     CLI, JupyterLab and papermill whatever their current folder."""
-    from octasee.workspace import SAMPLE_DIR
-
     root = checkout_root()
     return root / SAMPLE_DIR if root is not None else user_data_dir() / SAMPLE_DIR.name
 
@@ -116,8 +118,6 @@ def ensure_samples(workspace: Any) -> bool:
     (checked read-only first: a notebook open in JupyterLab may hold the store for
     reading). Returns whether it ingested.
     """
-    from octasee.store import Store
-
     if not workspace.is_sample:
         return False
     if workspace.store_path.exists():

@@ -12,7 +12,7 @@ submission for a cycle supersedes its earlier one, which stays queryable as hist
 Source files are only ever read.
 
 One program writes at a time; readers (chapters, ``octasee status``, the report,
-:func:`open_store`) read a snapshot that each committed ingest replaces atomically, so
+:func:`~octasee.workspace.open_store`) read a snapshot that each committed ingest replaces atomically, so
 they never stop an ingest and never see half of one (see :class:`Store`). The schema has
 a column for every question any cycle's spec asks; an older store gains the missing ones
 on its first write-open, and a store of a newer octasee is refused by name.
@@ -62,13 +62,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from octasee.errors import OctaseeError, QuestionnaireError, StoreError, UsageError
+from octasee.errors import OctaseeError, QuestionnaireError, StoreError
+from octasee.questionnaire import spec as spec_module
 from octasee.questionnaire.problems import PROBLEM_COLUMNS
 from octasee.questionnaire.read import Source, collect_sources, read_questionnaire
 from octasee.questionnaire.spec import spec_for
 from octasee.questionnaire.validate import Validation, validate
+from octasee.reference import MEMBER_CODES, country_name, cycles
+from octasee.reference import cycle as get_cycle
 
-__all__ = ["STATES", "IngestReport", "IngestResult", "Store", "open_store", "status_table"]
+__all__ = ["PIN_ENV", "STATES", "IngestReport", "IngestResult", "Store", "pin_snapshot",
+           "status_table"]
 
 #: The layout of the store (tables, keys, what their rows mean). Columns that the
 #: questionnaire spec adds are not a new version: any octasee adds them to an older store
@@ -91,15 +95,12 @@ _SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "yesno": "BOOLEAN", "date
 def _spec_cycles() -> list[str]:
     """Every cycle the questionnaire spec has: the reference cycles, then any other cycle
     in which one of spec.yaml's items is first (``since``) or last (``until``) asked."""
-    from octasee.questionnaire import spec as spec_module
-    from octasee.reference import cycle, cycles
-
     codes = [c.code for c in cycles()]
     raw = spec_module._raw()
     for item in [col for sheet in raw["sheets"] for col in sheet["columns"]]:
         for bound in ("since", "until"):
-            if item.get(bound) and cycle(item[bound]).code not in codes:
-                codes.append(cycle(item[bound]).code)
+            if item.get(bound) and get_cycle(item[bound]).code not in codes:
+                codes.append(get_cycle(item[bound]).code)
     return codes
 
 
@@ -124,8 +125,6 @@ def _spec_columns() -> dict[str, list[tuple[str, str]]]:
 
 def _attribute_columns() -> str:
     """The group attributes (Sleipnir, SOCTA) of every cycle, one text column each."""
-    from octasee.questionnaire import spec as spec_module
-
     kinds = {c["key"]: c["kind"] for s in spec_module._raw()["sheets"] if s["key"] == "groups"
              for c in s["columns"]}
     return ", ".join(f"{k} VARCHAR" for k, _ in _spec_columns()["ocgs"]
@@ -649,12 +648,70 @@ def _stamp(path: Path) -> tuple[Any, ...]:
     return tuple(out)
 
 
+#: The environment variable through which a build pins the snapshot its chapter kernels
+#: read: ``{"store": <the store's path>, "file": <the pinned copy>}`` as JSON. A reader of
+#: that store in such a process reads the pinned copy, whatever was ingested meanwhile.
+PIN_ENV = "OCTASEE_STORE_PIN"
+
+
+def _pinned_file(store_path: Path) -> Path | None:
+    """The pinned copy this process reads for ``store_path`` (see :data:`PIN_ENV`), if any
+    and if it is still there."""
+    raw = os.environ.get(PIN_ENV)
+    if not raw:
+        return None
+    try:
+        pin = json.loads(raw)
+        same = Path(pin["store"]).resolve() == store_path.resolve()
+        file = Path(pin["file"])
+    except (ValueError, KeyError, TypeError, OSError):
+        _log.debug("%s is not a pin (%r): ignored", PIN_ENV, raw)
+        return None
+    return file if same and file.is_file() else None
+
+
+def pin_snapshot(store_path: str | os.PathLike[str], folder: str | os.PathLike[str]
+                 ) -> Path | None:
+    """Pin the store's current snapshot for a build: its chapters and everything the
+    build reads of the store then see the same data, even if an ingest publishes a new
+    snapshot meanwhile.
+
+    The pin is a hard link (a copy where links cannot be made) of the snapshot into
+    ``folder``, under the store's name and its snapshot's name, so that the returned
+    path opens as a store (``Store(pin, read_only=True)`` reads the pinned data); the
+    writer replaces the snapshot by a rename and never changes the pinned file.
+    ``{"store": store_path, "file": <pin's snapshot>}`` in :data:`PIN_ENV` makes every
+    reader of ``store_path`` in a process (a chapter kernel) read it. Returns None (the
+    caller reads the store as usual) when the snapshot cannot be pinned: no snapshot
+    (a read-only folder), or ``folder`` cannot be written. The caller removes ``folder``.
+    """
+    source = Path(store_path)
+    with Store(source, read_only=True) as reader:  # makes the snapshot current
+        if reader.file != reader.snapshot_path:
+            return None
+        snap = reader.snapshot_path
+    pin = Path(folder) / source.name
+    try:
+        pin.parent.mkdir(parents=True, exist_ok=True)
+        pinned_snap = pin.with_name(f"{pin.stem}.snapshot{pin.suffix}")
+        try:
+            os.link(snap, pinned_snap)
+        except OSError:
+            shutil.copyfile(snap, pinned_snap)
+        os.link(pinned_snap, pin)  # the same file under the store's name: a current snapshot
+    except OSError as exc:
+        _log.debug("%s: snapshot not pinned (%s)", source, _reason(exc))
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return pin
+
+
 class Store:
     """A cycle store in one DuckDB file; created with its schema on first open.
 
     ``Store(path)`` is the writer (``octasee ingest``, ``init``, ``samples``): one program
     at a time. ``Store(path, read_only=True)`` is a reader (chapters, ``octasee status``,
-    the report, :func:`open_store`): it reads the store's *snapshot*, a copy beside it
+    the report, :func:`~octasee.workspace.open_store`): it reads the store's *snapshot*, a copy beside it
     (``store.snapshot.duckdb``) that the writer replaces, by an atomic rename, after each
     ingest it commits. So readers never hold a lock on the store itself and never stop a
     writer, and each reader sees the store as one ingest left it, never half an ingest;
@@ -758,7 +815,14 @@ class Store:
         return snap[1] >= newest
 
     def _open_reader(self) -> None:
-        """Open the snapshot; else the store itself, and make the snapshot from it."""
+        """Open the snapshot; else the store itself, and make the snapshot from it.
+        In a process that a build started with a pinned snapshot (:data:`PIN_ENV`),
+        open that."""
+        pinned = _pinned_file(self.path)
+        if pinned is not None:
+            self._attach(pinned)
+            self._prepare()
+            return
         snap = self.snapshot_path
         if self._snapshot_current():
             try:
@@ -1126,8 +1190,6 @@ class Store:
 
     def response_rate(self, *, expected: Sequence[str] | None = None) -> pd.DataFrame:
         """Per cycle: expected countries, countries with a valid submission, the rate."""
-        from octasee.reference import MEMBER_CODES
-
         expected = list(expected or MEMBER_CODES)
         got = self.query("SELECT cycle, count(DISTINCT country) AS answered "
                          "FROM current_submissions WHERE country IN ("
@@ -1393,8 +1455,6 @@ def status_table(submissions: pd.DataFrame | None = None, counts: pd.DataFrame |
     >>> t[["country", "deadline", "late", "state"]].values.tolist()
     [['AL', '2023-03-31', 'overdue', 'missing'], ['RS', '2023-03-31', 'overdue', 'missing']]
     """
-    from octasee.reference import MEMBER_CODES, country_name
-
     expected = list(expected or MEMBER_CODES)
     subs = submissions if submissions is not None else pd.DataFrame(
         columns=["cycle", "country", "submissions", "current_id", "rows", "accepted",
@@ -1438,32 +1498,3 @@ def status_table(submissions: pd.DataFrame | None = None, counts: pd.DataFrame |
                          "state": state})
     return pd.DataFrame(rows, columns=_STATUS_COLUMNS)
 
-
-def open_store(workspace: Any = None, *, write: bool = False,
-               read_only: bool | None = None) -> Store:
-    """Open the store of a workspace (a :class:`~octasee.workspace.Workspace` or a path).
-
-    Read-only by default: the store as the last ingest left it, without stopping
-    ``octasee ingest`` in the meantime (open it again to see a later ingest).
-    ``write=True`` opens it for writing (ingesting from Python), which no other program
-    can do meanwhile; ``read_only=`` is the older spelling (``read_only=False`` writes).
-
-    >>> from octasee.workspace import sample_workspace
-    >>> import tempfile
-    >>> store = open_store(sample_workspace(tempfile.mkdtemp()), write=True)
-    >>> store.path.name, store.read_only
-    ('store.duckdb', False)
-    """
-    from octasee.workspace import Workspace, find_workspace
-
-    if read_only is not None:
-        if write and read_only:
-            raise UsageError("open_store(write=True, read_only=True) asks for both",
-                             hint="write=True to write, nothing (or read_only=True) to read")
-        write = not read_only
-    ws = workspace if isinstance(workspace, Workspace) else find_workspace(workspace)
-    if not write:
-        from octasee.samples import ensure_samples
-
-        ensure_samples(ws)  # the sample workspace fills itself, as for a chapter
-    return Store(ws.store_path, read_only=not write)

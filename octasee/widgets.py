@@ -8,7 +8,10 @@
 
 Each returns an :class:`Explorer`: live widgets in JupyterLab; wherever no widget front end
 runs (papermill, the exported report) the same output carries a static HTML view of its
-default state, so a batch run shows the default view and never fails.
+default state, so a batch run shows the default view and never fails. The static view
+says what it shows, never how to work the widgets (a report's reader has none). The
+chapters call them through :mod:`octasee.chapters.sections` (``explore_*``), which shows
+none in the public edition.
 
 >>> import pandas as pd
 >>> tm = pd.DataFrame({"country": ["RS", "RS", "HR", "HR"], "crime_area": ["heroin", "thb"] * 2,
@@ -29,6 +32,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from octasee.charts import figure_html, mimebundle, threat_heatmap
 from octasee.reference import country_name, crime_area
 
 __all__ = ["Explorer", "indicator_explorer", "ocg_explorer", "ranking", "weights_explorer"]
@@ -49,17 +53,9 @@ class Explorer(w.VBox):
         return data
 
 
-def _figure_html(fig: Any) -> str:
-    from octasee.charts import figure_html
-
-    return figure_html(fig)
-
-
 def _show_figure(fig: Any) -> None:
     from IPython import get_ipython
     from IPython.display import display
-
-    from octasee.charts import mimebundle
 
     if get_ipython() is None:  # plain Python (a script, a doctest): nothing to draw into
         return
@@ -91,8 +87,6 @@ def _ranking_html(table: pd.DataFrame) -> str:
 
 def weights_explorer(tm: pd.DataFrame) -> Explorer:
     """Weight sliders per crime area that re-rank countries and redraw the heatmap."""
-    from octasee.charts import threat_heatmap
-
     areas = list(dict.fromkeys(tm["crime_area"]))
     sliders = {a: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25,
                                 description=crime_area(a).label[:28],
@@ -129,9 +123,11 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
             return "<div class='explorer-static'><p>No threat scores to weigh yet.</p></div>"
         fig = threat_heatmap(weighted(), country="country", crime_area="crime_area",
                              value="value")
-        return ("<div class='explorer-static'><p><em>Interactive in JupyterLab: weights per "
-                "crime area. Default view: equal weights.</em></p>"
-                + _ranking_html(ranking(tm, weights())) + _figure_html(fig) + "</div>")
+        # What the default state shows, in words for a report: no instructions for a
+        # tool the reader of a report does not have.
+        return ("<div class='explorer-static'><p>Countries ranked with equal weights for "
+                "every crime area.</p>"
+                + _ranking_html(ranking(tm, weights())) + figure_html(fig) + "</div>")
 
     return Explorer([w.HTML("<b>Weights per crime area</b>"), *sliders.values(),
                      w.HBox([table_out, fig_out])], static)

@@ -17,22 +17,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from octasee.config import ConfigError, Source, build, check, read_toml, schema_of
+from octasee.config import (
+    ConfigError,
+    Source,
+    build,
+    check,
+    did_you_mean,
+    read_toml,
+    schema_of,
+)
 from octasee.errors import OctaseeError, UsageError
-from octasee.reference import MEMBER_CODES, resolve_country
+from octasee.notebooks import Chapter, default_chapters, notebooks_dir
+from octasee.questionnaire.spec import spec_for
+from octasee.reference import MEMBER_CODES, cycles, resolve_country
 from octasee.reference import cycle as get_cycle
+from octasee.samples import ensure_samples, sample_workspace_path
+from octasee.store import Store
 
 __all__ = ["CONFIG_NAME", "ChaptersSettings", "CycleSettings", "DisclosureSettings",
+           "IndicatorDisclosure",
            "ReportSettings", "Workspace", "WorkspaceConfig", "copy_notebooks",
-           "create_workspace", "find_workspace", "sample_workspace"]
+           "create_workspace", "find_workspace", "open_store", "sample_workspace"]
 
 CONFIG_NAME = "octasee.toml"
 STORE_NAME = "store.duckdb"
-SAMPLE_DIR = Path("build") / "sample-workspace"  # inside a checkout of octasee (not the cwd)
 
 
 # --------------------------------------------------------------------------- the settings
@@ -76,11 +89,43 @@ class CycleSettings:
 
 
 @dataclass(frozen=True)
-class DisclosureSettings:
-    """``[disclosure]``: what the public variant hides."""
+class IndicatorDisclosure:
+    """``[disclosure.indicators.<code>]``: one indicator's own rule (absent: the
+    workspace's)."""
 
+    threshold: int | None = field(default=None, metadata={
+        "min": 1, "hint": "a whole number of 1 or more, e.g. threshold = 10"})
+    protection_ratio: float | None = field(default=None, metadata={
+        "min": 0, "hint": "a share above 0 and at most 1, e.g. protection_ratio = 0.3"})
+    dominance: bool | None = field(default=None, metadata={
+        "hint": "write true or false"})
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    """``[disclosure]``: what the public variant hides (see octasee.sdc.rules and
+    docs/report.md, "Disclosure control")."""
+
+    #: Counts of persons and of groups below it are suppressed ("<5").
     threshold: int = field(default=5, metadata={
         "min": 1, "hint": "counts below it are suppressed in the public report; 5 is usual"})
+    #: Other counts (cases, seizures in pieces, laboratories …) below it are suppressed.
+    min_other_count: int = field(default=3, metadata={
+        "min": 1, "hint": "other counts below it are suppressed; 3 is usual"})
+    #: A withheld value must stay uncertain by at least this share either way.
+    protection_ratio: float = field(default=0.2, metadata={
+        "min": 0, "hint": "a share above 0 and at most 1; 0.2 is ±20%"})
+    #: A dominance rule on totals of magnitudes: "off", "nk" or "p".
+    dominance: str = field(default="off", metadata={"choices": ("off", "nk", "p")})
+    dominance_n: int = field(default=2, metadata={"min": 1})
+    dominance_k: float = field(default=0.9, metadata={
+        "min": 0, "hint": "a share above 0 and at most 1, e.g. 0.9"})
+    dominance_p: float = field(default=0.1, metadata={
+        "min": 0, "hint": "a share above 0 and at most 1, e.g. 0.1"})
+    #: Whether the public edition names and ranks member states (else bands, no ranks).
+    rank_countries: bool = False
+    #: Per-indicator rules, by indicator code.
+    indicators: dict[str, IndicatorDisclosure] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,11 +235,9 @@ class Workspace:
         folder = self.settings.chapters.folder
         return self.path / folder if folder else None
 
-    def chapters(self) -> list[Any]:
+    def chapters(self) -> list[Chapter]:
         """The report's chapters: the notebooks in ``[chapters] folder`` (else the bundled
         ones), keeping those ``[chapters] include`` names (every one when it is empty)."""
-        from octasee.report.chapters import default_chapters
-
         found = default_chapters(self.chapters_dir)
         include = [str(x) for x in self.settings.chapters.include]
         if not include:
@@ -260,6 +303,7 @@ def _check_config(config: dict[str, Any], where: Path, text: str = "", *,
             raise _config_error(f"item {i + 1}: {exc.what}", "cycle.expected", where, text,
                                 exc.hint) from None
     cyc["expected"] = codes
+    _check_disclosure(checked["disclosure"], where, text)
     folder = checked["chapters"]["folder"]
     if folder and not (where.parent / folder).is_dir():
         raise _config_error(f"there is no folder {folder!r} beside the config",
@@ -267,6 +311,46 @@ def _check_config(config: dict[str, Any], where: Path, text: str = "", *,
                             "restore the folder (octasee init copies the bundled notebooks "
                             'there), or write folder = "" to use the bundled chapters')
     return build(WorkspaceConfig, checked)
+
+
+def _indicator_measures() -> dict[str, str]:
+    """Every indicator the questionnaire spec knows (any cycle) and its measure."""
+    out: dict[str, str] = {}
+    for c in cycles():
+        try:
+            spec = spec_for(c.code)
+        except OctaseeError:  # a cycle without a questionnaire spec
+            continue
+        for ind in spec.indicators:
+            out.setdefault(ind.code, ind.measure)
+    return out
+
+
+def _check_disclosure(d: dict[str, Any], where: Path, text: str) -> None:
+    """``[disclosure]`` values octasee cannot use: shares above 1 or at 0, a rule for an
+    indicator the questionnaire does not know, a threshold on a magnitude."""
+    for key in ("protection_ratio", "dominance_k", "dominance_p"):
+        if not 0 < d[key] <= 1:
+            raise _config_error(f"{d[key]!r} is not a share above 0 and at most 1",
+                                f"disclosure.{key}", where, text,
+                                "e.g. 0.2 (protection_ratio), 0.9 (dominance_k), "
+                                "0.1 (dominance_p)")
+    measures = _indicator_measures() if d["indicators"] else {}
+    for code, rule in d["indicators"].items():
+        if code not in measures:
+            raise _config_error(f"unknown indicator {code!r}", f"disclosure.indicators.{code}",
+                                where, text, did_you_mean(code, sorted(measures))
+                                or "use an indicator code of the questionnaire")
+        ratio = rule.get("protection_ratio")
+        if ratio is not None and not 0 < ratio <= 1:
+            raise _config_error(f"{ratio!r} is not a share above 0 and at most 1",
+                                f"disclosure.indicators.{code}.protection_ratio", where, text,
+                                "e.g. protection_ratio = 0.3")
+        if rule.get("threshold") is not None and measures[code] != "count":
+            raise _config_error(f"{code} is measured in {measures[code]}: a threshold "
+                                "applies to counts", f"disclosure.indicators.{code}.threshold",
+                                where, text, 'use dominance = true (with [disclosure] '
+                                'dominance = "nk" or "p") for magnitudes')
 
 
 _TEMPLATE = """\
@@ -294,8 +378,17 @@ expected = [{expected}]
 {deadlines}
 
 [disclosure]
-# Counts below this are suppressed in the public report.
+# Counts of persons and groups below this are suppressed in the public report ("<5").
 threshold = {threshold}
+# Other counts (cases, seizures in pieces, laboratories ...) below this are suppressed.
+min_other_count = {min_other_count}
+# A withheld value (not for dissemination) must stay uncertain by this share either way.
+protection_ratio = {protection_ratio}
+# Dominance rule on totals of magnitudes (kg, EUR): "off", "nk" (n, k) or "p" (p%).
+dominance = "{dominance}"
+# Whether the public edition names and ranks the member states (else bands without ranks).
+rank_countries = {rank_countries}
+# One indicator's own rule, e.g. [disclosure.indicators.victims_identified] threshold = 10
 
 [chapters]
 # The chapter notebooks (folder beside this file; "" = those bundled with octasee).
@@ -329,7 +422,12 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
     defaults = WorkspaceConfig()
     path = Path(path)
     c = get_cycle(cycle)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make the workspace folder ({exc.strerror or exc})",
+                         where=str(path), hint="choose a folder that can be created there "
+                                               "(not a file), or an existing workspace") from exc
     cfg = path / CONFIG_NAME
     if not cfg.exists():
         if notebooks:
@@ -345,6 +443,10 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
             handling=_toml_text(defaults.report.handling),
             public_classification=_toml_text(defaults.report.public_classification),
             cycle=_toml_text(c.code), threshold=defaults.disclosure.threshold,
+            min_other_count=defaults.disclosure.min_other_count,
+            protection_ratio=defaults.disclosure.protection_ratio,
+            dominance=defaults.disclosure.dominance,
+            rank_countries=str(defaults.disclosure.rank_countries).lower(),
             chapters=_toml_text("notebooks" if notebooks else defaults.chapters.folder),
             deadline=deadline.isoformat(),
             expected=", ".join(_toml_text(x) for x in (expected or defaults.cycle.expected)),
@@ -356,10 +458,6 @@ def create_workspace(path: str | os.PathLike[str], *, cycle: str,
 
 def copy_notebooks(target: Path) -> list[Path]:
     """Copy the bundled chapter notebooks into ``target`` (never over an existing file)."""
-    import shutil
-
-    from octasee.report.chapters import notebooks_dir
-
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for nb in sorted(notebooks_dir().glob("*.ipynb")):
@@ -374,8 +472,6 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
     """The sample workspace, created on first use: in ``base`` if given, else in its one
     place (:func:`octasee.samples.sample_workspace_path`: ``<checkout>/build/sample-workspace``
     in a checkout of octasee, else a per-user folder), never relative to the current folder."""
-    from octasee.samples import sample_workspace_path
-
     path = Path(base) if base else sample_workspace_path()
     return create_workspace(path, cycle="2013-2017",
                             deadlines={"2009-2012": dt.date(2013, 3, 31)},
@@ -395,3 +491,30 @@ def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:
         if (folder / CONFIG_NAME).is_file():
             return Workspace.open(folder)
     return sample_workspace()
+
+
+def open_store(workspace: Workspace | str | os.PathLike[str] | None = None, *,
+               write: bool = False, read_only: bool | None = None) -> Store:
+    """Open the store of a workspace (a :class:`Workspace` or a path; default: the one
+    :func:`find_workspace` finds).
+
+    Read-only by default: the store as the last ingest left it, without stopping
+    ``octasee ingest`` in the meantime (open it again to see a later ingest).
+    ``write=True`` opens it for writing (ingesting from Python), which no other program
+    can do meanwhile; ``read_only=`` is the older spelling (``read_only=False`` writes).
+    Here rather than in :mod:`octasee.store`, which knows nothing of workspaces.
+
+    >>> import tempfile
+    >>> store = open_store(sample_workspace(tempfile.mkdtemp()), write=True)
+    >>> store.path.name, store.read_only
+    ('store.duckdb', False)
+    """
+    if read_only is not None:
+        if write and read_only:
+            raise UsageError("open_store(write=True, read_only=True) asks for both",
+                             hint="write=True to write, nothing (or read_only=True) to read")
+        write = not read_only
+    ws = workspace if isinstance(workspace, Workspace) else find_workspace(workspace)
+    if not write:
+        ensure_samples(ws)  # the sample workspace fills itself, as for a chapter
+    return Store(ws.store_path, read_only=not write)

@@ -7,6 +7,7 @@ import sys
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from octasee.cli import main
@@ -112,3 +113,30 @@ def test_no_traceback_for_a_users_mistake(tmp_path):
                            "--workspace", str(tmp_path)], capture_output=True, text=True,
                           cwd=tmp_path, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["init", "{ws}", "--cycle", "2013-2017"], 1, "already holds a workspace"),
+    (["questionnaire"], 2, "say which country"),
+    (["validate", "{tmp}/nope.xlsx"], 1, "file not found"),
+    (["ingest", "{tmp}/nope.xlsx", "--workspace", "{tmp}/nowhere"], 2, "no workspace in"),
+    (["status", "--workspace", "{tmp}/nowhere"], 2, "no workspace in"),
+    (["samples", "--workspace", "{tmp}/afile"], 2, "cannot make the workspace folder"),
+    (["index", "--spec", "{tmp}/nope.yaml", "--data", "{tmp}/afile", "--out", "{tmp}/o.csv"],
+     1, "nope.yaml"),
+    (["build", "--workspace", "{tmp}/nowhere", "--format", "html"], 2, "no workspace in"),
+    (["drafts", "--workspace", "{tmp}/nowhere"], 2, "no workspace in"),
+    (["diff", "--workspace", "{tmp}/nowhere"], 2, "no workspace in"),
+])
+def test_every_subcommand_says_a_users_mistake_once(tmp_path, args, code, message):
+    """One handler (the group's) for every subcommand: one message, exit 1 or 2, no
+    traceback."""
+    from octasee.workspace import create_workspace
+
+    ws = create_workspace(tmp_path / "ws", cycle="2013-2017")
+    (tmp_path / "afile").write_text("x\n")
+    res = run(*[a.format(tmp=tmp_path, ws=ws.path) for a in args])
+    assert res.exit_code == code, res.output
+    assert isinstance(res.exception, SystemExit), res.exception  # not a traceback
+    assert sum(line.startswith("Error: ") for line in res.output.splitlines()) == 1
+    assert message in res.output

@@ -42,7 +42,7 @@ def _edited(tmp_path: Path, old: str, new: str) -> Path:
      r"octasee.toml, line 24: unknown section \[dislcosure\]; did you mean 'disclosure'\?"),
     ("organisation =", "organization =",
      r"line 6: unknown key 'organization' in \[report\]; did you mean 'organisation'\?"),
-    ("include = []", "inclde = []", r"line 33: unknown key 'inclde' in \[chapters\]"),
+    ("include = []", "inclde = []", r"line 42: unknown key 'inclde' in \[chapters\]"),
     # a right key in the wrong section
     ('code = "2018-2022"', 'code = "2018-2022"\nthreshold = 3',
      r"line 16: unknown key 'threshold' in \[cycle\]; it belongs in \[disclosure\]"),

@@ -41,8 +41,8 @@ def test_init_refuses_a_bad_cycle(tmp_path):
     (('code = "2018-2022"', 'code = "2018"'), r"line 15: key cycle.code: unknown cycle"),
     (("deadline = 2023-03-31", 'deadline = "soon"'), r"line 17: key cycle.deadline"),
     (('folder = ""', 'folder = "chapters"'),
-     r"line 30: key chapters.folder: there is no folder 'chapters'"),
-    (("include = []", "include = 4"), r"line 33: key chapters.include: must be a list"),
+     r"line 39: key chapters.folder: there is no folder 'chapters'"),
+    (("include = []", "include = 4"), r"line 42: key chapters.include: must be a list"),
 ])
 def test_config_errors_name_key_and_line(tmp_path, edit, message):
     from octasee.workspace import create_workspace
@@ -77,7 +77,7 @@ def test_init_copies_the_chapters_and_include_picks_them(tmp_path):
         "00_front_matter", "04_drug_trafficking", "A_country_profile",
         "B_method_and_robustness"]
     cfg.write_text(cfg.read_text("utf-8").replace('"4"', '"44"'), "utf-8")
-    with pytest.raises(OctaseeError, match=r"line 33: key chapters.include: no chapter '44'"):
+    with pytest.raises(OctaseeError, match=r"line 42: key chapters.include: no chapter '44'"):
         Workspace.open(ws.path).chapters()
 
 

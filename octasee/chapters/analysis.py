@@ -18,16 +18,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from octasee.chapters.disclosure import BANDS, band, band_counts
+from octasee.questionnaire.spec import spec_for
 from octasee.reference import country as member
-from octasee.reference import crime_area, crime_areas
+from octasee.reference import country_name, crime_area, crime_areas
+from octasee.sdc.rules import DisclosureRules
+from octasee.sdc.view import PublicView, make_public_view
 
 __all__ = [
     "GRADE_CONFIDENCE",
     "analytic_confidence",
     "grading_profile",
     "key_figures",
+    "key_figures_by_edition",
     "per_100k",
+    "public_key_figures",
     "regional_series",
+    "threat_bands",
     "threat_matrix",
     "totals",
     "trend_probability",
@@ -47,19 +54,37 @@ def per_100k(df: pd.DataFrame, *, value: str = "value", country: str = "country"
 
 
 def regional_series(indicators: pd.DataFrame, indicator: str, *,
-                    crime_area_code: str | None = None) -> pd.DataFrame:
+                    crime_area_code: str | None = None, view: PublicView | None = None
+                    ) -> pd.DataFrame:
     """The regional total of one indicator per year, with how many countries reported.
 
     Columns: ``year``, ``value`` (sum over reporting countries), ``countries`` (how many
-    reported that year), ``rows`` (store rows summed).
+    reported that year), ``rows`` (store rows summed), ``nd`` (whether a row not for
+    dissemination is in the sum: the restricted edition marks it).
+
+    With ``view`` (the public edition) the series is the view's published yearly totals
+    (:meth:`octasee.sdc.PublicView.regional_series`) for the years ``indicators`` cover:
+    the true totals, or missing (``value`` NaN, ``status`` not ``published``) where the
+    view suppresses them; ``countries`` is then how many countries' cells are published
+    that year and ``reporting`` how many the total covers.
     """
     d = totals(indicators)
     d = d[d["indicator"] == indicator]
     if crime_area_code:
         d = d[d["crime_area"] == crime_area_code]
-    out = d.groupby("year", as_index=False).agg(value=("value", "sum"),
-                                                countries=("country", "nunique"),
-                                                rows=("value", "size"))
+    if view is not None:
+        series = view.regional_series(indicator, crime_area_code)
+        series = series[series["year"].isin(set(d["year"]))].copy()
+        shown = d[d["value"].notna()].groupby("year")["country"].nunique()
+        series = series.rename(columns={"countries": "reporting"})
+        series["countries"] = series["year"].map(shown).fillna(0).astype(int)
+        series["rows"] = series["year"].map(d.groupby("year").size()).fillna(0).astype(int)
+        series["nd"] = False
+        return series.sort_values("year").reset_index(drop=True)
+    nd = d["nd"] if "nd" in d.columns else pd.Series(False, index=d.index)
+    out = d.assign(nd=nd.astype(bool)).groupby("year", as_index=False).agg(
+        value=("value", "sum"), countries=("country", "nunique"), rows=("value", "size"),
+        nd=("nd", "any"))
     return out.sort_values("year").reset_index(drop=True)
 
 
@@ -125,7 +150,7 @@ def trend_probability(years: Sequence[float], values: Sequence[float]) -> float:
 
 def trend_summary(series: pd.DataFrame, *, x: str = "year", y: str = "value") -> dict[str, float]:
     """First and last value, change in percent, Theil-Sen slope and P(rising)."""
-    from scipy.stats import theilslopes
+    from scipy.stats import theilslopes  # lazy: scipy.stats, ~1.1 s on import
 
     s = series.sort_values(x)
     first, last = float(s[y].iloc[0]), float(s[y].iloc[-1])
@@ -221,9 +246,6 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
     >>> int(kf.set_index("key").loc["threat:heroin:HR", "rank"])
     2
     """
-    from octasee.questionnaire.spec import spec_for
-    from octasee.reference import country_name
-
     spec = spec_for(cycle)
     rows: list[dict[str, object]] = []
 
@@ -266,7 +288,7 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                 f"{area_label(r.crime_area)}: {label}, regional total {cycle}", r.value, unit,
                 area=r.crime_area, n=int(r.n))
     if ocgs is not None and len(ocgs):
-        from octasee.scoring import score_groups
+        from octasee.scoring import score_groups  # lazy: ~100 ms on `import octasee.chapters`
 
         add("ocg:count", "groups", "Organised crime groups reported", len(ocgs), "count",
             n=len(ocgs))
@@ -282,3 +304,102 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
     out["rank"] = out["rank"].astype("Int64")
     out["of"] = out["of"].astype("Int64")
     return out
+
+
+def public_key_figures(view: PublicView, *, cycle: str,
+                       threat: pd.DataFrame | None = None, groups: int | None = None,
+                       threshold: int, rank_countries: bool = False) -> pd.DataFrame:
+    """The public edition's key figures: what it prints, never recomputed on fewer rows.
+
+    Each indicator's regional total over the cycle is the view's published grand total
+    of the cycle's years (left out when the view suppresses any of them). Threat scores
+    (``threat``: :func:`threat_matrix` of every restricted row) are published as the
+    number of member states in each band per crime area, or, with ``rank_countries``, as
+    the restricted edition prints them. ``groups``: the number of groups reported, shown
+    when it is at least ``threshold``. No group's score appears.
+    """
+    spec = spec_for(cycle)
+    first, last = (int(y) for y in cycle.split("-"))
+    rows: list[dict[str, object]] = []
+
+    def add(key: str, kind: str, label: str, value: float, unit: str, shown: str, *,
+            rank: int | None = None, of: int | None = None, area: str | None = None,
+            country: str | None = None) -> None:
+        rows.append({"key": key, "kind": kind, "label": label, "value": float(value),
+                     "shown": shown, "unit": "" if unit in ("score", "count") else unit,
+                     "rank": rank, "of": of, "crime_area": area, "country": country,
+                     "rows": 0})
+
+    if threat is not None and len(threat):
+        if rank_countries:
+            tm = threat.copy()
+            tm["rank"] = tm.groupby("crime_area")["value"].rank(ascending=False, method="min")
+            tm["of"] = tm.groupby("crime_area")["value"].transform("size")
+            for r in tm.itertuples():
+                add(f"threat:{r.crime_area}:{r.country}", "threat score",
+                    f"{area_label(r.crime_area)}: threat score of {country_name(r.country)}",
+                    round(r.value, 1), "score", f"{round(r.value, 1):.1f}", rank=int(r.rank),
+                    of=int(r.of), area=r.crime_area, country=r.country)
+        else:
+            counts = band_counts(threat, by="crime_area")
+            for r in counts.itertuples():
+                for b in BANDS:
+                    n = int(getattr(r, b))
+                    add(f"band:{r.crime_area}:{b}", "threat band",
+                        f"{area_label(r.crime_area)}: member states in the {b} band", n,
+                        "count", f"{n:,}", area=r.crime_area)
+    m = view.margins
+    m = m[(m["kind"] == "year") & m["year"].between(first, last)]
+    for (area, code), part in m.groupby(["crime_area", "indicator"], dropna=False):
+        if part["value"].isna().any() or (part["status"] != "published").any():
+            continue
+        try:
+            ind = spec.indicator(code)
+            label, unit = ind.label, ind.unit
+        except KeyError:
+            label, unit = code, ""
+        value = float(part["value"].sum())
+        add(f"total:{area}:{code}", "regional total",
+            f"{area_label(area)}: {label}, regional total {cycle}", value, unit,
+            _shown(value, unit=unit, small=None), area=area)
+    if groups is not None and groups >= threshold:
+        add("ocg:count", "groups", "Organised crime groups reported", groups, "count",
+            f"{groups:,}")
+    out = pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
+    out["rank"] = out["rank"].astype("Int64")
+    out["of"] = out["of"].astype("Int64")
+    return out
+
+
+def threat_bands(tm: pd.DataFrame) -> pd.DataFrame:
+    """Threat scores as bands: ``country``, ``crime_area``, ``band`` (low, medium, high:
+    thirds of the 0-10 scale)."""
+    return tm.assign(band=tm["value"].map(lambda v: band(float(v))))[
+        ["country", "crime_area", "band"]]
+
+
+def key_figures_by_edition(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
+                           cycle: str, rules: DisclosureRules,
+                           known: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The key figures of both editions from the *restricted* rows of a cycle (what a
+    draft's snapshot records): the restricted edition's (:func:`key_figures`) and the
+    public edition's (:func:`public_key_figures`, from the public view of the same rows,
+    so that it never recomputes anything on the rows the public variant keeps).
+
+    ``indicators`` and ``ocgs``: ``store.table(..., variant="restricted")``; a column
+    ``nd`` (or ``not_for_dissemination``) marks the rows not for dissemination, including
+    every row of a submission marked so as a whole. ``known``: the figures other tables
+    of the public edition print for the same cells
+    (:func:`octasee.chapters.disclosure.published_elsewhere`), so that the view is the
+    one the chapters make.
+    """
+    ind = indicators
+    if "nd" in ind.columns:
+        ind = ind.assign(not_for_dissemination=ind["nd"]).drop(columns="nd")
+    view = make_public_view(ind, rules, known=known)
+    tm = threat_matrix(indicators, areas=threat_areas()) if len(indicators) else None
+    return {"restricted": key_figures(indicators, ocgs, cycle=cycle),
+            "public": public_key_figures(view, cycle=cycle, threat=tm,
+                                         groups=None if ocgs is None else len(ocgs),
+                                         threshold=rules.threshold,
+                                         rank_countries=rules.rank_countries)}

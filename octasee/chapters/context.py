@@ -20,7 +20,10 @@ caption and a source line, and text built from data is escaped.
 from __future__ import annotations
 
 import html
+import json
+import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,13 +32,29 @@ from typing import Any
 
 import pandas as pd
 
+from octasee.chapters.disclosure import (
+    ND_NOTE,
+    nd_mark,
+    published_elsewhere,
+    restricted_indicators,
+    suppress_small,
+)
 from octasee.errors import OctaseeError, UsageError
 from octasee.reference import Cycle, country_name, resolve_country
 from octasee.reference import cycle as get_cycle
+from octasee.reference import cycles as reference_cycles
+from octasee.samples import ensure_samples
+from octasee.sdc.rules import DisclosureRules
+from octasee.sdc.view import PublicView, make_public_view
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
-__all__ = ["Chapter", "open_chapter", "show_errors_short"]
+__all__ = ["Chapter", "mask_numbers", "open_chapter", "show_errors_short"]
+
+#: The columns of a public cell a chapter may use (no free text, no source row, no
+#: per-row grading: a suppressed cell holds nothing but its key, its marker and why).
+_PUBLIC_CELL_COLUMNS = ("country", "cycle", "crime_area", "indicator", "breakdown", "year",
+                        "value", "unit", "status", "marker")
 
 VARIANTS = ("restricted", "public")
 SOURCES = {
@@ -84,9 +103,21 @@ class Chapter:
     ingested: bool = True
     #: Whether ``countries`` are the workspace's expected countries (else a selection).
     all_expected: bool = True
-    _tables: dict[tuple[str, str | None, bool], pd.DataFrame] = field(
+    #: The workspace's disclosure rules (``[disclosure]``): the public view's threshold,
+    #: and whether the public edition may name and rank member states.
+    rules: DisclosureRules | None = None
+    #: What the public edition shows of the view, one entry per table, figure or
+    #: paragraph (written to ``<output_dir>/publications.json`` for the output check).
+    publications: list[dict[str, Any]] = field(default_factory=list)
+    paragraphs: int = 0
+    _tables: dict[tuple[str, str, str | None, bool], pd.DataFrame] = field(
         default_factory=dict, repr=False)
+    _view: PublicView | None = field(default=None, repr=False)
     _noticed: bool = field(default=False, repr=False)
+    _nd_noted: bool = field(default=False, repr=False)
+    _masked_noted: bool = field(default=False, repr=False)
+    #: Per country, the values the public view withholds (:meth:`_withheld_values`).
+    _withheld: dict[str, list[tuple[float, float]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.received is None:
@@ -96,6 +127,13 @@ class Chapter:
     @property
     def public(self) -> bool:
         return self.variant == "public"
+
+    @property
+    def rank_countries(self) -> bool:
+        """Whether this edition names and ranks member states on threat scores: always in
+        the restricted edition; in the public one only when ``[disclosure]
+        rank_countries`` says so (else it counts them in bands)."""
+        return not self.public or bool(getattr(self.rules, "rank_countries", False))
 
     @property
     def empty(self) -> bool:
@@ -114,26 +152,97 @@ class Chapter:
 
     def table(self, name: str, *, cycle: str | None = None, all_cycles: bool = False
               ) -> pd.DataFrame:
-        """A store table for this chapter's countries and variant (this cycle by default).
+        """What the chapter shows of a store table, for its countries (this cycle by default).
+
+        In the public edition the indicators are the public view's cells
+        (:attr:`view`): every row of the restricted store, with ``value`` missing where
+        the view suppresses it (``status``, ``marker``); the other tables leave out
+        what is marked not for dissemination (:meth:`rows`). In the restricted edition a
+        column ``nd`` says which rows are not for dissemination (their content is marked).
 
         Read once per chapter (the store is read-only while a chapter runs); each call gets
         its own copy.
         """
+        if self.public and name == "indicators":
+            self.sources_used.add("submissions")
+            cells = self.view.cells
+            cells = cells[cells["country"].isin(self.countries)]
+            cycles = self.cycles() if all_cycles else [cycle or self.cycle.code]
+            cells = cells[cells["cycle"].isin(cycles)]
+            keep = [c for c in _PUBLIC_CELL_COLUMNS if c in cells.columns]
+            return cells[keep].assign(nd=False).reset_index(drop=True)
+        return self.rows(name, cycle=cycle, all_cycles=all_cycles)
+
+    def rows(self, name: str, *, cycle: str | None = None, all_cycles: bool = False
+             ) -> pd.DataFrame:
+        """A store table in this chapter's variant: in the public edition without the rows
+        and submissions marked not for dissemination (free text, routes, groups); in the
+        restricted edition with every row and a column ``nd`` marking those."""
+        return self._cached(name, self.variant, cycle, all_cycles)
+
+    def all_rows(self, name: str, *, cycle: str | None = None, all_cycles: bool = False
+                 ) -> pd.DataFrame:
+        """Every row of a store table, in both editions, with ``nd``: what aggregates that
+        both editions print alike are computed from (the number of groups per band, the
+        threat bands), so that the public edition never recomputes them on fewer rows."""
+        return self._cached(name, "restricted", cycle, all_cycles)
+
+    def _cached(self, name: str, variant: str, cycle: str | None, all_cycles: bool
+                ) -> pd.DataFrame:
         self.sources_used.add("submissions")
-        key = (name, cycle, all_cycles)
+        key = (name, variant, cycle, all_cycles)
         if key not in self._tables:
-            self._tables[key] = self._read(name, cycle=cycle, all_cycles=all_cycles)
+            self._tables[key] = self._read(name, variant=variant, cycle=cycle,
+                                           all_cycles=all_cycles)
         return self._tables[key].copy()
 
-    def _read(self, name: str, *, cycle: str | None, all_cycles: bool) -> pd.DataFrame:
-        if all_cycles:
-            frames = [self.store.table(name, cycle=c, countries=self.countries,
-                                       variant=self.variant) for c in self.cycles()]
-            frames = [f for f in frames if len(f)]
-            return pd.concat(frames, ignore_index=True) if frames else self.store.table(
-                name, cycle=self.cycle.code, countries=self.countries, variant=self.variant)
-        return self.store.table(name, cycle=cycle or self.cycle.code, countries=self.countries,
-                                variant=self.variant)
+    def _read(self, name: str, *, variant: str, cycle: str | None, all_cycles: bool
+              ) -> pd.DataFrame:
+        cycles = self.cycles() if all_cycles else [cycle or self.cycle.code]
+        frames = [self.store.table(name, cycle=c, countries=self.countries, variant=variant)
+                  for c in cycles]
+        nonempty = [f for f in frames if len(f)]
+        df = (pd.concat(nonempty, ignore_index=True) if nonempty else
+              self.store.table(name, cycle=self.cycle.code, countries=self.countries,
+                               variant=variant))
+        if name == "submissions" or "submission_id" not in df.columns:
+            return df
+        if variant == "public":
+            return df.assign(nd=False)
+        subs = pd.concat([self.store.table("submissions", cycle=c, countries=self.countries)
+                          for c in cycles], ignore_index=True)
+        whole = set(subs.loc[subs["dissemination"].fillna("").eq("not for dissemination"),
+                             "submission_id"])
+        flag = (df["not_for_dissemination"].astype("boolean").fillna(True).astype(bool)
+                if "not_for_dissemination" in df.columns else False)
+        return df.assign(nd=flag | df["submission_id"].isin(whole))
+
+    @property
+    def view(self) -> PublicView:
+        """The public view of the indicators (:func:`octasee.sdc.make_public_view`): made
+        once per chapter from every restricted row of the chapter's countries and cycles,
+        rows not for dissemination included as suppressed cells, so that published totals
+        are the true totals and nothing is recomputed on fewer rows. It knows the figures
+        the edition prints from public sources for the same cells
+        (:func:`~octasee.chapters.disclosure.published_elsewhere`): every chapter's view is
+        the same, whichever chapters are built."""
+        if self._view is None:
+            # The same rows and figures the build's release check audits (one function
+            # for each).
+            self.sources_used.add("submissions")
+            rows = restricted_indicators(self.store, cycle=self.cycle.code,
+                                         countries=self.countries)
+            known = published_elsewhere(
+                self.countries, range(self.cycle.first_year, self.cycle.last_year + 1),
+                rules=self.rules)
+            self._view = make_public_view(rows, self.rules, known=known)
+        return self._view
+
+    @property
+    def public_view(self) -> PublicView | None:
+        """:attr:`view` in the public edition, None in the restricted one: what the
+        analysis functions take to read published numbers instead of rows."""
+        return self.view if self.public else None
 
     def name(self, code: str) -> str:
         return country_name(code)
@@ -200,10 +309,14 @@ class Chapter:
     def heading(self, text: str, level: int = 2) -> None:
         _html(f"<h{level}>{html.escape(text)}</h{level}>")
 
-    def say(self, template: str, /, **values: Any) -> None:
+    def say(self, template: str, /, *, nd: bool = False,
+            structures: Sequence[tuple[str, str | None]] = (), **values: Any) -> None:
         """A paragraph; ``values`` (data, free text) are escaped, the template is trusted.
 
-        Numbers are formatted with thousands separators; floats with one decimal.
+        Numbers are formatted with thousands separators; floats with one decimal. ``nd``
+        (restricted edition): the paragraph rests on rows not for dissemination and is
+        marked. ``structures`` (public edition): the (indicator, crime area) pairs whose
+        published numbers the paragraph prints, recorded for the output check.
         """
         def fmt(v: Any) -> str:
             if isinstance(v, bool):
@@ -214,53 +327,201 @@ class Chapter:
                 return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
             return html.escape(str(v))
 
-        _html("<p>" + template.format(**{k: fmt(v) for k, v in values.items()}) + "</p>")
+        text = template.format(**{k: fmt(v) for k, v in values.items()})
+        if structures and self.public:
+            self.paragraphs += 1
+            plain = html.unescape(_TAG.sub("", text))
+            self._record("text", f"Paragraph {self.number_label}.{self.paragraphs}", plain,
+                         structures)
+        _html("<p>" + text + self._nd(nd) + "</p>")
 
-    def quote(self, text: str, *, attribution: str) -> None:
-        """Free text from a submission, escaped, with who wrote it."""
+    def quote(self, text: str, *, attribution: str, nd: bool = False,
+              country: str | None = None) -> None:
+        """Free text from a submission, escaped, with who wrote it (``nd``: marked as not
+        for dissemination, in the restricted edition).
+
+        In the public edition a number a country quotes in its own text is left out
+        (``[n]``) only where it could give away a figure the edition withholds
+        (:func:`mask_numbers`): one within the protection interval of a withheld value of
+        that ``country`` (a suppressed cell or country total, primary or complementary),
+        or a count from 1 to ``threshold - 1``. Years of the report's span stay, unless
+        one equals a withheld value. A note says so once per chapter.
+        """
+        note = ""
+        if self.public:
+            withheld = self._withheld_values().get(country, []) if country else [
+                v for vs in self._withheld_values().values() for v in vs]
+            text, n = mask_numbers(text, keep=self._span_years(), withheld=withheld,
+                                   threshold=self.threshold)
+            if n and not self._masked_noted:
+                self._masked_noted = True
+                note = ('<p class="withheld">In the public edition, a number that a member '
+                        "country quotes in its own text is left out ([n]) where it could "
+                        "give away a figure this edition withholds: a count from 1 to "
+                        f"{self.threshold - 1}, or a number close to one of that country's "
+                        "withheld figures. Other numbers are as the country wrote them; "
+                        "the tables give the published figures.</p>")
         body = html.escape(text).replace("\n", "<br>")
         _html(f'<blockquote class="submission-text">{body}<footer>{html.escape(attribution)}'
-              "</footer></blockquote>")
+              f"{self._nd(nd)}</footer></blockquote>{note}")
 
-    def judgement(self, statement: str, *, probability: float | None, confidence: str) -> None:
+    def _span_years(self) -> frozenset[int]:
+        """The years of the report's span: from the first year of the store's earliest
+        cycle up to this one to the last year of this cycle."""
+        first = min((get_cycle(c).first_year for c in self.cycles()),
+                    default=self.cycle.first_year)
+        return frozenset(range(first, self.cycle.last_year + 1))
+
+    def _withheld_values(self) -> dict[str, list[tuple[float, float]]]:
+        """Per country, each value the public view withholds (a suppressed cell or country
+        total, primary or complementary) with its protection ratio, from the restricted
+        rows the view is made of. Private to :meth:`quote`: never printed or logged."""
+        if self._withheld is not None:
+            return self._withheld
+        view = self.view
+        rows = restricted_indicators(self.store, cycle=self.cycle.code,
+                                     countries=self.countries)
+        rows = rows[rows["breakdown"].isna()] if "breakdown" in rows.columns else rows
+        rows = rows.assign(value=pd.to_numeric(rows["value"], errors="coerce")).dropna(
+            subset=["value"])
+        keys = [k for k in ("cycle", "country", "indicator", "crime_area", "year")
+                if k in rows.columns and k in view.cells.columns]
+        cells = view.cells[view.cells["status"] != "published"][keys].drop_duplicates()
+        found = cells.merge(rows.astype({"year": int})[[*keys, "value"]], on=keys)
+        out: dict[str, list[tuple[float, float]]] = {}
+        rules = self.rules or DisclosureRules()
+
+        def add(country: str, indicator: str, value: float) -> None:
+            out.setdefault(str(country), []).append(
+                (float(value), float(rules.protection_ratio_for(indicator))))
+
+        for r in found.itertuples():
+            add(r.country, r.indicator, r.value)
+        m = view.margins
+        hidden = m[(m["kind"] == "country") & (m["status"] != "published")]
+        group = [k for k in keys if k != "year"]
+        if len(hidden):
+            sums = rows.groupby(group, dropna=False)["value"].sum().reset_index()
+            for r in hidden[group].drop_duplicates().merge(sums, on=group).itertuples():
+                add(r.country, r.indicator, r.value)
+        self._withheld = out
+        return out
+
+    def judgement(self, statement: str, *, probability: float | None, confidence: str,
+                  nd: bool = False) -> None:
         """A key judgement in estimative language: the term, its range and the confidence."""
-        from octasee.scoring import estimative_term
+        from octasee.scoring import estimative_term  # lazy: ~100 ms on import
 
         if probability is None:
             term = "no probability judgement"
         else:
             term = str(estimative_term(max(0.0, min(1.0, probability))))
         _html(f'<div class="judgement"><p><strong>{html.escape(term.capitalize())}</strong>: '
-              f"{html.escape(statement)}</p><p class=\"confidence\">Analytic confidence: "
-              f"{html.escape(confidence)}.</p></div>")
+              f"{html.escape(statement)}{self._nd(nd)}</p><p class=\"confidence\">Analytic "
+              f"confidence: {html.escape(confidence)}.</p></div>")
 
-    def figure(self, fig: Any, caption: str, *, source: str | Sequence[str]) -> None:
-        """Show a figure with its number, caption and source line, all in one cell."""
+    def withheld(self, n: int, what: str, *, why: str | None = None) -> None:
+        """The public edition's statement of what it withholds: ``n`` items of ``what``
+        (e.g. "key judgements") that the restricted edition states."""
+        if n <= 0:
+            return
+        why = why or f"until {'its' if n == 1 else 'their'} public wording is agreed"
+        one = what[:-1] if n == 1 and what.endswith("s") else what
+        _html(f'<p class="withheld">{n:,} {html.escape(one)} of the restricted edition '
+              f"{'is' if n == 1 else 'are'} withheld from the public edition "
+              f"{html.escape(why)}.</p>")
+
+    def figure(self, fig: Any, caption: str, *, source: str | Sequence[str], nd: bool = False,
+               structures: Sequence[tuple[str, str | None]] = (),
+               parts: Sequence[str] = ("year",)) -> None:
+        """Show a figure with its number, caption and source line, all in one cell.
+
+        ``nd``: marked as resting on rows not for dissemination (restricted edition);
+        ``structures`` and ``parts`` (public edition): which published numbers it draws
+        (cells, or ``year`` / ``country`` / ``grand`` totals), recorded for the output
+        check.
+        """
         self.figures += 1
         label = f"Figure {self.number_label}.{self.figures}"
-        _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}</h4>')
-        from octasee.charts import mimebundle
+        if structures and self.public:
+            self._record("figure", label, caption, structures, parts)
+        _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}{self._nd(nd)}</h4>')
+        from octasee.charts import mimebundle  # lazy: plotly, ~180 ms on import
 
         _display(mimebundle(fig), raw=True)
         _html(f'<p class="source">Source: {html.escape(self._sources(source))}</p>')
 
     def show_table(self, df: pd.DataFrame, caption: str, *, source: str | Sequence[str],
-                   counts: Sequence[str] = (), index: bool = False) -> None:
-        """Show a table with its number, caption and source; small counts suppressed if public."""
+                   counts: Sequence[str] = (), index: bool = False,
+                   markers: pd.DataFrame | None = None, nd: pd.DataFrame | None = None,
+                   structures: Sequence[tuple[str, str | None]] = (),
+                   parts: Sequence[str] = ("cells",), note: str = "") -> None:
+        """Show a table with its number, caption and source.
+
+        ``markers`` (same index as ``df``, some of its columns): text printed instead of
+        a cell's value where it is not missing, e.g. the public view's ``<5`` for a
+        suppressed cell. ``nd`` (booleans, same shape): cells marked as not for
+        dissemination (restricted edition). ``counts``: columns of a published source
+        whose small counts the public edition prints as ``<threshold``. ``structures``
+        and ``parts``: what the table shows of the public view, for the output check.
+        ``note`` (text, escaped): a sentence after the source line, e.g. why a row does not
+        add up.
+        """
+        extra = note.strip()
         self.tables += 1
         label = f"Table {self.number_label}.{self.tables}"
         shown = df
         if self.public:
-            from octasee.report.disclosure import suppress_small
-
             for column in counts:
                 shown = suppress_small(shown, value=column, threshold=self.threshold)
-        body = shown.to_html(index=index, escape=True, na_rep="–", border=0,
-                             classes="octasee-table", formatters=_formatters(df, shown))
+        if structures and self.public:
+            self._record("table", label, caption, structures, parts)
+        body = _table_html(df, shown, index=index, markers=markers,
+                           nd=nd if not self.public else None, mark=nd_mark())
+        marked = nd is not None and not self.public and bool(nd.to_numpy().any())
         note = (f" Counts from 1 to {self.threshold - 1} are shown as &lt;{self.threshold}."
                 if self.public and counts else "")
+        if markers is not None and bool(markers.fillna("").astype(str).ne("").to_numpy().any()):
+            note += (" Figures shown as a marker (such as &lt;" f"{self.threshold}) are "
+                     "withheld to protect small counts; totals include them.")
+        if extra:
+            note += " " + html.escape(extra)
         _html(f'<h4 class="table-caption">{label}: {html.escape(caption)}</h4>{body}'
-              f'<p class="source">Source: {html.escape(self._sources(source))}.{note}</p>')
+              f'<p class="source">Source: {html.escape(self._sources(source))}.{note}</p>'
+              + self._nd_note(marked))
+
+    # ------------------------------------------------------------------ markings
+    def _nd(self, nd: bool) -> str:
+        """The ND mark (restricted edition only) and, the first time in the chapter, the
+        note that explains it."""
+        if not nd or self.public:
+            return ""
+        return nd_mark() + self._nd_note(True)
+
+    def _nd_note(self, marked: bool) -> str:
+        if not marked or self.public or self._nd_noted:
+            return ""
+        self._nd_noted = True
+        # Inline (a <span>), so that it can follow a mark inside a paragraph or caption.
+        return f' <span class="nd-note">{ND_NOTE}</span>'
+
+    # ------------------------------------------------------------------ publications
+    def _record(self, kind: str, label: str, caption: str,
+                structures: Sequence[tuple[str, str | None]],
+                parts: Sequence[str] = ("cells",)) -> None:
+        """Add a table, figure or paragraph that shows public view numbers to
+        ``<output_dir>/publications.json`` (what the output check audits)."""
+        self.publications.append({
+            "label": label, "caption": caption, "kind": kind, "chapter": self.number,
+            "structures": [{"indicator": i, "crime_area": a} for i, a in
+                           dict.fromkeys((str(i), None if a is None else str(a))
+                                         for i, a in structures)],
+            "parts": list(parts)})
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / "publications.json"
+        tmp = path.with_name(f".{path.name}.partial")
+        tmp.write_text(json.dumps(self.publications, indent=1, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
 
     @property
     def number_label(self) -> str:
@@ -278,12 +539,74 @@ class Chapter:
         return "; ".join(texts)
 
 
+_TAG = re.compile(r"<[^>]+>")
+#: A number as people write it: digits with thousands or decimal separators (1.234,5;
+#: 12 345; 2'500), not part of a word.
+_NUMBER = re.compile(r"(?<![\w])\d(?:[\d]|[.,'\u00a0\u202f ](?=\d))*(?![\w])|"
+                     r"(?<=[^\W\d_])\d+|\d+(?=[^\W\d_])")
+
+
+def _readings(token: str) -> set[float]:
+    """The values a number as written may stand for: its digits without separators (1.234
+    as 1234) and, with a separator, the last one as a decimal point (1.234 as 1.234)."""
+    digits = re.sub(r"\D", "", token)
+    out = {float(digits)} if digits else set()
+    parts = re.split(r"[.,'\u00a0\u202f ]", token)
+    if len(parts) > 1 and parts[-1]:
+        out.add(float("".join(parts[:-1]) + "." + parts[-1]))
+    return out
+
+
+def mask_numbers(text: str, *, keep: Iterable[int] = (),
+                 withheld: Iterable[float | tuple[float, float]] = (),
+                 threshold: int | None = None, ratio: float = 0.2, mask: str = "[n]"
+                 ) -> tuple[str, int]:
+    """``text`` with the numbers that could give away a withheld figure replaced by
+    ``mask``; returns the text and how many were replaced.
+
+    A number is masked if it lies within the protection interval of a ``withheld`` value
+    v (|n - v| <= max(1, p v), p the value's ratio: ``(value, ratio)`` pairs, or values
+    with ``ratio``), or if it is a count from 1 to ``threshold - 1``. A four-digit year in
+    ``keep`` (the report's span) stays in any context ("2013-2017", "2013–2017", "in
+    2017"), unless it equals a withheld value. A number written with separators is masked
+    if any of its readings is (1.234 as 1234 and as 1.234).
+
+    >>> mask_numbers("In 2013-2017 police opened 1.234 cases and arrested 312 persons; "
+    ...              "the figure was 3 in 2017.", keep=range(2009, 2018), withheld=[1250],
+    ...              threshold=5)
+    ('In 2013-2017 police opened [n] cases and arrested 312 persons; the figure was [n] in 2017.', 2)
+    >>> mask_numbers("2013–2017-ben 9 volt, 12 345 személy", keep={2013, 2017},
+    ...              withheld=[(2017, 0.2)], threshold=5)
+    ('2013–[n]-ben 9 volt, 12 345 személy', 1)
+    """
+    years = set(keep)
+    values = [(float(w[0]), float(w[1])) if isinstance(w, tuple) else (float(w), ratio)
+              for w in withheld]
+    small = int(threshold) if threshold is not None else 0
+    count = 0
+
+    def close(n: float) -> bool:
+        return any(abs(n - v) <= max(1.0, p * abs(v)) for v, p in values)
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal count
+        token = m.group(0)
+        if token.isdigit() and len(token) == 4 and int(token) in years:
+            if not any(float(token) == v for v, _ in values):
+                return token
+        elif not any(close(n) or (n.is_integer() and 1 <= n < small)
+                     for n in _readings(token)):
+            return token
+        count += 1
+        return mask
+
+    return _NUMBER.sub(sub, text), count
+
+
 def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
     """How each column is printed: whole numbers with thousands separators and no decimals
     (108,854,108), others with one decimal (14.5), years and ranks as they are; text (a
     suppressed "<5") as it is. Decided on the column before suppression."""
-    import math
-
     out: dict[str, Any] = {}
     for col in shown.columns:
         src = original[col] if col in original.columns else shown[col]
@@ -306,6 +629,37 @@ def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
 
         out[col] = fmt
     return out
+
+
+def _table_html(original: pd.DataFrame, shown: pd.DataFrame, *, index: bool,
+                markers: pd.DataFrame | None, nd: pd.DataFrame | None, mark: str) -> str:
+    """The table as HTML: every cell formatted (:func:`_formatters`) and escaped; a
+    marker in place of a value where ``markers`` holds one; the ND mark after a value
+    where ``nd`` is true."""
+    fmts = _formatters(original, shown)
+
+    def text(x: Any) -> str:
+        if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+            return "–"
+        return str(x)
+
+    cells = pd.DataFrame(index=shown.index)
+    for col in shown.columns:
+        f = fmts.get(col, text)
+        out = [html.escape(f(x) if col in fmts else text(x)) for x in shown[col]]
+        if markers is not None and col in markers.columns:
+            m = markers[col].reindex(shown.index)
+            out = [html.escape(str(mk)) if isinstance(mk, str) and mk else o
+                   for o, mk in zip(out, m, strict=True)]
+        if nd is not None and col in nd.columns:
+            flags = nd[col].reindex(shown.index).fillna(False).astype(bool)
+            out = [o + mark if flag else o for o, flag in zip(out, flags, strict=True)]
+        cells[html.escape(str(col))] = out
+    if index:
+        cells.index = [html.escape(str(i)) for i in shown.index]
+        cells.index.name = (html.escape(str(shown.index.name))
+                            if shown.index.name is not None else None)
+    return cells.to_html(index=index, escape=False, border=0, classes="octasee-table")
 
 
 def _countries(value: Any, ws: Workspace) -> list[str]:
@@ -379,8 +733,6 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
     if variant not in VARIANTS:
         raise UsageError(f"parameter 'variant' is {variant!r}",
                          hint="use 'restricted' (everything) or 'public'")
-    from octasee.samples import ensure_samples
-
     ws = find_workspace(workspace or None)
     ensure_samples(ws)  # the sample workspace fills itself (a notebook on a new clone)
     given = {"cycle": cycle, "countries": countries, "variant": variant,
@@ -403,8 +755,6 @@ def _cycle(param: str | None, ws: Workspace, known: Sequence[str]) -> Cycle:
     other is a mistake (2018-2202 for 2018-2022)."""
     import difflib
 
-    from octasee.reference import cycles as reference_cycles
-
     try:
         c = get_cycle(param or ws.cycle)
     except OctaseeError as exc:
@@ -422,6 +772,11 @@ def _cycle(param: str | None, ws: Workspace, known: Sequence[str]) -> Cycle:
                      + (", ".join(known) or "none yet"))
 
 
+def _rules(ws: Workspace) -> DisclosureRules:
+    """The workspace's disclosure rules (``[disclosure]`` of its octasee.toml)."""
+    return DisclosureRules.from_settings(ws)
+
+
 def _open(number: str, title: str, ws: Workspace, store: Store, *, cycle: str | None,
           countries: Any, variant: str, output_dir: str | os.PathLike[str] | None) -> Chapter:
     """The rest of :func:`open_chapter` once the store is open."""
@@ -437,10 +792,11 @@ def _open(number: str, title: str, ws: Workspace, store: Store, *, cycle: str | 
             subs = store.table("submissions", cycle=c.code, countries=codes, variant=variant)
         received = sorted(set(subs["country"]))
     out = Path(output_dir) if output_dir else ws.path / "build"
-    from octasee.charts import setup
+    rules = _rules(ws)
+    from octasee.charts import setup  # lazy: plotly, ~180 ms on `import octasee.chapters`
 
     setup()
     return Chapter(number=str(number), title=title, workspace=ws, store=store, cycle=c,
                    countries=codes, variant=variant, output_dir=out,
-                   threshold=ws.disclosure_threshold, received=received, ingested=ingested,
-                   all_expected=set(codes) == set(ws.expected))
+                   threshold=rules.threshold, received=received, ingested=ingested,
+                   all_expected=set(codes) == set(ws.expected), rules=rules)

@@ -31,12 +31,26 @@ from octasee.chapters.analysis import (
     trend_summary,
 )
 from octasee.chapters.context import Chapter
+from octasee.chapters.disclosure import (
+    BANDS,
+    GLOTIP_TABLES,
+    band,
+    band_counts,
+    band_edges,
+    protect_counts,
+    published_elsewhere,
+    rate_markers,
+)
+from octasee.questionnaire.spec import spec_for
 from octasee.reference import crime_area, crime_areas, cycle
+from octasee.sources import gitoc_wide, load_cpi, load_frontex_annual
+from octasee.sources.glotip import indicator_total
 
 __all__ = [
-    "area_trend", "assessments", "country_table", "gitoc_scores", "grading", "key_judgements",
-    "ocg_overview", "priorities", "regional_map", "response", "robustness", "routes",
-    "threat_overview",
+    "area_trend", "assessments", "country_table", "explore_groups", "explore_indicators",
+    "explore_weights", "gitoc_scores", "grading", "key_judgements", "ocg_overview",
+    "priorities", "profile_intro", "regional_map", "response", "robustness", "routes",
+    "summary_intro", "threat_overview",
 ]
 
 #: Years of an indicator needed to show (and judge) a trend.
@@ -73,6 +87,30 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
+def _and(items: Sequence[str]) -> str:
+    """Items as a phrase: "2009", "2009 and 2012", "2009, 2011 and 2012".
+
+    >>> _and(["2009"]), _and(["2009", "2012"]), _and(["2009", "2011", "2012"])
+    ('2009', '2009 and 2012', '2009, 2011 and 2012')
+    """
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _unbanded_note(ch: Chapter, counts: pd.DataFrame, *, why: str) -> str:
+    """The note of a table of member states per band and crime area (``Crime area`` and
+    one column per band) whose rows do not add up to the chapter's countries: how many
+    have no band in each such area, and ``why``; "" when every row adds up."""
+    n = len(ch.countries)
+    missing = n - counts[list(BANDS)].sum(axis=1)
+    parts = [f"{a}: {int(m)}" for a, m in zip(counts["Crime area"], missing, strict=True)
+             if m > 0]
+    if not parts:
+        return ""
+    return (f"Where a row adds up to fewer than {n} member states, the others {why} "
+            f"({'; '.join(parts)}).")
+
+
 def _comparable(ch: Chapter, tm: pd.DataFrame, *, say: bool = True) -> bool:
     """Whether threat scores ``tm`` compare enough countries; if not (and ``say``), one
     sentence says why there is no comparison."""
@@ -92,13 +130,55 @@ def _comparable(ch: Chapter, tm: pd.DataFrame, *, say: bool = True) -> bool:
 
 def _scored_groups(ch: Chapter) -> pd.DataFrame:
     """The chapter's groups scored on the Sleipnir attributes (an empty table if none)."""
-    from octasee.scoring import score_groups
+    from octasee.scoring import score_groups  # lazy: ~100 ms on import
 
-    return score_groups(ch.table("ocgs"), "sleipnir").scores
+    return score_groups(ch.all_rows("ocgs"), "sleipnir").scores
 
 
 def _no_threat(ch: Chapter) -> pd.DataFrame:
-    return threat_matrix(ch.table("indicators"))
+    return threat_matrix(ch.all_rows("indicators"))
+
+
+def _threat(ch: Chapter, areas: Sequence[str] | None = None) -> tuple[pd.DataFrame, bool]:
+    """Threat scores from every row (both editions: the public one publishes bands of the
+    same scores, never scores recomputed on fewer rows), and whether a row not for
+    dissemination is behind them."""
+    rows = ch.all_rows("indicators")
+    return threat_matrix(rows, areas=areas), bool(totals(rows)["nd"].any())
+
+
+def _wide(cells: pd.DataFrame, *, index: str, columns: str
+          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Cells pivoted to ``index`` x ``columns``: the values (summed; missing where any
+    part is withheld, so that no partial sum is printed), the markers of withheld cells
+    (the view's ``<5``) and the ND flags of the restricted edition."""
+    d = cells.copy()
+    if "marker" not in d.columns:
+        d["marker"] = None
+    d["marker"] = d["marker"].where(d["marker"].fillna("").astype(str) != "", None)
+    if "nd" not in d.columns:
+        d["nd"] = False
+    withheld = d["value"].isna() & d["marker"].notna()
+    d["withheld"] = withheld
+    g = d.groupby([index, columns])
+    values = g["value"].sum(min_count=1).unstack()
+    hidden = g["withheld"].any().unstack().fillna(False).astype(bool)
+    marker = d[withheld].groupby([index, columns])["marker"].first().unstack()
+    marker = marker.reindex(index=values.index, columns=values.columns)
+    values = values.mask(hidden.reindex_like(values).fillna(False).astype(bool))
+    nd = g["nd"].any().unstack().reindex_like(values).fillna(False).astype(bool)
+    for f in (values, marker, nd):
+        f.columns.name = None
+    return values, marker, nd
+
+
+def _public_note(ch: Chapter) -> None:
+    """Why the public edition shows bands where the restricted one names and ranks."""
+    lo, hi = band_edges(10.0)
+    ch.say("The public edition does not name or rank member states on threat scores: it "
+           "counts them in three bands, the thirds of the 0-10 scale (low: under {lo}; "
+           "medium: {lo} to under {hi}; high: {hi} and over). The scores are those of the "
+           "restricted edition.", lo=f"{lo:.1f}", hi=f"{hi:.1f}")
 
 
 LANGUAGES = {"en": "English", "sq": "Albanian", "bs": "Bosnian", "bg": "Bulgarian",
@@ -108,8 +188,6 @@ LANGUAGES = {"en": "English", "sq": "Albanian", "bs": "Bosnian", "bg": "Bulgaria
 
 
 def _label(indicator: str, ch: Chapter) -> str:
-    from octasee.questionnaire.spec import spec_for
-
     try:
         return spec_for(ch.cycle.code).indicator(indicator).label
     except KeyError:
@@ -117,8 +195,6 @@ def _label(indicator: str, ch: Chapter) -> str:
 
 
 def _unit(indicator: str, ch: Chapter) -> str:
-    from octasee.questionnaire.spec import spec_for
-
     try:
         return spec_for(ch.cycle.code).indicator(indicator).unit
     except KeyError:
@@ -130,18 +206,39 @@ def _unit(indicator: str, ch: Chapter) -> str:
 
 @_section(partial=False)  # it says itself how many countries answered
 def response(ch: Chapter) -> None:
-    """Response rate per country for this cycle (and the earlier ones in the store)."""
+    """Response rate per country for this cycle (and the earlier ones in the store).
+
+    The public edition counts the rows it may show: not those marked not for
+    dissemination, nor any row of a submission marked so (which it does not count as
+    returned either).
+    """
     status = ch.store.status(expected=ch.countries,
                              deadlines={c: ch.workspace.deadline(c) for c in ch.cycles()})
     status = status[status["cycle"].isin(ch.cycles()) & status["country"].isin(ch.countries)]
+    if ch.public:
+        counts = []
+        for c in ch.cycles():
+            for t in ("indicators", "ocgs", "routes", "assessments"):
+                rows = ch.rows(t, cycle=c)
+                counts.append(rows.groupby("country").size().rename("rows").reset_index()
+                              .assign(cycle=c))
+        shown = pd.concat(counts, ignore_index=True)
+        status = status.drop(columns="rows").merge(
+            shown.groupby(["cycle", "country"], as_index=False)["rows"].sum(),
+            on=["cycle", "country"], how="left").fillna({"rows": 0})
     wide = status.pivot_table(index=["country", "name"], columns="cycle", values="rows",
                               aggfunc="sum", fill_value=0).reset_index()
     this = status[status["cycle"] == ch.cycle.code]
-    answered = int((~this["state"].isin(["missing", "awaited"])).sum())
+    if ch.public:
+        this = this[this["country"].isin(ch.received)]
+        answered = len(this)
+    else:
+        answered = int((~this["state"].isin(["missing", "awaited"])).sum())
     late = int((this["late"] == "late").sum())
     ch.say("{answered} of {expected} member countries returned the questionnaire for the "
            "{cycle} cycle ({late} after the deadline). The table counts the accepted rows of "
-           "each country's current submission per cycle.", answered=answered,
+           "each country's current submission per cycle"
+           + (" that this edition may show." if ch.public else "."), answered=answered,
            expected=len(ch.countries), cycle=ch.cycle.code, late=late)
     wide.columns = [str(c) for c in wide.columns]
     ch.show_table(wide.rename(columns={"country": "code", "name": "country"}),
@@ -150,8 +247,9 @@ def response(ch: Chapter) -> None:
 
 @_section()
 def grading(ch: Chapter) -> None:
-    """The 4x4 source-grading profile of everything submitted this cycle."""
-    rows = pd.concat([ch.table(t)[["source_reliability", "information_assessment"]]
+    """The 4x4 source-grading profile of everything submitted this cycle (in the public
+    edition, of the rows it may show)."""
+    rows = pd.concat([ch.rows(t)[["source_reliability", "information_assessment"]]
                       for t in ("indicators", "ocgs", "routes", "assessments")],
                      ignore_index=True)
     profile = grading_profile(rows)
@@ -170,53 +268,75 @@ def grading(ch: Chapter) -> None:
 
 @_section(empty=_no_threat)
 def threat_overview(ch: Chapter) -> pd.DataFrame:
-    """Heatmap of questionnaire-based threat scores, country x crime area."""
-    from octasee.charts import threat_heatmap
+    """Heatmap of questionnaire-based threat scores, country x crime area; in a public
+    edition that may not rank member states, how many fall in each band per area."""
+    from octasee.charts import threat_heatmap  # lazy: plotly, ~180 ms on import
 
     areas = [a.code for a in crime_areas() if a.parent is not None or a.code not in ("drugs",)]
-    tm = threat_matrix(ch.table("indicators"), areas=areas)
+    tm, nd = _threat(ch, areas)
     if not _comparable(ch, tm):
+        return tm
+    if not ch.rank_countries:
+        counts = band_counts(tm, by="crime_area")
+        counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
+        counts = counts.rename(columns={"crime_area": "Crime area"})
+        ch.show_table(counts, f"Member states by threat band and crime area, {ch.cycle.code} "
+                      "(indicators per 100,000 residents, min-max across countries)",
+                      source="submissions", note=_unbanded_note(
+                          ch, counts, why="reported no indicator of the area"))
+        _public_note(ch)
         return tm
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
                          zmin=0, zmax=10, value_label="threat score")
     ch.figure(fig, f"Threat scores 0-10 by country and crime area, {ch.cycle.code} "
               "(indicators per 100,000 residents, min-max across countries)",
-              source="submissions")
+              source="submissions", nd=nd)
     top = (tm.sort_values("value", ascending=False).groupby("crime_area").head(1)
            .sort_values("value", ascending=False).head(3))
     parts = [f"{ch.name(r.country)} for {crime_area(r.crime_area).label.lower()}"
              for r in top.itertuples()]
     ch.say("Relative to population, the highest scores this cycle are "
-           + "; ".join(f"{{p{i}}}" for i in range(len(parts))) + ".",
+           + "; ".join(f"{{p{i}}}" for i in range(len(parts))) + ".", nd=nd,
            **{f"p{i}": p for i, p in enumerate(parts)})
     return tm
 
 
 @_section()
 def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
-    """Choropleth of the mean threat score per member country.
+    """Choropleth of the mean threat score per member country (in a public edition that
+    may not rank member states: how many fall in each band of the mean score).
 
     ``tm`` is :func:`threat_overview`'s result, which has said already when there are too
     few countries to compare; without it, this section says so itself.
     """
-    from octasee.charts import choropleth
+    from octasee.charts import choropleth  # lazy: plotly, ~180 ms on import
 
     given = tm is not None
-    tm = threat_matrix(ch.table("indicators")) if tm is None else tm
+    nd = False
+    if tm is None:
+        tm, nd = _threat(ch)
+    else:
+        nd = bool(totals(ch.all_rows("indicators"))["nd"].any())
     if not _comparable(ch, tm, say=not given):
         return
     mean = tm.groupby("country", as_index=False)["value"].mean()
+    if not ch.rank_countries:
+        counts = {b: int((mean["value"].map(band) == b).sum()) for b in BANDS}
+        ch.show_table(pd.DataFrame({"Band": list(BANDS), "Member states": list(counts.values())}),
+                      "Member states by band of the mean threat score across crime areas",
+                      source="submissions")
+        if not given:
+            _public_note(ch)
+        return
     fig = choropleth(mean, value="value", country="country", value_label="threat score",
                      value_format=".1f")
-    ch.figure(fig, "Mean threat score across crime areas (0-10)", source="submissions")
+    ch.figure(fig, "Mean threat score across crime areas (0-10)", source="submissions", nd=nd)
 
 
 @_section(public=True)
 def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Resilience"),
                  country: str | None = None) -> None:
     """GI-TOC scores of both editions for the chapter's countries."""
-    from octasee.sources import gitoc_wide
-
     frames = []
     for edition in (2021, 2023):
         w = gitoc_wide(edition)
@@ -235,8 +355,7 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
 @_section(public=True)
 def quadrant(ch: Chapter) -> None:
     """Criminality against resilience, GI-TOC 2023."""
-    from octasee.charts import quadrant as quadrant_fig
-    from octasee.sources import gitoc_wide
+    from octasee.charts import quadrant as quadrant_fig  # lazy: plotly, ~180 ms on import
 
     w = gitoc_wide(2023)
     w = w[w["country"].isin(ch.countries)].rename(
@@ -251,43 +370,87 @@ def quadrant(ch: Chapter) -> None:
 
 @_section()
 def area_trend(ch: Chapter, area: str, indicator: str) -> None:
-    """Regional trend of one indicator over every cycle in the store, with a judgement."""
-    from octasee.charts import trend_band
-    from octasee.scoring import robust_trend
+    """Regional trend of one indicator over every cycle in the store, with a judgement.
+
+    The public edition draws the view's published yearly totals (a gap where one is
+    withheld), without the fitted band, states the change only between published totals
+    and withholds the judgement (it is the restricted edition's, never recomputed).
+    """
+    from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
+    from octasee.scoring import robust_trend  # lazy: ~100 ms on import
 
     ind = ch.table("indicators", all_cycles=True)
-    series = regional_series(ind, indicator, crime_area_code=area)
+    series = regional_series(ind, indicator, crime_area_code=area, view=ch.public_view)
+    label, unit = _label(indicator, ch), _unit(indicator, ch)
     if len(series) < MIN_YEARS:
-        ch.say("Too few years were reported for {what} to show a trend.",
-               what=_label(indicator, ch).lower())
+        ch.say("Too few years were reported for {what} to show a trend.", what=label.lower())
+        return
+    if ch.public:
+        _public_trend(ch, series, area, indicator)
         return
     tidy = series.assign(country="region", indicator=indicator, period=series["year"])
     trend = robust_trend(tidy, period="period", value="value", horizon=1).iloc[0]
     years = series["year"].to_numpy(dtype=float)
     fitted = trend["intercept"] + trend["slope"] * years if "intercept" in trend else None
-    band = series.assign(lower=np.nan, upper=np.nan, kind="reported")
+    band_ = series.assign(lower=np.nan, upper=np.nan, kind="reported")
     if fitted is not None:
         spread = float(np.nanstd(series["value"] - fitted))
-        band = band.assign(lower=(fitted - 1.645 * spread).clip(min=0),
-                           upper=fitted + 1.645 * spread)
-    unit = _unit(indicator, ch)
-    fig = trend_band(band, x="year", y="value", lower="lower", upper="upper",
-                     y_title=f"{_label(indicator, ch)} ({unit})")
-    ch.figure(fig, f"{_label(indicator, ch)}, all reporting member countries "
+        band_ = band_.assign(lower=(fitted - 1.645 * spread).clip(min=0),
+                             upper=fitted + 1.645 * spread)
+    nd = bool(series["nd"].any())
+    fig = trend_band(band_, x="year", y="value", lower="lower", upper="upper",
+                     y_title=f"{label} ({unit})")
+    ch.figure(fig, f"{label}, all reporting member countries "
               f"({unit}; band: Theil-Sen trend ± 1.645 residual s.d.)",
-              source="submissions")
+              source="submissions", nd=nd)
     s = trend_summary(series)
     rows = totals(ind)
     rows = rows[(rows["indicator"] == indicator) & (rows["crime_area"] == area)]
     direction = "rose" if s["last"] > s["first"] else "fell"
-    ch.say("{what} {direction} from {first} {unit} in {y0} to {last} {unit} in {y1} "
-           "({chg}%), as reported by {k}.", what=_label(indicator, ch),
+    ch.say("{what} {direction} from {first}{unit} in {y0} to {last}{unit} in {y1} "
+           "({chg}%), as reported by {k}.", what=label,
            direction=direction, first=s["first"], last=s["last"],
-           unit=unit if unit != "count" else "", y0=str(s["first_year"]),
+           unit=f" {unit}" if unit not in ("count", "") else "", y0=str(s["first_year"]),
            y1=str(s["last_year"]), chg=f"{s['change_pct']:+.0f}",
-           k=_plural(int(series["countries"].max()), "country", "countries"))
-    text, probability = trend_statement(f"{_label(indicator, ch)} in the region", s)
-    ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
+           k=_plural(int(series["countries"].max()), "country", "countries"), nd=nd)
+    text, probability = trend_statement(f"{label} in the region", s)
+    ch.judgement(text, probability=probability, confidence=analytic_confidence(rows),
+                 nd=bool(rows["nd"].any()))
+
+
+def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) -> None:
+    """:func:`area_trend` in the public edition: published totals only."""
+    from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
+
+    label, unit = _label(indicator, ch), _unit(indicator, ch)
+    published = series["value"].notna()
+    fig = trend_band(series.assign(lower=np.nan, upper=np.nan), x="year", y="value",
+                     lower="lower", upper="upper", y_title=f"{label} ({unit})")
+    caption = f"{label}, all reporting member countries ({unit}; regional totals)"
+    if not published.all():
+        caption += "; a gap: a total withheld to protect small counts"
+    ch.figure(fig, caption, source="submissions", structures=[(indicator, area)],
+              parts=("year",))
+    first, last = series.iloc[0], series.iloc[-1]
+    y0, y1 = int(first["year"]), int(last["year"])
+    if published.iloc[0] and published.iloc[-1]:
+        v0, v1 = float(first["value"]), float(last["value"])
+        change = f"{(v1 - v0) / v0 * 100:+.0f}" if v0 else "n/a"
+        ch.say("{what} {direction} from {first}{unit} in {y0} to {last}{unit} in {y1} "
+               "({chg}%).", what=label, direction="rose" if v1 > v0 else "fell",
+               first=v0, last=v1, unit=f" {unit}" if unit not in ("count", "") else "",
+               y0=str(y0),
+               y1=str(y1), chg=change, structures=[(indicator, area)])
+    else:
+        gone = [str(int(y)) for y, ok in zip(series["year"], published, strict=True) if not ok]
+        ch.say("The regional total of {what} is withheld for {years} to protect the small "
+               "counts behind it.", what=label.lower(), years=_and(gone))
+    reporting = int(last.get("reporting", last["countries"]) or 0)
+    shown = int(last["countries"])
+    ch.say("The {y1} total covers {k} of {n} member countries; {shown} of them "
+           "{are} shown individually in this edition.", y1=str(y1), k=reporting,
+           n=len(ch.countries), shown=shown, are="is" if shown == 1 else "are")
+    ch.withheld(1, "trend judgements")
 
 
 #: A robust trend smaller than this, in % of the first year's level a year, is no trend.
@@ -333,7 +496,12 @@ def trend_statement(what: str, s: dict[str, float]) -> tuple[str, float | None]:
 
 @_section()
 def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
-    """Latest-year values per country (and per 100,000 residents) for an area's indicators."""
+    """Latest-year values per country (and per 100,000 residents) for an area's indicators.
+
+    In the public edition the cells are the view's: a withheld cell shows its marker,
+    and its rate is withheld as ``x`` (a rate would give the count back; a ``<5`` in a
+    rate column would read as "a rate under 5"), which the table's note says.
+    """
     ind = totals(ch.table("indicators"))
     ind = ind[(ind["crime_area"] == area) & ind["indicator"].isin(list(indicators))]
     last = ch.cycle.last_year
@@ -341,23 +509,42 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
     if ind.empty:
         ch.say("No country reported these indicators for {year}.", year=str(last))
         return
-    wide = ind.pivot_table(index="country", columns="indicator", values="value",
-                           aggfunc="sum").reset_index()
-    wide.insert(0, "name", wide["country"].map(ch.name))
+    values, markers, nd = _wide(ind, index="country", columns="indicator")
+    order = [c for c in indicators if c in values.columns]
+    values, markers, nd = values[order], markers[order], nd[order]
     first = next(iter(indicators))
-    if first in wide:
-        wide[f"{first} per 100k"] = per_100k(wide.rename(columns={first: "value"}))
-    wide = wide.rename(columns={c: _label(c, ch) for c in indicators})
-    counts = [_label(c, ch) for c in indicators if _unit(c, ch) == "count"]
-    ch.show_table(wide.drop(columns="country"),
-                  f"{crime_area(area).label}: indicators by country, {last}",
-                  source="submissions", counts=counts)
+    rate = f"{first} per 100k"
+    if first in values:
+        values[rate] = per_100k(values[[first]].rename(columns={first: "value"})
+                                .rename_axis("country").reset_index()).to_numpy()
+        markers[rate] = rate_markers(markers[first])
+        nd[rate] = nd[first]
+    rate_hidden = rate in markers.columns and bool(markers[rate].notna().any())
+    names = {c: _label(c, ch) for c in indicators}
+    names[rate] = f"{_label(first, ch)} per 100,000 residents"
+    frames = []
+    for f in (values, markers, nd):
+        f = f.rename(columns=names).reset_index(drop=False)
+        f.insert(1, "name", f["country"].map(ch.name))
+        frames.append(f.drop(columns="country"))
+    values, markers, nd = frames
+    markers["name"] = None
+    nd["name"] = False
+    note = ""
+    if rate_hidden:
+        note = (f"A rate of a withheld count is withheld too (x): a rate would give the count "
+                f"back, and {_label(first, ch).lower()} shown as <{ch.threshold} "
+                "does not mean a rate under that.")
+    ch.show_table(values, f"{crime_area(area).label}: indicators by country, {last}",
+                  source="submissions", markers=markers, nd=nd, note=note,
+                  structures=[(c, area) for c in order], parts=("cells", "rates"))
 
 
 @_section()
 def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
-    """What countries wrote about an area: situation and expected threats, as written."""
-    a = ch.table("assessments")
+    """What countries wrote about an area: situation and expected threats, as written
+    (the public edition: not what is marked not for dissemination)."""
+    a = ch.rows("assessments")
     a = a[a["crime_area"] == area]
     if a.empty:
         ch.say("No country assessed this area in writing this cycle.")
@@ -368,7 +555,7 @@ def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
         if isinstance(r.expected_threats, str) and r.expected_threats:
             text += "\n\nExpected: " + r.expected_threats
         ch.quote(text, attribution=f"{ch.name(r.country)}, submission {ch.cycle.code}"
-                 + (f" (in {lang})" if lang else ""))
+                 + (f" (in {lang})" if lang else ""), nd=bool(r.nd), country=r.country)
 
 
 def _language(code: object) -> str | None:
@@ -385,53 +572,107 @@ def _language(code: object) -> str | None:
 @_section()
 def routes(ch: Chapter, area: str | Sequence[str]) -> None:
     """Routes reported for an area, as a Sankey of origin, transit and destination."""
-    from octasee.charts import route_sankey
+    from octasee.charts import route_sankey  # lazy: plotly, ~180 ms on import
 
     areas = [area] if isinstance(area, str) else list(area)
-    r = ch.table("routes")
+    r = ch.rows("routes")
     r = r[r["crime_area"].isin(areas)]
     if r.empty:
         ch.say("No route was reported for this area.")
         return
-    fig = route_sankey(r)
+    fig = route_sankey(r.drop(columns="nd"))
     ch.figure(fig, f"Routes reported for {', '.join(crime_area(a).label.lower() for a in areas)}"
-              f" ({len(r)} routes)", source="submissions")
+              f" ({len(r)} routes)", source="submissions", nd=bool(r["nd"].any()))
 
 
 # ----------------------------------------------------------------------------- 03
 
 
+#: The Sleipnir scale's maximum (bands: its thirds).
+SLEIPNIR_MAX = 760
+
+
 @_section(empty=_scored_groups)
 def ocg_overview(ch: Chapter) -> pd.DataFrame:
-    """Sleipnir scores of the groups reported this cycle: table and network."""
-    from octasee.charts import ocg_network
-    from octasee.scoring import score_groups
+    """Sleipnir scores of the groups reported this cycle: table and network.
 
-    g = ch.table("ocgs")
+    The public edition says nothing about single groups: how many were reported and how
+    many fall in each band of the scale (a count under the threshold hidden), from every
+    group of the restricted edition.
+    """
+    from octasee.charts import ocg_network  # lazy: plotly, ~180 ms on import
+    from octasee.scoring import score_groups  # lazy: ~100 ms on import
+
+    g = ch.all_rows("ocgs") if ch.public else ch.rows("ocgs")
     if g.empty:
         ch.say("No organised crime group was reported for this selection.")
         return _scored_groups(ch)  # no row, the columns of the scores (for the explorer)
-    scored = score_groups(g, "sleipnir")
+    scored = score_groups(g.drop(columns="nd"), "sleipnir")
     ranked = scored.scores
-    high = int((ranked["score"] >= 0.5 * 760).sum()) if "score" in ranked else 0
+    if ch.public:
+        _public_groups(ch, g, ranked)
+        return ranked.head(0)
+    nd_refs = set(map(tuple, g.loc[g["nd"], ["country", "group_ref"]].to_numpy()))
+    nd = bool(nd_refs)
+    high = int((ranked["score"] >= 0.5 * SLEIPNIR_MAX).sum()) if "score" in ranked else 0
     ch.say("{n} {were} reported by {k}. On the Sleipnir scale (maximum 760) "
            "{high} score at least half the maximum; unknown attributes make up {unk}% of "
            "ratings.", n=_plural(len(g), "group"), were="was" if len(g) == 1 else "were",
            k=_plural(g["country"].nunique(), "country", "countries"), high=high,
            unk=round(100 * float(ranked["unknown_share"].mean())) if "unknown_share" in ranked
-           else 0)
+           else 0, nd=nd)
     cols = [c for c in ("rank", "country", "group_ref", "score", "unknown_share", "grading",
                         "confidence") if c in ranked.columns]
-    table = ranked[cols].head(15).copy()
+    top = ranked.head(15)
+    table = top[cols].copy()
     if "unknown_share" in table:
         table["unknown_share"] = (100 * table["unknown_share"]).round().astype(int)
         table = table.rename(columns={"unknown_share": "unknown %"})
-    ch.show_table(table, "The 15 highest-scoring groups (Sleipnir)", source="submissions")
-    net = g.merge(ranked[["group_ref", "country", "score"]], on=["group_ref", "country"],
-                  how="left")
+    marks = pd.DataFrame(False, index=table.index, columns=table.columns)
+    if "group_ref" in marks:
+        marks["group_ref"] = [(c, r) in nd_refs for c, r in
+                              zip(top["country"], top["group_ref"], strict=True)]
+    ch.show_table(table, "The 15 highest-scoring groups (Sleipnir)", source="submissions",
+                  nd=marks)
+    net = g.drop(columns="nd").merge(ranked[["group_ref", "country", "score"]],
+                                     on=["group_ref", "country"], how="left")
     ch.figure(ocg_network(net), "Reported groups and the crime areas they are active in",
-              source="submissions")
+              source="submissions", nd=nd)
     return ranked
+
+
+def _public_groups(ch: Chapter, g: pd.DataFrame, ranked: pd.DataFrame) -> None:
+    """:func:`ocg_overview` in the public edition: counts, no group."""
+    t = ch.threshold
+    n = len(g)
+    if n < t:
+        ch.say("Fewer than {t} organised crime groups were reported this cycle: the public "
+               "edition does not describe them.", t=t)
+        return
+    scores = ranked["score"].dropna() if "score" in ranked else pd.Series(dtype=float)
+    counts = {b: int((scores.map(lambda v: band(float(v), top=SLEIPNIR_MAX)) == b).sum())
+              for b in BANDS}
+    # The number of groups (and of unscored ones) is the table's total: printed only if
+    # the hidden bands stay as wide as their markers say.
+    shown, with_total = protect_counts(counts, threshold=t)
+    k = _plural(g["country"].nunique(), "country", "countries")
+    ch.say(("{n} organised crime groups were reported by {k}. " if with_total else
+            "Organised crime groups were reported by {k}. ")
+           + "The public edition does not describe single groups: it counts them in three "
+           "bands of the Sleipnir scale (maximum {top}), a third of the scale each.", n=n,
+           k=k, top=SLEIPNIR_MAX)
+    lo, hi = band_edges(float(SLEIPNIR_MAX))
+    ranges = [f"under {lo:.0f}", f"{lo:.0f} to under {hi:.0f}", f"{hi:.0f} and over"]
+    table = pd.DataFrame({"Band": list(BANDS), "Sleipnir score": ranges,
+                          "Groups": [shown[b] for b in BANDS]})
+    markers = pd.DataFrame({"Groups": [f"<{t}" if shown[b] is None and counts[b] < t
+                                       else "x" if shown[b] is None else None
+                                       for b in BANDS]})
+    ch.show_table(table, f"Organised crime groups by band of the Sleipnir score, {ch.cycle.code}",
+                  source="submissions", markers=markers)
+    unscored = n - len(scores)
+    if unscored >= t and with_total:
+        ch.say("{u} groups could not be scored (too many attributes unknown).", u=unscored)
 
 
 # ----------------------------------------------------------------------------- 11, 00
@@ -439,12 +680,16 @@ def ocg_overview(ch: Chapter) -> pd.DataFrame:
 
 @_section(empty=lambda ch: pd.DataFrame())
 def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Priority per country and crime area: threat x vulnerability (GI-TOC, TI CPI)."""
-    from octasee.charts import threat_heatmap
-    from octasee.scoring import priority_matrix
-    from octasee.sources import gitoc_wide, load_cpi
+    """Priority per country and crime area: threat x vulnerability (GI-TOC, TI CPI).
 
-    tm = threat_matrix(ch.table("indicators")) if tm is None else tm
+    In a public edition that may not rank member states: how many countries fall in each
+    priority band per crime area.
+    """
+    from octasee.charts import threat_heatmap  # lazy: plotly, ~180 ms on import
+    from octasee.scoring import priority_matrix  # lazy: ~100 ms on import
+
+    nd = bool(totals(ch.all_rows("indicators"))["nd"].any())
+    tm = _threat(ch)[0] if tm is None else tm
     if not _comparable(ch, tm):
         return pd.DataFrame()
     res = gitoc_wide(2023)[["country", "Resilience"]].rename(columns={"Resilience": "value"})
@@ -456,22 +701,35 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
                              ranges={"threat": (0, 10), "low resilience": (1, 10),
                                      "corruption": (0, 100)})
     table = result.table
-    fig = threat_heatmap(table.rename(columns={"risk": "value"}), country="country",
-                         crime_area="crime_area", value="value", zmin=0, zmax=1,
-                         value_label="risk", value_format=".2f")
-    ch.figure(fig, "Risk (likelihood from threat and vulnerability) by country and crime area",
-              source=["submissions", "gitoc", "cpi"])
+    if ch.rank_countries:
+        fig = threat_heatmap(table.rename(columns={"risk": "value"}), country="country",
+                             crime_area="crime_area", value="value", zmin=0, zmax=1,
+                             value_label="risk", value_format=".2f")
+        ch.figure(fig, "Risk (likelihood from threat and vulnerability) by country and "
+                  "crime area", source=["submissions", "gitoc", "cpi"], nd=nd)
+    else:
+        counts = (table.groupby(["crime_area", "priority"]).size().unstack(fill_value=0)
+                  .reindex(columns=list(BANDS), fill_value=0))
+        counts.columns.name = None
+        counts = counts.reset_index()
+        counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
+        counts = counts.rename(columns={"crime_area": "Crime area"})
+        ch.show_table(counts, "Member states by priority band and crime area (likelihood "
+                      "from threat and vulnerability)", source=["submissions", "gitoc", "cpi"],
+                      note=_unbanded_note(ch, counts, why="have no priority for it (no "
+                                          "indicator of the area reported, or no "
+                                          "vulnerability score)"))
     high = table[table["priority"] == "high"] if "priority" in table else table.head(0)
     ch.say("{n} of {m} country and crime-area pairs fall in the high-priority band; "
            "vulnerability combines low resilience (GI-TOC 2023) and corruption (TI CPI "
-           "{year}).", n=len(high), m=len(table), year=str(min(ch.cycle.last_year, 2017)))
+           "{year}).", n=len(high), m=len(table), year=str(min(ch.cycle.last_year, 2017)),
+           nd=nd)
     return table
 
 
-@_section()
-def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
-    """The executive summary's judgements: one per indicator trend, most certain first."""
-    ind = ch.table("indicators", all_cycles=True)
+def _judgements(ch: Chapter, indicators: Sequence[tuple[str, str]]) -> list[Any]:
+    """The trends :func:`key_judgements` judges, most certain first, from every row."""
+    ind = ch.all_rows("indicators", all_cycles=True)
     found = []
     for area, code in indicators:
         series = regional_series(ind, code, crime_area_code=area)
@@ -481,17 +739,70 @@ def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> Non
         rows = totals(ind)
         rows = rows[(rows["indicator"] == code) & (rows["crime_area"] == area)]
         found.append((abs(s["p_rising"] - 0.5), area, code, s, rows))
+    return sorted(found, key=lambda t: -t[0])
+
+
+def summary_intro(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
+    """The executive summary's opening paragraph (not a section: the chapter's notice
+    comes with the first section after it).
+
+    The restricted edition promises what :func:`key_judgements` states; the public one
+    says that the key judgements (their number, computed as :func:`key_judgements` does)
+    are withheld until their public wording is agreed, and promises what it shows.
+    """
+    if not ch.public:
+        ch.say("The key judgements of this assessment, for decision-makers. Each states how "
+               "likely we judge a development to be, in the terms of the probability "
+               "yardstick explained in chapter 1, and how confident we are in the evidence "
+               "behind it.")
+        return
+    n = 0 if ch.empty else len(_judgements(ch, indicators))
+    if n:
+        ch.say("This summary is for decision-makers. The {n} of the restricted edition "
+               "{are} withheld from the public edition until {their} public wording is "
+               "agreed; this edition shows how the threat across the region falls in bands.",
+               n=_plural(n, "key judgement"), are="is" if n == 1 else "are",
+               their="its" if n == 1 else "their")
+    else:
+        ch.say("This summary is for decision-makers: this edition shows how the threat "
+               "across the region falls in bands.")
+
+
+def profile_intro(ch: Chapter) -> None:
+    """Annex A's opening paragraph: what a country profile shows in this edition (threat
+    scores against the regional median only where it may rank member states)."""
+    if ch.rank_countries:
+        ch.say("One member country: its key figures, its threat scores against the regional "
+               "median, its GI-TOC scores and what it wrote.")
+    else:
+        ch.say("One member country: its key figures, its GI-TOC scores and what it wrote.")
+
+
+@_section()
+def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
+    """The executive summary's judgements: one per indicator trend, most certain first.
+
+    The public edition states none of them: they are the restricted edition's,
+    machine-derived, and are withheld until their public wording is agreed (it says how
+    many); it never derives them again from fewer rows.
+    """
+    found = _judgements(ch, indicators)
     if not found:
         ch.say("Too few years have been reported for any of these indicators to judge a trend "
                "(at least {k} years of one indicator are needed).", k=MIN_YEARS)
-    for _, _area, code, s, rows in sorted(found, key=lambda t: -t[0]):
+        return
+    if ch.public:
+        ch.withheld(len(found), "key judgements")
+        return
+    for _, _area, code, s, rows in found:
         text, probability = trend_statement(_label(code, ch), s)
-        ch.judgement(text, probability=probability, confidence=analytic_confidence(rows))
+        ch.judgement(text, probability=probability, confidence=analytic_confidence(rows),
+                     nd=bool(rows["nd"].any()))
 
 
 def threat_index_model(areas: Sequence[str]) -> Any:
     """The composite threat index over crime areas, as a scoring model (Annex B)."""
-    from octasee.scoring import Model
+    from octasee.scoring import Model  # lazy: ~100 ms on import
 
     return Model.from_dict({
         "name": "OCTA-SEE threat index", "unit": "country",
@@ -505,11 +816,15 @@ def threat_index_model(areas: Sequence[str]) -> Any:
 
 @_section(empty=lambda ch: pd.DataFrame())
 def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
-    """How much the country ranking depends on the method: rank intervals and indices."""
-    from octasee.charts import rank_intervals
-    from octasee.scoring import uncertainty_analysis
+    """How much the country ranking depends on the method: rank intervals and indices.
 
-    tm = threat_matrix(ch.table("indicators"))
+    A public edition that may not rank member states shows the sensitivity indices (the
+    method's, not a country's) without the rank intervals.
+    """
+    from octasee.charts import rank_intervals  # lazy: plotly, ~180 ms on import
+    from octasee.scoring import uncertainty_analysis  # lazy: ~100 ms on import
+
+    tm, nd = _threat(ch)
     wide = tm.pivot(index="country", columns="crime_area", values="value")
     # An area on which every country scores the same cannot move a ranking: leave it out.
     wide = wide.loc[:, wide.nunique(dropna=True) > 1].reset_index()
@@ -524,11 +839,12 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
                                   aggregate=["mean", "copeland"], weights_noise=0.25, n=n,
                                   seed=1, target="threat")
     ranks = result.ranks.reset_index()
-    fig = rank_intervals(ranks, unit="country", nominal="nominal", p05="q05",
-                         median="median", p95="q95")
-    ch.figure(fig, f"Rank of each country on the threat index under {result.n_runs} "
-              "variants of the method (dot: nominal; bar: 5th-95th percentile)",
-              source="submissions")
+    if ch.rank_countries:
+        fig = rank_intervals(ranks, unit="country", nominal="nominal", p05="q05",
+                             median="median", p95="q95")
+        ch.figure(fig, f"Rank of each country on the threat index under {result.n_runs} "
+                  "variants of the method (dot: nominal; bar: 5th-95th percentile)",
+                  source="submissions", nd=nd)
     idx = result.indices.reset_index()
     ch.show_table(idx.round(2), "Sensitivity of the ranking to each choice: first-order (S1) "
                   "and total-effect (ST) indices", source="submissions")
@@ -536,8 +852,11 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     ch.say("The choice that moves the ranking most is the {factor} method (total effect "
            "{st}); the widest 90% rank interval is {width} places.", factor=top["factor"],
            st=round(float(top["ST"]), 2), width=int(result.ranks["q90_width"].max()))
+    if not ch.rank_countries:
+        ch.say("The public edition does not rank member states: the rank of each under the "
+               "variants of the method is in the restricted edition.")
+        return ranks.head(0)
     return ranks
-
 
 
 # ----------------------------------------------------------------------------- context data
@@ -546,8 +865,7 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
 @_section(public=True)
 def frontex_routes(ch: Chapter) -> None:
     """Frontex detections on the routes through the region, per year of the cycle(s)."""
-    from octasee.charts import trend_band
-    from octasee.sources import load_frontex_annual
+    from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
 
     routes_ = ["Western Balkan Route", "Circular Route from Albania to Greece",
                "Eastern Mediterranean Route"]
@@ -569,29 +887,60 @@ def frontex_routes(ch: Chapter) -> None:
 
 @_section(public=True)
 def glotip_victims(ch: Chapter) -> None:
-    """UNODC GLOTIP: detected victims of trafficking per country and year of the cycle."""
-    from octasee.sources import detected_victims_total
+    """UNODC GLOTIP: detected victims of trafficking per country and year of the cycle.
 
-    v = detected_victims_total()
-    v = v[v["country"].isin(ch.countries) & v["year"].between(ch.cycle.first_year,
-                                                             ch.cycle.last_year)]
+    The figures are those the questionnaire holds as victims of trafficking identified,
+    often the very same numbers: see :func:`_glotip_table`.
+    """
+    _glotip_table(ch, "Detected trafficking victims", "Detected victims of trafficking (UNODC)",
+                  "UNODC reports no detected victims for these countries and years.")
+
+
+def _glotip_table(ch: Chapter, indicator: str, caption: str, nothing: str) -> None:
+    """A UNODC GLOTIP table of one indicator's totals per country and year of the cycle.
+
+    The public edition prints them as
+    :func:`~octasee.chapters.disclosure.published_elsewhere` says (small counts
+    ``<threshold``), which the public view knows, and withholds (``x``) those the view
+    says would give back a cell it withholds (:attr:`~octasee.sdc.PublicView.
+    mask_elsewhere`). UNODC's own ``<5`` is printed as such, never as 0.
+    """
+    years = range(ch.cycle.first_year, ch.cycle.last_year + 1)
+    code = GLOTIP_TABLES[indicator][0]
+    if ch.public:
+        v = published_elsewhere(ch.countries, years, rules=ch.rules, tables=[indicator])
+        masked = ch.view.mask_elsewhere
+        v["text"] = ["x" if (c, i, a, int(y)) in masked else text for c, i, a, y, text in
+                     v[["country", "indicator", "crime_area", "year", "text"]].to_numpy()]
+    else:
+        v = indicator_total(indicator)
+        v = v[v["country"].isin(ch.countries) & v["year"].isin(list(years))]
+        v = v[v["censored"] | v["value"].notna()].copy()
+        v["text"] = ["<5" if c else f"{x:,.0f}" for c, x in zip(v["censored"], v["value"],
+                                                                 strict=True)]
     if v.empty:
-        ch.say("UNODC reports no detected victims for these countries and years.")
+        ch.say(nothing)
         return
-    wide = v.pivot_table(index="country", columns="year", values="value",
-                         aggfunc="sum").reset_index()
+    wide = v.pivot(index="country", columns="year", values="text").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))
     wide.columns = [str(c) for c in wide.columns]
-    years = [c for c in wide.columns if c.isdigit()]
-    ch.show_table(wide.drop(columns="country"), "Detected victims of trafficking (UNODC)",
-                  source="glotip", counts=years)
+    ch.show_table(wide.drop(columns="country"), caption, source="glotip")
+    shown = set(v["text"])
+    own = (ch.rules.threshold_for(code) if ch.rules else ch.threshold)
+    notes = []
+    for n in sorted(int(m[1:]) for m in shown if m.startswith("<")):
+        notes.append(f"Counts from 1 to {n - 1} are shown as &lt;{n}." if ch.public and n == own
+                     else f"UNODC publishes counts from 1 to {n - 1} as &lt;{n}.")
+    if "x" in shown:
+        notes.append("A figure shown as x is withheld: with the questionnaire figures this "
+                     "edition publishes, it would give back one that they withhold.")
+    if notes:
+        ch.say(" ".join(notes))
 
 
 @_section(public=True)
 def cpi_scores(ch: Chapter) -> None:
     """TI Corruption Perceptions Index for the cycle's years (0-100, higher is cleaner)."""
-    from octasee.sources import load_cpi
-
     c = load_cpi()
     c = c[c["country"].isin(ch.countries) & c["year"].between(
         max(2012, ch.cycle.first_year), ch.cycle.last_year)]
@@ -611,27 +960,49 @@ def cpi_scores(ch: Chapter) -> None:
 
 @_section()
 def emerging(ch: Chapter) -> None:
-    """Indicators growing fast from a low base: the emerging-threat flags."""
-    from octasee.scoring import emerging_threats
+    """Indicators growing fast from a low base: the emerging-threat flags.
 
-    ind = totals(ch.table("indicators", all_cycles=True))
-    tidy = ind.groupby(["country", "indicator", "year"], as_index=False)["value"].sum()
-    flags = emerging_threats(tidy.rename(columns={"year": "period"}))
+    The flags are machine-derived judgements about single countries' small numbers: the
+    public edition withholds them (it says how many) and never derives them again.
+    """
+    from octasee.scoring import emerging_threats  # lazy: ~100 ms on import
+
+    ind = totals(ch.all_rows("indicators", all_cycles=True))
+    tidy = ind.groupby(["country", "indicator", "year"], as_index=False).agg(
+        value=("value", "sum"), nd=("nd", "any"))
+    flags = emerging_threats(tidy.drop(columns="nd").rename(columns={"year": "period"}))
     flagged = flags[flags["emerging"]] if "emerging" in flags else flags.head(0)
     if flagged.empty:
         ch.say("No indicator grew fast from a low base in this selection.")
         return
+    if ch.public:
+        ch.withheld(len(flagged), "emerging-threat flags",
+                    why="with the other machine-derived judgements, until their public "
+                        "wording is agreed")
+        return
+    nd_pairs = set(map(tuple, tidy.loc[tidy["nd"], ["country", "indicator"]].to_numpy()))
     cols = [c for c in ("country", "indicator", "first", "last", "growth") if c in flagged]
-    table = flagged[cols].copy()
+    table = flagged[cols].head(20).copy()
+    marks = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for c in ("first", "last", "growth"):
+        if c in marks:
+            marks[c] = [(a, b) in nd_pairs for a, b in
+                        zip(table["country"], table["indicator"], strict=True)]
     table.insert(1, "name", table["country"].map(ch.name))
-    ch.show_table(table.drop(columns="country").head(20),
-                  "Emerging threats: fast growth from a low base", source="submissions")
+    marks.insert(1, "name", False)
+    ch.show_table(table.drop(columns="country"),
+                  "Emerging threats: fast growth from a low base", source="submissions",
+                  nd=marks.drop(columns="country"))
 
 
 @_section(partial=False)
 def country_profile(ch: Chapter, code: str) -> None:
-    """Annex A: one member country's key indicators, scores and assessments."""
-    from octasee.charts import trend_band
+    """Annex A: one member country's key indicators, scores and assessments.
+
+    The public edition prints the view's cells (a marker where one is withheld), draws
+    published cells only, and shows threat scores only where it may rank member states.
+    """
+    from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
 
     ind = totals(ch.table("indicators", all_cycles=True))
     mine = ind[ind["country"] == code]
@@ -641,67 +1012,100 @@ def country_profile(ch: Chapter, code: str) -> None:
                name=ch.name(code), cycle=ch.cycle.code)
         if mine.empty:
             return
-    ch.say("{name} returned {n} over {k}.", name=ch.name(code),
-           n=_plural(len(mine), "indicator row"), k=_plural(mine["cycle"].nunique(), "cycle"))
+    if ch.public:
+        shown = mine[mine["value"].notna()]
+        ch.say("This edition publishes {n} of {name} over {k}; {w} withheld.",
+               name=ch.name(code), n=_plural(len(shown), "indicator value"),
+               k=_plural(shown["cycle"].nunique(), "cycle"),
+               w=_plural(len(mine) - len(shown), "further value is", "further values are"))
+    else:
+        ch.say("{name} returned {n} over {k}.", name=ch.name(code),
+               n=_plural(len(mine), "indicator row"), k=_plural(mine["cycle"].nunique(), "cycle"),
+               nd=bool(mine["nd"].any()))
     key = ["heroin_seized", "cocaine_seized", "cannabis_herb_seized", "firearms_seized",
            "irregular_migrants_detected", "victims_identified", "cigarettes_seized"]
     sel = mine[mine["indicator"].isin(key)]
     if not sel.empty:
         # Years down, indicators across: a cycle or two of years fits the page's width,
         # where years across did not.
-        wide = sel.pivot_table(index="year", columns="indicator", values="value",
-                               aggfunc="sum")
-        order = [k for k in key if k in wide.columns]
-        wide = wide[order].reset_index()
-        wide.columns.name = None
+        values, markers, nd = _wide(sel, index="year", columns="indicator")
+        order = [k for k in key if k in values.columns]
         labels = {c: f"{_label(c, ch)} ({_unit(c, ch)})" if _unit(c, ch) not in ("", "count")
                   else _label(c, ch) for c in order}
-        wide = wide.rename(columns={"year": "Year", **labels})
-        ch.show_table(wide, f"{ch.name(code)}: key indicators by year", source="submissions",
-                      counts=[labels[c] for c in order if _unit(c, ch) == "count"])
+        frames = [f[order].rename(columns=labels).rename_axis("Year").reset_index()
+                  for f in (values, markers, nd)]
+        frames[1]["Year"], frames[2]["Year"] = None, False
+        structures = sorted(set(map(tuple, sel[["indicator", "crime_area"]].to_numpy())))
+        ch.show_table(frames[0], f"{ch.name(code)}: key indicators by year",
+                      source="submissions", markers=frames[1], nd=frames[2],
+                      structures=structures)
         first_code = order[0]
-        s = sel[sel["indicator"] == first_code].groupby("year", as_index=False)["value"].sum()
-        if len(s) >= MIN_YEARS:  # fewer: the table above has them all, a line tells nothing
+        s = values[first_code].rename("value").rename_axis("year").reset_index()
+        if s["value"].notna().sum() >= MIN_YEARS:  # fewer: the table has them all
             s = s.assign(lower=np.nan, upper=np.nan)
             ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper",
                                  y_title=labels[first_code]),
                       f"{ch.name(code)}: {_label(first_code, ch).lower()}",
-                      source="submissions")
-    tm = threat_matrix(ch.table("indicators"))
+                      source="submissions", nd=bool(nd[first_code].any()),
+                      structures=[p for p in structures if p[0] == first_code])
+    tm, nd_any = _threat(ch)
     if code in set(tm["country"]) and _comparable(ch, tm):
-        med = tm.groupby("crime_area")["value"].median().rename("regional median")
-        own = tm[tm["country"] == code].set_index("crime_area")["value"].rename(ch.name(code))
-        both = pd.concat([own, med], axis=1).reset_index()
-        both["crime_area"] = both["crime_area"].map(lambda a: crime_area(a).label)
-        both = both.rename(columns={"crime_area": "Crime area"})
-        ch.show_table(both.round(1), "Threat scores (0-10) against the regional median",
-                      source="submissions")
-    a = ch.table("assessments")
+        if not ch.rank_countries:
+            ch.say("The public edition does not publish threat scores by country; chapter 2 "
+                   "counts the member states in each band.")
+        else:
+            med = tm.groupby("crime_area")["value"].median().rename("regional median")
+            own = tm[tm["country"] == code].set_index("crime_area")["value"].rename(
+                ch.name(code))
+            both = pd.concat([own, med], axis=1).reset_index()
+            both["crime_area"] = both["crime_area"].map(lambda a: crime_area(a).label)
+            both = both.rename(columns={"crime_area": "Crime area"})
+            marks = pd.DataFrame(nd_any, index=both.index, columns=both.columns).drop(
+                columns="Crime area")
+            ch.show_table(both.round(1), "Threat scores (0-10) against the regional median",
+                          source="submissions", nd=marks)
+    a = ch.rows("assessments")
     for r in a[a["country"] == code].head(3).itertuples():
         lang = _language(r.language)
         ch.quote(r.situation, attribution=f"{ch.name(code)} on {crime_area(r.crime_area).label}"
-                 + (f" (in {lang})" if lang else ""))
+                 + (f" (in {lang})" if lang else ""), nd=bool(r.nd), country=code)
 
 
 @_section(public=True)
 def glotip_convictions(ch: Chapter) -> None:
-    """UNODC GLOTIP: persons convicted of trafficking per country and year of the cycle."""
-    from octasee.sources import load_glotip
+    """UNODC GLOTIP: persons convicted of trafficking per country and year of the cycle
+    (the questionnaire's convictions for trafficking in human beings: the public edition
+    prints them as :func:`_glotip_table` says)."""
+    _glotip_table(ch, "Persons convicted", "Persons convicted of trafficking in persons "
+                  "(UNODC)", "UNODC reports no convictions for these countries and years.")
 
-    g = load_glotip()
-    g = g[(g["indicator"] == "Persons convicted") & (g["dimension"] == "Total")
-          & (g["category"] == "Total") & (g["sex"] == "Total") & (g["age"] == "Total")
-          & g["country"].isin(ch.countries)
-          & g["year"].between(ch.cycle.first_year, ch.cycle.last_year)]
-    if g.empty:
-        ch.say("UNODC reports no convictions for these countries and years.")
-        return
-    # Censored values ("<5") stay as UNODC published them.
-    g = g.assign(shown=g["value_text"].where(g["censored"], g["value"]))
-    wide = g.pivot_table(index="country", columns="year", values="shown",
-                         aggfunc="first").reset_index()
-    wide.insert(1, "name", wide["country"].map(ch.name))
-    wide.columns = [str(c) for c in wide.columns]
-    years = [c for c in wide.columns if c.isdigit()]
-    ch.show_table(wide.drop(columns="country"), "Persons convicted of trafficking in persons "
-                  "(UNODC)", source="glotip", counts=years)
+
+# ----------------------------------------------------------------------------- explorers
+
+
+def explore_weights(ch: Chapter, tm: pd.DataFrame) -> Any:
+    """The weights explorer (JupyterLab) of the restricted edition; nothing in public (it
+    names and ranks member states)."""
+    if ch.public:
+        return None
+    from octasee.widgets import weights_explorer  # lazy: ipywidgets, ~190 ms on import
+
+    return weights_explorer(tm)
+
+
+def explore_indicators(ch: Chapter) -> Any:
+    """The indicator explorer of the restricted edition; nothing in public."""
+    if ch.public:
+        return None
+    from octasee.widgets import indicator_explorer  # lazy: ipywidgets, ~190 ms on import
+
+    return indicator_explorer(ch.rows("indicators"), ch.rows("assessments"))
+
+
+def explore_groups(ch: Chapter, groups: pd.DataFrame) -> Any:
+    """The group explorer of the restricted edition; nothing in public (single groups)."""
+    if ch.public:
+        return None
+    from octasee.widgets import ocg_explorer  # lazy: ipywidgets, ~190 ms on import
+
+    return ocg_explorer(groups)

@@ -39,6 +39,8 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from octasee.charts._common import safe_figure
+
 __all__ = ["RENDERER_NAME", "figure_html", "mimebundle", "plotlyjs_source", "use_renderer"]
 
 RENDERER_NAME = "octasee"
@@ -55,8 +57,6 @@ def _figure_dict(fig: go.Figure | dict) -> dict:
     no figure shown in JupyterLab or in the report carries a link, an image or a style
     from its labels, whoever built it (see :func:`octasee.charts._common.safe_figure`).
     """
-    from octasee.charts._common import safe_figure
-
     return safe_figure(fig)
 
 

@@ -31,6 +31,8 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 
+from octasee.reference import name_key
+
 __all__ = [
     "COUNTRY_LOCALE",
     "TEMPLATE_DECIMAL",
@@ -75,9 +77,7 @@ def decimal_mark(locale: str) -> str | None:
 @functools.cache
 def _months() -> dict[str, int]:
     """Month name (any member's language, wide or abbreviated, any case form) -> 1..12."""
-    from babel.dates import get_month_names
-
-    from octasee.reference import name_key
+    from babel.dates import get_month_names  # lazy for import time: babel's CLDR data
 
     seen: dict[str, set[int]] = {}
     for loc in _DATE_LOCALES:
@@ -91,8 +91,6 @@ def _months() -> dict[str, int]:
 
 def month_number(name: str) -> int | None:
     """1..12 for a month name in a member's language or English, else None."""
-    from octasee.reference import name_key
-
     return _months().get(name_key(name))
 
 

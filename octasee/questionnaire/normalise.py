@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from octasee.errors import ReferenceDataError
+from octasee.questionnaire.conventions import month_number
 from octasee.reference import (
     name_key,
     resolve_country,
@@ -293,8 +294,6 @@ def _date_parts(text: str) -> tuple[int, int, int] | None:
     if m:
         year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
         return year, int(m[2]), int(m[1])
-    from octasee.questionnaire.conventions import month_number
-
     for pattern, order in _NAMED:
         m = pattern.fullmatch(text)
         if not m:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from octasee.report.errors import ReportError
+from octasee.report.execute import import_nbformat_lightly
 
 __all__ = ["HIDDEN_TAGS", "PLOTLY_MIME", "Part", "convert_to_html", "joined", "merge_chapters",
            "plotlyjs", "templates_dir"]
@@ -430,8 +431,6 @@ def convert_to_html(nb: Mapping[str, Any], *, template_dir: Path | None = None,
     once (after conversion: nbconvert re-parses its output, and 4.6 MB of script is best
     kept out of that).
     """
-    from octasee.report.execute import import_nbformat_lightly
-
     nbformat = import_nbformat_lightly()
     from nbconvert import HTMLExporter
     from traitlets.config import Config

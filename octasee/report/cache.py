@@ -26,8 +26,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from octasee._version import __version__
 from octasee.report._io import write_text_atomic
 from octasee.report.errors import ReportError
+from octasee.store import Store
 
 __all__ = ["Cache", "library_fingerprint", "notebook_digest", "store_fingerprint",
            "task_key"]
@@ -64,8 +66,6 @@ def store_fingerprint(store_path: str | os.PathLike[str]) -> str:
     change; so the submissions table (ids, statuses, file hashes) plus each data table's
     row count identifies the data.
     """
-    from octasee.store import Store
-
     path = Path(store_path)
     if not path.exists():
         raise ReportError("no store here yet", where=str(path),
@@ -92,11 +92,9 @@ def store_fingerprint(store_path: str | os.PathLike[str]) -> str:
 def library_fingerprint() -> str:
     """octasee's version and a hash of its source and data files (not the report
     machinery, notebooks or templates, which are hashed on their own)."""
-    import octasee
-
-    root = Path(octasee.__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent  # the octasee package
     skip = {"report", "_notebooks", "_samples", "_report_templates", "__pycache__"}
-    h = hashlib.sha256(f"{octasee.__version__}|{EXECUTION_VERSION}".encode())
+    h = hashlib.sha256(f"{__version__}|{EXECUTION_VERSION}".encode())
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
         if p.is_file() and not (set(rel.parts) & skip) and p.suffix in (

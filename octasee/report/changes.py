@@ -13,9 +13,12 @@ and says, for one variant:
 
 The same :class:`Changes` becomes the report's annex "What changed since the previous
 draft" (:func:`annex_cells`) and the output of ``octasee diff`` (:func:`as_text`). In
-the public variant it is computed from public data only: submissions marked not for
-dissemination as a whole are not listed, file names are left out, figures and chapter
-text are those of the public report.
+the public variant it is computed from public content only: submissions marked not for
+dissemination as a whole are not listed, file names are left out, chapter text, figures
+and tables are those of the public report, and key figures are compared only when both
+versions read theirs from the public view (``figures_basis`` of the snapshot: published
+totals and bands, never figures recomputed from the rows the public variant keeps, nor
+anything about single groups).
 """
 
 from __future__ import annotations
@@ -26,13 +29,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from octasee.errors import UsageError
+from octasee.reference import country_name
+from octasee.report.disclosure import compile_terms, restricted_terms, scrub_notebook
+from octasee.report.drafts import open_drafts
+
 __all__ = ["Changes", "annex_cells", "as_text", "compare", "diff_versions"]
 
 _KIND_TITLES = {"threat score": "Threat scores by crime area",
                 "mean threat score": "Mean threat score by country",
                 "regional total": "Regional totals of the indicators",
-                "groups": "Organised crime groups", "group score": "Organised crime groups"}
+                "groups": "Organised crime groups", "group score": "Organised crime groups",
+                "threat band": "Member states by threat band"}
 EXCERPTS = 3  # changed paragraphs shown per chapter
+#: The parts of a version that are compared.
+PARTS = ("submissions", "key figures", "chapters")
 
 
 @dataclass
@@ -48,24 +59,30 @@ class Changes:
     figures: list[dict[str, Any]] = field(default_factory=list)
     chapters: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: What could be compared: "submissions", "key figures", "chapters" (a part that was
+    #: not is neither listed as changed nor said to be unchanged).
+    compared: list[str] = field(default_factory=lambda: list(PARTS))
 
     @property
     def empty(self) -> bool:
         return not (self.submissions or self.figures or self.chapters)
 
+    @property
+    def complete(self) -> bool:
+        """Whether every part could be compared."""
+        return all(p in self.compared for p in PARTS)
+
     def as_dict(self) -> dict[str, Any]:
         return {"from": self.a, "to": self.b, "variant": self.variant,
                 "from_date": self.a_date, "to_date": self.b_date,
                 "submissions": self.submissions, "figures": self.figures,
-                "chapters": self.chapters, "notes": self.notes}
+                "chapters": self.chapters, "notes": self.notes, "compared": self.compared}
 
 
 # ---------------------------------------------------------------------- compare
 
 
 def _name(code: str) -> str:
-    from octasee.reference import country_name
-
     try:
         return country_name(code)
     except Exception:  # a code the reference data no longer knows: show it as it is
@@ -184,6 +201,24 @@ def _chapters(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]
     return out
 
 
+#: Key figures the public edition never compares: about single groups.
+_NOT_PUBLIC_KINDS = frozenset({"group score"})
+
+
+def _from_view(snapshot: Mapping[str, Any]) -> bool:
+    """Whether a snapshot's public key figures were read from the public view
+    (:func:`octasee.chapters.analysis.public_key_figures`), not recomputed from the rows
+    the public variant keeps: only those may be compared in public."""
+    return (snapshot.get("figures_basis") or {}).get("public") == "view"
+
+
+def _public_figures(snapshot: Mapping[str, Any], variant: str) -> list[dict[str, Any]]:
+    figures = list(snapshot.get("figures", {}).get(variant, []))
+    if variant == "public":
+        figures = [f for f in figures if f.get("kind") not in _NOT_PUBLIC_KINDS]
+    return figures
+
+
 def _changed_keys(a: Mapping[str, str], b: Mapping[str, str]) -> list[str]:
     return [k for k in _union(a, b) if a.get(k) != b.get(k)]
 
@@ -195,24 +230,82 @@ def compare(*, a_label: str, b_label: str, variant: str,
     """The changes from version ``a`` to version ``b`` in ``variant``."""
     public = variant == "public"
     ch = Changes(a=a_label, b=b_label, variant=variant, a_date=a_date, b_date=b_date)
+    compared = set(PARTS)
     if a_label == b_label:
         ch.notes.append(f"{a_label} is compared with itself.")
     if a_snapshot is None:
         ch.notes.append(f"The record of {_called(a_label)} has no snapshot (its submissions "
-                        "and key figures), so they cannot be compared; the chapters are.")
+                        "and key figures), so they cannot be compared.")
+        compared -= {"submissions", "key figures"}
     else:
         ch.submissions = _submissions(a_snapshot.get("submissions", []),
                                       b_snapshot.get("submissions", []), public=public,
                                       countries=b_snapshot.get("countries"))
-        ch.figures = _figures(a_snapshot.get("figures", {}).get(variant, []),
-                              b_snapshot.get("figures", {}).get(variant, []))
+        if public and not (_from_view(a_snapshot) and _from_view(b_snapshot)):
+            ch.notes.append("Key figures of the public edition are compared only between "
+                            "versions whose public key figures were read from the public "
+                            "view (published numbers); "
+                            + ("they are" if not _from_view(b_snapshot) else
+                               f"those of {_called(a_label)} were")
+                            + " not, so they are left out here.")
+            compared.discard("key figures")
+        else:
+            ch.figures = _figures(_public_figures(a_snapshot, variant),
+                                  _public_figures(b_snapshot, variant))
+            if public:
+                ch.figures = [_public_figure(f) for f in ch.figures]
     if a_content is None or b_content is None:
         which = a_label if a_content is None else b_label
         ch.notes.append(f"{which} was not built in the {variant} variant, so its chapters "
-                        "cannot be compared; submissions and key figures are.")
+                        "cannot be compared.")
+        compared.discard("chapters")
     else:
         ch.chapters = _chapters(a_content, b_content)
+        if public:
+            for c in ch.chapters:
+                for e in c.get("excerpts", []):
+                    if e["before"]:
+                        e["before"] = EARLIER_NOT_REPRINTED
+    ch.compared = [p for p in PARTS if p in compared]
     return ch
+
+
+#: What the public annex shows in place of an earlier version's wording.
+EARLIER_NOT_REPRINTED = ("[the earlier wording is not reprinted in the public edition: it "
+                         "may hold figures that this version withholds]")
+
+
+def _withheld(shown: Any) -> bool:
+    return shown is None or (isinstance(shown, str) and (shown.startswith("<")
+                                                         or shown.strip() == "x"))
+
+
+def _public_figure(f: dict[str, Any]) -> dict[str, Any]:
+    """A key figure as the public annex may show it: an earlier value only beside a value
+    this version publishes. A figure this version withholds (or no longer prints) shows
+    no earlier value: beside this version's other numbers (the totals it publishes, the
+    UNODC tables) an earlier total could give back a cell the current view protects."""
+    if not _withheld(f["after"]):
+        return f
+    return {**f, "before": None, "change": None, "change_pct": None,
+            "withheld": True}
+
+
+def _unchanged(ch: Changes) -> str:
+    """What the annex says when nothing it compared changed: only about the parts that
+    were compared (never that the text is as it was when the chapters were not)."""
+    if ch.complete:
+        return ("Nothing changed: the submissions, the key figures and the text of every "
+                "chapter are as they were.")
+
+    def phrase(parts: list[str]) -> str:
+        words = [f"the {p}" for p in parts]
+        return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+    left = [p for p in PARTS if p not in ch.compared]
+    gap = (f"{phrase(left)[0].upper()}{phrase(left)[1:]} could not be compared (see "
+           "above): whether they changed is not known.")
+    return f"Nothing changed in {phrase(ch.compared)}. {gap}" if ch.compared else gap
 
 
 # ---------------------------------------------------------------------- render
@@ -342,14 +435,15 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
     for note in ch.notes:
         cells.append(_html_cell(f"<p><em>{html.escape(note)}</em></p>"))
     if ch.empty:
-        cells.append(_html_cell("<p>Nothing changed: the submissions, the key figures and "
-                                "the text of every chapter are as they were.</p>"))
+        cells.append(_html_cell(f"<p>{html.escape(_unchanged(ch))}</p>"))
         return cells
 
     cells.append(_html_cell("<h2>Submissions</h2>"))
     if ch.submissions:
         items = "".join(f"<li>{html.escape(submission_line(s))}</li>" for s in ch.submissions)
         cells.append(_html_cell(f'<ul class="changes-submissions">{items}</ul>'))
+    elif "submissions" not in ch.compared:
+        cells.append(_html_cell(f"<p>{_NOT_COMPARED}</p>"))
     else:
         cells.append(_html_cell("<p>No submission was received or replaced.</p>"))
 
@@ -360,6 +454,8 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
                      _change(f), _rank(f)] for f in group]
             cells.append(_html_cell(caption(title) + _html_table(
                 ["Figure", ch.a, ch.b, "Change", "Rank"], rows, numeric=(1, 2, 3, 4))))
+    elif "key figures" not in ch.compared:
+        cells.append(_html_cell(f"<p>{_NOT_COMPARED}</p>"))
     else:
         cells.append(_html_cell("<p>No key figure or rank moved.</p>"))
 
@@ -374,9 +470,14 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
             rows = [[_clip(e["before"]) or "–", _clip(e["after"]) or "–"] for e in ex]
             cells.append(_html_cell(caption(f"{_part(c)}: text before and after")
                                     + _html_table([ch.a, ch.b], rows, kind="changes-text")))
+    elif "chapters" not in ch.compared:
+        cells.append(_html_cell(f"<p>{_NOT_COMPARED}</p>"))
     else:
         cells.append(_html_cell("<p>No chapter's text, figures or tables changed.</p>"))
     return cells
+
+
+_NOT_COMPARED = "Not compared (see above): whether anything changed here is not known."
 
 
 def _called(label: str) -> str:
@@ -393,7 +494,8 @@ def as_text(ch: Changes) -> str:
     lines = [f"{ch.b} compared with {ch.a} ({ch.variant} variant)"]
     lines += [f"note: {n}" for n in ch.notes]
     lines += ["", "Submissions"]
-    lines += [f"  {submission_line(s)}" for s in ch.submissions] or ["  none changed"]
+    lines += [f"  {submission_line(s)}" for s in ch.submissions] or [
+        "  none changed" if "submissions" in ch.compared else "  not compared"]
     lines += ["", "Key figures and ranks that moved"]
     if ch.figures:
         for title, group in _figure_groups(ch.figures):
@@ -405,7 +507,7 @@ def as_text(ch: Changes) -> str:
                              + (f" [{_change(f)}]" if _change(f) else "")
                              + (f", rank {rank}" if rank else ""))
     else:
-        lines.append("  none moved")
+        lines.append("  none moved" if "key figures" in ch.compared else "  not compared")
     lines += ["", "Chapters whose text, figures or tables changed"]
     if ch.chapters:
         for c in ch.chapters:
@@ -414,7 +516,7 @@ def as_text(ch: Changes) -> str:
                 lines.append(f"    - before: {_clip(e['before'], 200) or '(nothing)'}")
                 lines.append(f"      after:  {_clip(e['after'], 200) or '(nothing)'}")
     else:
-        lines.append("  none changed")
+        lines.append("  none changed" if "chapters" in ch.compared else "  not compared")
     return "\n".join(lines) + "\n"
 
 
@@ -426,9 +528,6 @@ def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest",
     In the public variant the result is scrubbed of text only restricted rows hold (as
     the public report is), also for versions recorded before a row was restricted.
     """
-    from octasee.errors import UsageError
-    from octasee.report.drafts import open_drafts
-
     if variant not in ("restricted", "public"):
         raise UsageError(f"unknown variant {variant!r}", hint="use 'restricted' or 'public'")
     ws, book = open_drafts(workspace, cycle)
@@ -449,8 +548,6 @@ def diff_versions(workspace: Any = None, a: str = "previous", b: str = "latest",
                       a_content=book.content(va, variant),
                       b_content=book.content(vb, variant), a_date=built(va), b_date=built(vb))
     if variant == "public" and ws.store_path.exists():
-        from octasee.report.disclosure import compile_terms, restricted_terms, scrub_notebook
-
         terms = compile_terms(restricted_terms(ws.store_path))
         if terms is not None:
             clean, _ = scrub_notebook(changes.as_dict(), terms)

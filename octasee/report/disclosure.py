@@ -1,12 +1,16 @@
 """Disclosure control for the public report.
 
-Two lines of defence. The first is in the chapters: they read data through
-``store.table(..., variant=variant)``, which leaves out what submissions mark not for
-dissemination, and pass small counts through :func:`suppress_small`. The second is the
+Two lines of defence. The first is in the chapters: they read the questionnaire
+indicators through the public view (:mod:`octasee.sdc`: primary and complementary
+suppression, published totals), free text through ``store.table(..., variant="public")``,
+which leaves out what submissions mark not for dissemination, and pass small counts of
+published sources through :func:`suppress_small` (kept here for notebooks that import it
+from this module; it lives in :mod:`octasee.chapters.disclosure`). The second is the
 build's scrub: free text that only restricted rows hold (:func:`restricted_terms`) is
 searched for in every public output (executed notebooks, the merged report, the
 manifest) and replaced; the build says how many it found, which should be none.
 
+>>> import pandas as pd
 >>> import pandas as pd
 >>> df = pd.DataFrame({"country": ["AL", "AL", "AL", "RS"],
 ...                    "area": ["heroin", "cocaine", "cannabis", "heroin"],
@@ -25,68 +29,21 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from octasee.chapters.disclosure import suppress_small
+from octasee.errors import OctaseeError
+from octasee.questionnaire.spec import spec_for
+from octasee.reference import cycles
+from octasee.report._io import write_text_atomic
+from octasee.store import Store
 
 __all__ = ["WITHHELD", "compile_terms", "restricted_terms", "scrub_file", "scrub_notebook",
            "scrub_text", "suppress_small"]
 
 WITHHELD = "[withheld]"
-
-
-def suppress_small(df: pd.DataFrame, *, value: str, threshold: int,
-                   by: str | Sequence[str] | None = None, marker: str | None = None,
-                   other: str = "other") -> pd.DataFrame:
-    """Hide counts from 1 to ``threshold - 1`` in column ``value``.
-
-    Without ``by``, each small count is replaced by a marker (``"<5"`` for a threshold of
-    5); zero stays zero (nothing is disclosed by it). With ``by`` (a category column, or
-    several), the rows with small counts are summed into one row labelled ``other`` within
-    each group of the remaining columns; an ``other`` row that is itself small is masked.
-    The result has the input's columns; masked columns hold text (``object``).
-    """
-    if value not in df.columns:
-        from octasee.report.errors import ReportError
-
-        raise ReportError(f"no column {value!r} to suppress", where="suppress_small",
-                          hint="columns: " + ", ".join(map(str, df.columns)))
-    threshold = int(threshold)
-    marker = marker or f"<{threshold}"
-    out = df.copy()
-    if by is not None:
-        cats = [by] if isinstance(by, str) else list(by)
-        keys = [c for c in out.columns if c not in (*cats, value)]
-        v = pd.to_numeric(out[value], errors="coerce")
-        small = v.notna() & (v > 0) & (v < threshold)
-        if small.any():
-            big = out[~small]
-            grouped = out[small].copy()
-            for c in cats:
-                grouped[c] = other
-            if keys:
-                grouped = grouped.groupby(keys, as_index=False, sort=False, dropna=False)[
-                    value].sum()
-                for c in cats:
-                    grouped[c] = other
-            else:
-                grouped = pd.DataFrame({**{c: [other] for c in cats},
-                                        value: [grouped[value].sum()]})
-            out = pd.concat([big, grouped[out.columns]], ignore_index=True)
-            if keys:
-                order = {k: i for i, k in enumerate(dict.fromkeys(
-                    map(tuple, df[keys].astype(str).to_numpy())))}
-                pos = out[keys].astype(str).apply(tuple, axis=1).map(order)
-                out = out.assign(_pos=pos).sort_values("_pos", kind="stable").drop(
-                    columns="_pos").reset_index(drop=True)
-    v = pd.to_numeric(out[value], errors="coerce")
-    small = v.notna() & (v > 0) & (v < threshold)
-    if small.any():
-        out[value] = out[value].astype(object)
-        out.loc[small, value] = marker
-    return out
 
 
 # --------------------------------------------------------------------------- scrub
@@ -98,10 +55,6 @@ _FREE_TEXT = {"text", "longtext", "email"}
 
 def _free_text_columns() -> dict[str, set[str]]:
     """Per store table, the columns the questionnaire spec declares as free text."""
-    from octasee.errors import OctaseeError
-    from octasee.questionnaire.spec import spec_for
-    from octasee.reference import cycles
-
     out: dict[str, set[str]] = {t: set() for t in _TABLE_OF_SHEET.values()}
     for c in cycles():
         try:
@@ -127,8 +80,6 @@ def restricted_terms(store_path: str | os.PathLike[str], *, cycle: str | None = 
     vocabulary, not disclosures; nor are numbers, too ambiguous to search for (small
     counts are the chapters' job: :func:`suppress_small`).
     """
-    from octasee.store import Store
-
     columns = _free_text_columns()
     restricted: set[str] = set()
     public: set[str] = set()
@@ -196,8 +147,6 @@ def compile_terms(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 def scrub_file(path: str | os.PathLike[str], pattern: re.Pattern[str] | None) -> int:
     """Scrub a text file in place (atomically); returns the count replaced."""
-    from octasee.report._io import write_text_atomic
-
     path = Path(path)
     text, n = scrub_text(path.read_text("utf-8"), pattern)
     if n:

@@ -42,9 +42,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
-from octasee.errors import UsageError
+from octasee.chapters.analysis import key_figures_by_edition
+from octasee.chapters.disclosure import published_elsewhere, restricted_indicators
+from octasee.errors import ReportError, UsageError
+from octasee.reference import cycle as get_cycle
 from octasee.report._io import write_text_atomic
 from octasee.report.assemble import HIDDEN_TAGS, PLOTLY_MIME, joined
+from octasee.sdc import DisclosureRules
+from octasee.store import Store
+from octasee.workspace import Workspace, find_workspace
 
 __all__ = ["DRAFTS_DIR", "DraftBook", "Version", "chapter_content", "inputs_fingerprint",
            "open_drafts", "snapshot"]
@@ -116,8 +122,6 @@ class DraftBook:
                                    created=str(rec.get("created", "")),
                                    variants=dict(rec.get("variants", {})), folder=f.parent))
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                from octasee.report.errors import ReportError
-
                 raise ReportError(f"the draft record cannot be read ({exc})", where=str(f),
                                   hint="restore it from a backup, or delete that draft's "
                                        "folder to forget the draft") from exc
@@ -225,9 +229,6 @@ class DraftBook:
 def open_drafts(workspace: Any = None, cycle: str | None = None) -> tuple[Any, DraftBook]:
     """A workspace (a :class:`Workspace`, a folder, or None: found as commands find it)
     and the versions of its report for ``cycle`` (default: the workspace's; checked)."""
-    from octasee.reference import cycle as get_cycle
-    from octasee.workspace import Workspace, find_workspace
-
     ws = workspace if isinstance(workspace, Workspace) else find_workspace(
         str(workspace) if workspace is not None else None)
     return ws, DraftBook(ws.path, get_cycle(cycle).code if cycle else ws.cycle)
@@ -239,8 +240,6 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        from octasee.report.errors import ReportError
-
         raise ReportError(f"the draft record cannot be read ({exc})", where=str(path),
                           hint="restore it from a backup, or delete that draft's folder"
                           ) from exc
@@ -250,13 +249,11 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
-             threshold: int) -> dict[str, Any]:
+             rules: DisclosureRules) -> dict[str, Any]:
     """What a version is compared on, read from the store: every submission of the cycle
-    (with its status), and the key figures in both variants
-    (:func:`octasee.chapters.analysis.key_figures`)."""
-    from octasee.chapters.analysis import key_figures
-    from octasee.store import Store
-
+    (with its status), and the key figures of both editions, both from the restricted
+    rows (:func:`octasee.chapters.analysis.key_figures_by_edition`: the public edition's
+    from the public view, never recomputed on fewer rows)."""
     with Store(store_path, read_only=True) as store:
         subs = store.query(
             "SELECT submission_id, country, status, source_label, file_sha256, "
@@ -264,16 +261,16 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
             "rows_quarantined, dissemination FROM submissions WHERE cycle = ? "
             "ORDER BY submission_id", [cycle])
         subs = subs[subs["country"].isin(list(countries))]
-        figures: dict[str, list[dict[str, Any]]] = {}
-        for variant in ("restricted", "public"):
-            ind = store.table("indicators", cycle=cycle, countries=countries, variant=variant)
-            ocgs = store.table("ocgs", cycle=cycle, countries=countries, variant=variant)
-            kf = key_figures(ind, ocgs, cycle=cycle,
-                             threshold=threshold if variant == "public" else None)
-            figures[variant] = json.loads(kf.to_json(orient="records"))
+        ind = restricted_indicators(store, cycle=cycle, countries=countries,
+                                    all_cycles=False)
+        ocgs = store.table("ocgs", cycle=cycle, countries=countries)
+    first, last = get_cycle(cycle).first_year, get_cycle(cycle).last_year
+    known = published_elsewhere(countries, range(first, last + 1), rules=rules)
+    by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, known=known)
+    figures = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
     records = json.loads(subs.to_json(orient="records", date_format="iso"))
     return {"cycle": cycle, "countries": list(countries), "submissions": records,
-            "figures": figures}
+            "figures": figures, "figures_basis": {"public": "view"}}
 
 
 # ---------------------------------------------------------------------- content

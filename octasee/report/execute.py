@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from octasee.report.errors import ReportError
 from octasee.report.watchdog import DEFAULT_STALL_MINUTES, Stall, Watchdog, first_line
 
 __all__ = [
@@ -85,6 +86,9 @@ class Task:
     start_timeout: float = 60.0
     #: Seconds a running cell's kernel may send nothing before the watchdog fires (None: off).
     stall_timeout: float | None = DEFAULT_STALL_MINUTES * 60
+    #: Environment variables for the kernel on top of the worker's (the build's pinned
+    #: store snapshot: octasee.store.PIN_ENV).
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -356,10 +360,12 @@ def _worker_setup() -> float:
     return spent
 
 
-def _manager_class(prefix: str, log_path: str, cwd: str) -> type:
+def _manager_class(prefix: str, log_path: str, cwd: str,
+                   extra_env: dict[str, str] | None = None) -> type:
     """An AsyncKernelManager on the IPC transport with the socket path prefix ``prefix``,
     its kernel logging to ``log_path`` and running in ``cwd`` (set here, not by papermill,
-    whose ``cwd`` changes the whole worker process's folder: unsafe with threads)."""
+    whose ``cwd`` changes the whole worker process's folder: unsafe with threads), with
+    ``extra_env`` in its environment."""
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
@@ -374,6 +380,7 @@ def _manager_class(prefix: str, log_path: str, cwd: str) -> type:
                 cmd = [cmd[0], "-c", _KERNEL_LAUNCH, *cmd[3:]]
             env = dict(kw.get("env") or os.environ)
             env.update({k: v for k, v in _KERNEL_ENV.items() if k not in env})
+            env.update(extra_env or {})
             kw["env"] = env
             kw["cwd"] = cwd
             log = open(log_path, "ab")  # noqa: SIM115 - the kernel process owns it
@@ -473,7 +480,7 @@ def run_task(task: Task) -> Outcome:
             log = Path(tmp) / f"kernel-{attempt}.log"
             # A short, unique socket prefix: IPC paths must stay under ~100 bytes.
             prefix = os.path.join(tempfile.gettempdir(), f"oct-{uuid.uuid4().hex[:12]}")
-            _local.manager_class = _manager_class(prefix, str(log), task.cwd)
+            _local.manager_class = _manager_class(prefix, str(log), task.cwd, task.env)
             _local.nb = None
             run = _local.attempt = _Attempt(task, original, attempt)
             try:
@@ -675,8 +682,6 @@ def _run_dask(tasks: list[Task], *, jobs: int, scheduler: str | None, emit: Even
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
-        from octasee.report.errors import ReportError
-
         raise ReportError("the dask executor needs dask.distributed",
                           hint="pip install dask distributed, or use --executor local"
                           ) from exc

@@ -37,6 +37,7 @@ __all__ = [
     "FILE",
     "SOURCE",
     "detected_victims_total",
+    "indicator_total",
     "load_glotip",
     "parse_values",
 ]
@@ -206,8 +207,21 @@ def detected_victims_total(*, path: str | os.PathLike[str] | None = None) -> pd.
     >>> v.query("country == 'ME' and year == 2015")[["value_text", "censored"]].values.tolist()
     [['<5', True]]
     """
+    return indicator_total("Detected trafficking victims", path=path)
+
+
+def indicator_total(indicator: str, *, path: str | os.PathLike[str] | None = None
+                    ) -> pd.DataFrame:
+    """One GLOTIP indicator's totals (``Detected trafficking victims``, ``Persons
+    convicted`` …) per member country and year: dimension, category, sex and age all
+    ``Total``, as :func:`detected_victims_total` for victims.
+
+    >>> c = indicator_total("Persons convicted")
+    >>> bool(len(c)) and set(c.columns) >= {"country", "year", "value", "censored"}
+    True
+    """
     t = load_glotip(path=path)
-    total = ((t["indicator"] == "Detected trafficking victims") & (t["dimension"] == "Total")
+    total = ((t["indicator"] == indicator) & (t["dimension"] == "Total")
              & (t["category"] == "Total") & (t["sex"] == "Total") & (t["age"] == "Total"))
     out = t.loc[total, ["country", "year", "value", "value_text", "censored", "source",
                         "source_file", "source_row", "citation"]]

@@ -28,7 +28,7 @@ def test_regional_series_sums_totals_only_and_counts_reporters():
                {"country": "RS", "year": 2017, "value": 7.0}])
     s = regional_series(df, "heroin_seized")
     assert s.to_dict("list") == {"year": [2016, 2017], "value": [15.0, 7.0],
-                                 "countries": [2, 1], "rows": [2, 1]}
+                                 "countries": [2, 1], "rows": [2, 1], "nd": [False, False]}
 
 
 def test_threat_matrix_is_per_capita_min_max_mean():

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from octasee.errors import UsageError
 from octasee.report.disclosure import (
     WITHHELD,
     restricted_terms,
@@ -13,7 +14,6 @@ from octasee.report.disclosure import (
     scrub_text,
     suppress_small,
 )
-from octasee.report.errors import ReportError
 
 from .conftest import CANARIES, HOSTILE
 
@@ -38,8 +38,8 @@ def test_small_counts_aggregate_into_other_per_group():
     ]
 
 
-def test_unknown_value_column_is_a_report_error():
-    with pytest.raises(ReportError, match="no column 'cases'"):
+def test_unknown_value_column_is_a_usage_error():
+    with pytest.raises(UsageError, match="no column 'cases'"):
         suppress_small(pd.DataFrame({"n": [1]}), value="cases", threshold=5)
 
 

@@ -333,3 +333,19 @@ def test_a_country_left_out_of_a_build_is_not_a_withdrawal(workspace_copy, tmp_p
     subset = _build(workspace_copy, tmp_path, countries=["AL", "RS"])
     assert subset.version.number == 2
     assert subset.changes.submissions == []
+
+
+def test_the_annex_never_says_the_text_is_unchanged_when_chapters_were_not_compared():
+    from octasee.report.changes import annex_cells
+
+    snap = {"submissions": [], "figures": {"public": []}, "countries": ["RS"]}
+    changes = compare(a_label="Draft 1", b_label="Draft 2", variant="public",
+                      a_snapshot=snap, b_snapshot=snap, a_content=None,
+                      b_content={"chapters": {}})
+    assert changes.empty and "chapters" not in changes.compared
+    html = "".join("".join(o["data"]["text/html"]) for c in annex_cells(changes, number="C")
+                   for o in c["outputs"])
+    assert "cannot be compared" in html
+    assert "text of every chapter" not in html and "as they were" not in html
+    assert "whether they changed is not known" in html
+    assert "none changed" not in as_text(changes).split("Chapters whose text")[1]

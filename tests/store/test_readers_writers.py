@@ -19,7 +19,8 @@ import pytest
 
 from octasee.errors import StoreError
 from octasee.samples import sample_files, samples_dir
-from octasee.store import Store, open_store
+from octasee.store import Store
+from octasee.workspace import open_store
 
 RESUBMISSION = samples_dir() / "2013-2017" / "resubmissions" / "HR_correction.xlsx"
 OCTASEE = Path(sys.executable).with_name("octasee")

@@ -1,0 +1,49 @@
+"""The public edition's "What changed" annex reprints nothing an earlier version printed
+that this version withholds: no earlier value beside a key figure this version withholds
+or no longer prints, and no earlier wording of a changed paragraph."""
+
+from __future__ import annotations
+
+from octasee.report.changes import EARLIER_NOT_REPRINTED, compare
+
+
+def _figure(key: str, shown: str, value: float) -> dict:
+    return {"key": key, "kind": "regional total", "label": key, "value": value,
+            "shown": shown, "unit": "", "rank": None, "of": None}
+
+
+def _snapshot(*figures: dict) -> dict:
+    return {"cycle": "2013-2017", "countries": ["MK"], "submissions": [],
+            "figures": {"public": list(figures), "restricted": list(figures)},
+            "figures_basis": {"public": "view"}}
+
+
+def _content(*paragraphs: str) -> dict:
+    return {"06": {"number": "6", "title": "THB", "paragraphs": list(paragraphs),
+                   "figures": {}, "tables": {}, "captions": {}}}
+
+
+def test_no_earlier_value_beside_a_figure_this_version_withholds():
+    a = _snapshot(_figure("total:thb:victims", "2,076", 2076.0),
+                  _figure("total:thb:convictions", "120", 120.0))
+    b = _snapshot(_figure("total:thb:convictions", "125", 125.0))  # victims withheld now
+    for variant, reprinted in (("public", False), ("restricted", True)):
+        ch = compare(a_label="Draft 1", b_label="Draft 2", variant=variant, a_snapshot=a,
+                     b_snapshot=b, a_content=None, b_content=None)
+        figs = {f["key"]: f for f in ch.figures}
+        assert (figs["total:thb:victims"]["before"] == "2,076") is reprinted
+        assert figs["total:thb:convictions"]["before"] == "120"  # published both times
+
+
+def test_no_earlier_wording_of_a_changed_paragraph_in_public():
+    a = _content("Victims rose from 1,775 in 2009 to 2,076 in 2017.", "Same.")
+    b = _content("The regional total of victims is withheld for 2017.", "Same.")
+    snap = _snapshot()
+    public = compare(a_label="Draft 1", b_label="Draft 2", variant="public", a_snapshot=snap,
+                     b_snapshot=snap, a_content=a, b_content=b)
+    [excerpt] = public.chapters[0]["excerpts"]
+    assert excerpt["before"] == EARLIER_NOT_REPRINTED and "2,076" not in str(public.as_dict())
+    assert excerpt["after"].startswith("The regional total")
+    restricted = compare(a_label="Draft 1", b_label="Draft 2", variant="restricted",
+                         a_snapshot=snap, b_snapshot=snap, a_content=a, b_content=b)
+    assert "2,076" in restricted.chapters[0]["excerpts"][0]["before"]
