@@ -443,8 +443,9 @@ class Chapter:
         """
         self.figures += 1
         label = f"Figure {self.number_label}.{self.figures}"
-        if structures and self.public:
-            self._record("figure", label, caption, structures, parts)
+        if self.public:  # every figure: those not drawn from the view are listed too
+            self._record("figure", label, caption, structures, parts if structures else (),
+                         source=self._sources(source))
         _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}{self._nd(nd)}</h4>')
         from octasee.charts import mimebundle  # lazy: plotly, ~180 ms on import
 
@@ -474,8 +475,9 @@ class Chapter:
         if self.public:
             for column in counts:
                 shown = suppress_small(shown, value=column, threshold=self.threshold)
-        if structures and self.public:
-            self._record("table", label, caption, structures, parts)
+        if self.public:  # every table: those not drawn from the view are listed too
+            self._record("table", label, caption, structures, parts if structures else (),
+                         source=self._sources(source))
         body = _table_html(df, shown, index=index, markers=markers,
                            nd=nd if not self.public else None, mark=nd_mark())
         marked = nd is not None and not self.public and bool(nd.to_numpy().any())
@@ -508,15 +510,18 @@ class Chapter:
     # ------------------------------------------------------------------ publications
     def _record(self, kind: str, label: str, caption: str,
                 structures: Sequence[tuple[str, str | None]],
-                parts: Sequence[str] = ("cells",)) -> None:
-        """Add a table, figure or paragraph that shows public view numbers to
-        ``<output_dir>/publications.json`` (what the output check audits)."""
+                parts: Sequence[str] = ("cells",), *, source: str = "") -> None:
+        """Add a table, figure or paragraph of the public edition to
+        ``<output_dir>/publications.json``: what the output check lists, with the public
+        view numbers it shows (``structures``; none for a public source or the
+        chapter's own protected counts, which the output check names as outside the
+        audit)."""
         self.publications.append({
             "label": label, "caption": caption, "kind": kind, "chapter": self.number,
             "structures": [{"indicator": i, "crime_area": a} for i, a in
                            dict.fromkeys((str(i), None if a is None else str(a))
                                          for i, a in structures)],
-            "parts": list(parts)})
+            "parts": list(parts), "source": source})
         self.output_dir.mkdir(parents=True, exist_ok=True)
         path = self.output_dir / "publications.json"
         tmp = path.with_name(f".{path.name}.partial")

@@ -327,6 +327,8 @@ def _rank(f: Mapping[str, Any]) -> str:
 
 
 def _change(f: Mapping[str, Any]) -> str:
+    if f.get("withheld"):
+        return "withheld in this version"
     if f.get("before") is None:
         return "new"
     if f.get("after") is None:

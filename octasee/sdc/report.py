@@ -135,9 +135,12 @@ def _summary(view: PublicView, result: AuditResult,
             blocks += structure_block(s["indicator"], s.get("crime_area"))
             covered.update((b["indicator"], b["crime_area"]) for b in blocks)
         verdict = "fails" if any(b["findings"] for b in blocks) else "passes"
+        if not (p.get("structures") or ()):
+            verdict = "not covered by the audit"
         pubs.append({"label": p.get("label"), "caption": p.get("caption", ""),
                      "kind": p.get("kind", ""), "chapter": p.get("chapter", ""),
-                     "structures": blocks, "audit": verdict})
+                     "source": p.get("source", ""), "structures": blocks,
+                     "audit": verdict})
     others = [b for r in st.to_dict("records") if (r["indicator"], r["crime_area"]) not in covered
               for b in structure_block(r["indicator"], r["crime_area"])
               if b["primary"] or b["complementary"]]
@@ -167,6 +170,9 @@ def _summary(view: PublicView, result: AuditResult,
                    "suppressed entries audited": len(iv),
                    "linear programmes solved": result.solves,
                    "findings": len(result.findings),
+                   "tables and figures listed": len(pubs),
+                   "of them not drawn from the public view (not audited)": sum(
+                       1 for p in pubs if p["audit"] == "not covered by the audit"),
                    "published numbers equal the restricted ones":
                        result.restricted_equals_public},
         "findings": [f.message for f in result.findings],
@@ -208,8 +214,16 @@ def _html(summary: Mapping[str, Any]) -> str:
         out += [f"<li class='fail'>{e(m)}</li>" for m in summary["findings"]]
         out.append("</ul>")
     else:
-        out.append("<p>The attack audit found no suppressed cell that a reader can work out "
-                   "or narrow below its protection interval from what is published.</p>")
+        out.append("<p>The attack audit found no suppressed cell of the questionnaire "
+                   "indicators that a reader can work out or narrow below its protection "
+                   "interval from what is published (the public view's cells and totals, "
+                   "and the figures other tables print for the same cells).</p>")
+    uncovered = [p for p in summary["publications"]
+                 if p["audit"] == "not covered by the audit"]
+    if uncovered:
+        out.append("<p>Not covered by the audit (public sources, and the chapters' own "
+                   "protected counts): " + e("; ".join(
+                       f"{p['label']} ({p['caption']})" for p in uncovered)) + ".</p>")
 
     def block(b: Mapping[str, Any]) -> None:
         cyc = f", {b['cycle']}" if b.get("cycle") else ""
@@ -244,7 +258,12 @@ def _html(summary: Mapping[str, Any]) -> str:
         out.append(f"<p class='small'>{e(str(p['kind']))}, chapter {e(str(p['chapter']))}; "
                    f"audit {e(p['audit'])}</p>")
         if not p["structures"]:
-            out.append("<p>No indicator table behind it.</p>")
+            src = f" (source: {e(str(p['source']))})" if p.get("source") else ""
+            out.append(f"<p>Not drawn from the public view of the questionnaire "
+                       f"indicators{src}: the audit does not cover it. Public sources are "
+                       "printed as published (figures that are also questionnaire cells "
+                       "are audited as published elsewhere); counts of groups and bands "
+                       "are protected by the chapter's own rule (docs/report.md).</p>")
         for b in p["structures"]:
             block(b)
     if summary["other tables"]:

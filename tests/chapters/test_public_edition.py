@@ -397,8 +397,20 @@ def test_every_public_chapter_lists_what_it_publishes(public):
     assert any(lab.startswith("Table 6.") for lab in labels)
     assert any(lab.startswith("Figure 6.") for lab in labels)
     for x in items:
-        assert x["kind"] in ("table", "figure", "text") and x["structures"], x
-        assert {"label", "caption", "chapter"} <= set(x)
+        assert x["kind"] in ("table", "figure", "text"), x
+        assert {"label", "caption", "chapter", "source"} <= set(x)
+        # paragraphs are listed only when they print view numbers
+        assert x["structures"] or x["kind"] != "text", x
+    # tables not drawn from the view (UNODC, group bands) are listed too, without
+    # structures: the output check names them as outside the audit
+    unodc = [x for x in items if "UNODC" in x["caption"]]
+    assert unodc and all(not x["structures"] for x in unodc)
+    check = json.loads(next(public.out.glob("*.output-check.json")).read_text("utf-8"))
+    outside = {p["label"] for p in check["publications"]
+               if p["audit"] == "not covered by the audit"}
+    assert {x["label"] for x in unodc} <= outside
+    assert check["totals"]["of them not drawn from the public view (not audited)"] \
+        == len(outside)
 
 
 def test_the_build_audits_the_sample_public_view_and_finds_nothing(public):

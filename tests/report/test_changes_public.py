@@ -4,7 +4,7 @@ or no longer prints, and no earlier wording of a changed paragraph."""
 
 from __future__ import annotations
 
-from octasee.report.changes import EARLIER_NOT_REPRINTED, compare
+from octasee.report.changes import EARLIER_NOT_REPRINTED, annex_cells, compare
 
 
 def _figure(key: str, shown: str, value: float) -> dict:
@@ -33,6 +33,9 @@ def test_no_earlier_value_beside_a_figure_this_version_withholds():
         figs = {f["key"]: f for f in ch.figures}
         assert (figs["total:thb:victims"]["before"] == "2,076") is reprinted
         assert figs["total:thb:convictions"]["before"] == "120"  # published both times
+        text = str(annex_cells(ch, number="C"))
+        assert ("withheld in this version" in text) is not reprinted
+        assert "| new" not in text and ">new<" not in text
 
 
 def test_no_earlier_wording_of_a_changed_paragraph_in_public():
