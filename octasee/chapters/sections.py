@@ -770,8 +770,9 @@ def summary_intro(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None
 
 def profile_intro(ch: Chapter) -> None:
     """Annex A's opening paragraph: what a country profile shows in this edition (threat
-    scores against the regional median only where it may rank member states)."""
-    if ch.rank_countries:
+    scores against the regional median only where it may rank member states, and where
+    more than one country answered, so that there is a median to compare with)."""
+    if ch.rank_countries and len(ch.received or ()) > 1:
         ch.say("One member country: its key figures, its threat scores against the regional "
                "median, its GI-TOC scores and what it wrote.")
     else:

@@ -105,22 +105,20 @@ def test_watchdog_is_quiet_between_cells_and_says_what_kind_of_silence():
 
 
 def test_the_limit_comes_from_the_option_else_the_workspace_else_five_minutes(tmp_path):
-    from types import SimpleNamespace
-
-    from octasee.errors import UsageError
+    from octasee.errors import ConfigError, UsageError
     from octasee.report.build import _stall_minutes
-    from octasee.report.errors import ReportError
+    from octasee.workspace import Workspace
 
     def ws(**report):
-        return SimpleNamespace(path=tmp_path, config={"report": report},
-                               settings=SimpleNamespace(report=SimpleNamespace()))
+        return Workspace(path=tmp_path, config={"report": report})
 
     assert _stall_minutes(ws(), None) == 5.0
     assert _stall_minutes(ws(stall_minutes=12), None) == 12.0
     assert _stall_minutes(ws(stall_minutes=12), 0.5) == 0.5
     assert _stall_minutes(ws(stall_minutes=0), None) == 0.0  # off
-    with pytest.raises(ReportError, match="stall_minutes"):
-        _stall_minutes(ws(stall_minutes="ten"), None)
+    # a wrong value is refused when the config is read, naming the key
+    with pytest.raises(ConfigError, match="stall_minutes"):
+        ws(stall_minutes="ten")
     with pytest.raises(UsageError, match="--stall-minutes"):
         _stall_minutes(ws(), -1)
 
