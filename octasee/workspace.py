@@ -33,8 +33,8 @@ from octasee.config import (
 )
 from octasee.errors import OctaseeError, UsageError
 from octasee.notebooks import Chapter, default_chapters, notebooks_dir
-from octasee.questionnaire.spec import spec_for
-from octasee.reference import MEMBER_CODES, cycles, resolve_country
+from octasee.questionnaire.spec import all_specs
+from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
 from octasee.samples import ensure_samples, sample_workspace_path
 from octasee.store import Store
@@ -316,11 +316,7 @@ def _check_config(config: dict[str, Any], where: Path, text: str = "", *,
 def _indicator_measures() -> dict[str, str]:
     """Every indicator the questionnaire spec knows (any cycle) and its measure."""
     out: dict[str, str] = {}
-    for c in cycles():
-        try:
-            spec = spec_for(c.code)
-        except OctaseeError:  # a cycle without a questionnaire spec
-            continue
+    for spec in all_specs():
         for ind in spec.indicators:
             out.setdefault(ind.code, ind.measure)
     return out

@@ -380,7 +380,7 @@ def threat_bands(tm: pd.DataFrame) -> pd.DataFrame:
 
 def key_figures_by_edition(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                            cycle: str, rules: DisclosureRules,
-                           known: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                           view: PublicView | None = None) -> dict[str, pd.DataFrame]:
     """The key figures of both editions from the *restricted* rows of a cycle (what a
     draft's snapshot records): the restricted edition's (:func:`key_figures`) and the
     public edition's (:func:`public_key_figures`, from the public view of the same rows,
@@ -388,15 +388,15 @@ def key_figures_by_edition(indicators: pd.DataFrame, ocgs: pd.DataFrame | None =
 
     ``indicators`` and ``ocgs``: ``store.table(..., variant="restricted")``; a column
     ``nd`` (or ``not_for_dissemination``) marks the rows not for dissemination, including
-    every row of a submission marked so as a whole. ``known``: the figures other tables
-    of the public edition print for the same cells
-    (:func:`octasee.chapters.disclosure.published_elsewhere`), so that the view is the
-    one the chapters make.
+    every row of a submission marked so as a whole. ``view``: their public view as the
+    chapters make it (:func:`octasee.chapters.disclosure.public_view`); default, one
+    made from these rows alone.
     """
-    ind = indicators
-    if "nd" in ind.columns:
-        ind = ind.assign(not_for_dissemination=ind["nd"]).drop(columns="nd")
-    view = make_public_view(ind, rules, known=known)
+    if view is None:
+        ind = indicators
+        if "nd" in ind.columns:
+            ind = ind.assign(not_for_dissemination=ind["nd"]).drop(columns="nd")
+        view = make_public_view(ind, rules)
     tm = threat_matrix(indicators, areas=threat_areas()) if len(indicators) else None
     return {"restricted": key_figures(indicators, ocgs, cycle=cycle),
             "public": public_key_figures(view, cycle=cycle, threat=tm,

@@ -35,7 +35,7 @@ import pandas as pd
 from octasee.chapters.disclosure import (
     ND_NOTE,
     nd_mark,
-    published_elsewhere,
+    public_view,
     restricted_indicators,
     suppress_small,
 )
@@ -45,7 +45,7 @@ from octasee.reference import cycle as get_cycle
 from octasee.reference import cycles as reference_cycles
 from octasee.samples import ensure_samples
 from octasee.sdc.rules import DisclosureRules
-from octasee.sdc.view import PublicView, make_public_view
+from octasee.sdc.view import PublicView
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
@@ -113,6 +113,7 @@ class Chapter:
     _tables: dict[tuple[str, str, str | None, bool], pd.DataFrame] = field(
         default_factory=dict, repr=False)
     _view: PublicView | None = field(default=None, repr=False)
+    _view_rows: pd.DataFrame | None = field(default=None, repr=False)
     _noticed: bool = field(default=False, repr=False)
     _nd_noted: bool = field(default=False, repr=False)
     _masked_noted: bool = field(default=False, repr=False)
@@ -230,12 +231,10 @@ class Chapter:
             # The same rows and figures the build's release check audits (one function
             # for each).
             self.sources_used.add("submissions")
-            rows = restricted_indicators(self.store, cycle=self.cycle.code,
-                                         countries=self.countries)
-            known = published_elsewhere(
-                self.countries, range(self.cycle.first_year, self.cycle.last_year + 1),
-                rules=self.rules)
-            self._view = make_public_view(rows, self.rules, known=known)
+            self._view_rows = restricted_indicators(self.store, cycle=self.cycle.code,
+                                                    countries=self.countries)
+            self._view = public_view(self._view_rows, cycle=self.cycle.code,
+                                     countries=self.countries, rules=self.rules)
         return self._view
 
     @property
@@ -379,8 +378,7 @@ class Chapter:
         if self._withheld is not None:
             return self._withheld
         view = self.view
-        rows = restricted_indicators(self.store, cycle=self.cycle.code,
-                                     countries=self.countries)
+        rows = self._view_rows  # read once, with the view
         rows = rows[rows["breakdown"].isna()] if "breakdown" in rows.columns else rows
         rows = rows.assign(value=pd.to_numeric(rows["value"], errors="coerce")).dropna(
             subset=["value"])

@@ -46,11 +46,12 @@ import pandas as pd
 from octasee.errors import UsageError
 from octasee.reference import cycle as get_cycle
 from octasee.sdc.rules import DisclosureRules
+from octasee.sdc.view import PublicView, make_public_view
 from octasee.store import Store
 
 __all__ = ["BANDS", "ND", "ND_NOTE", "band", "band_counts", "band_edges", "nd_mark",
-           "protect_counts", "published_elsewhere", "rate_markers", "restricted_indicators",
-           "suppress_small"]
+           "protect_counts", "public_view", "published_elsewhere", "rate_markers",
+           "restricted_indicators", "suppress_small"]
 
 #: The bands, lowest first: each a third of the score's scale.
 BANDS = ("low", "medium", "high")
@@ -304,3 +305,14 @@ def published_elsewhere(countries: Sequence[str], years: Sequence[int] | range, 
     return (pd.concat(frames, ignore_index=True)
             .sort_values(["indicator", "country", "year"], kind="stable")
             .reset_index(drop=True)[cols])
+
+
+def public_view(rows: pd.DataFrame, *, cycle: str, countries: Sequence[str],
+                rules: DisclosureRules) -> PublicView:
+    """The public view of ``rows`` (:func:`restricted_indicators`), knowing the figures
+    the edition prints from public sources for the cycle's years
+    (:func:`published_elsewhere`). One function, so that every chapter, the build's
+    release check and the draft's snapshot make the same view."""
+    c = get_cycle(cycle)
+    known = published_elsewhere(countries, range(c.first_year, c.last_year + 1), rules=rules)
+    return make_public_view(rows, rules, known=known)

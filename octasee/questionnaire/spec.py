@@ -31,10 +31,10 @@ from typing import Any
 
 from octasee.config import ConfigError, Field, Source, Table, check, read_yaml
 from octasee.errors import OctaseeError, ReferenceDataError
-from octasee.reference import Cycle, crime_areas, cycle
+from octasee.reference import Cycle, crime_areas, cycle, cycles
 
-__all__ = ["SPEC_SCHEMA", "Column", "Indicator", "Sheet", "Spec", "build_spec", "read_spec",
-           "spec_for"]
+__all__ = ["SPEC_SCHEMA", "Column", "Indicator", "Sheet", "Spec", "all_specs", "build_spec",
+           "read_spec", "spec_for"]
 
 KINDS = {
     "text", "longtext", "integer", "quantity", "year", "date", "code", "yesno", "member",
@@ -283,6 +283,18 @@ def spec_for(cycle_code: str) -> Spec:
     Raises :class:`ReferenceDataError` for a malformed cycle.
     """
     return build_spec(_raw(), cycle_code)
+
+
+def all_specs() -> list[Spec]:
+    """The spec of every cycle octasee knows that has one (oldest first): what a check
+    over every cycle's columns or indicators reads."""
+    out = []
+    for c in cycles():
+        try:
+            out.append(spec_for(c.code))
+        except OctaseeError:  # a cycle without a questionnaire spec
+            continue
+    return out
 
 
 def build_spec(raw: dict[str, Any], cycle_code: str) -> Spec:

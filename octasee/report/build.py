@@ -61,11 +61,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from octasee._version import __version__
-from octasee.chapters.disclosure import published_elsewhere, restricted_indicators
+from octasee.chapters.disclosure import public_view, restricted_indicators
 from octasee.errors import UsageError
 from octasee.notebooks import STANDARD_PARAMETERS, Chapter, notebook_parameters
 from octasee.reference import country_name, resolve_country
-from octasee.reference import cycle as get_cycle
 from octasee.report._io import write_text_atomic
 from octasee.report.assemble import Part, convert_to_html, digest_templates, merge_chapters
 from octasee.report.cache import (
@@ -97,7 +96,6 @@ from octasee.sdc import (
     AuditResult,
     DisclosureRules,
     audit,
-    make_public_view,
     read_publications,
     write_output_check,
 )
@@ -661,12 +659,7 @@ def check(executed: Executed, *, on_event: Event | None = None) -> Checked | Non
     rules = DisclosureRules.from_settings(o.workspace)
     rows = restricted_indicators(plan.store_path or o.workspace.store_path,
                                  cycle=o.cycle, countries=o.countries)
-    # The figures printed from public sources for the same cells, as the chapters' view
-    # has them (Chapter.view): the view avoids them and the audit adds them as equations.
-    c = get_cycle(o.cycle)
-    known = published_elsewhere(o.countries, range(c.first_year, c.last_year + 1),
-                                rules=rules)
-    view = make_public_view(rows, rules, known=known)
+    view = public_view(rows, cycle=o.cycle, countries=o.countries, rules=rules)
     publications = read_publications(o.data_dir / r.label for r in executed.runs)
     result = audit(view, publications=publications)
     html = write_output_check(o.out / f"{o.stem}.output-check.html", view, result,

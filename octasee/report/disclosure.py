@@ -34,9 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from octasee.chapters.disclosure import suppress_small
-from octasee.errors import OctaseeError
-from octasee.questionnaire.spec import spec_for
-from octasee.reference import cycles
+from octasee.questionnaire.spec import all_specs
 from octasee.report._io import write_text_atomic
 from octasee.store import Store
 
@@ -56,11 +54,7 @@ _FREE_TEXT = {"text", "longtext", "email"}
 def _free_text_columns() -> dict[str, set[str]]:
     """Per store table, the columns the questionnaire spec declares as free text."""
     out: dict[str, set[str]] = {t: set() for t in _TABLE_OF_SHEET.values()}
-    for c in cycles():
-        try:
-            spec = spec_for(c.code)
-        except OctaseeError:  # a cycle without a questionnaire spec
-            continue
+    for spec in all_specs():
         for sheet in spec.sheets:
             table = _TABLE_OF_SHEET.get(sheet.key)
             if table:

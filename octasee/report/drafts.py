@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from octasee.chapters.analysis import key_figures_by_edition
-from octasee.chapters.disclosure import published_elsewhere, restricted_indicators
+from octasee.chapters.disclosure import public_view, restricted_indicators
 from octasee.errors import ReportError, UsageError
 from octasee.reference import cycle as get_cycle
 from octasee.report._io import write_text_atomic
@@ -264,9 +264,8 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
         ind = restricted_indicators(store, cycle=cycle, countries=countries,
                                     all_cycles=False)
         ocgs = store.table("ocgs", cycle=cycle, countries=countries)
-    first, last = get_cycle(cycle).first_year, get_cycle(cycle).last_year
-    known = published_elsewhere(countries, range(first, last + 1), rules=rules)
-    by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, known=known)
+    view = public_view(ind, cycle=cycle, countries=countries, rules=rules)
+    by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, view=view)
     figures = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
     records = json.loads(subs.to_json(orient="records", date_format="iso"))
     return {"cycle": cycle, "countries": list(countries), "submissions": records,
