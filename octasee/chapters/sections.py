@@ -742,13 +742,13 @@ def _judgements(ch: Chapter, indicators: Sequence[tuple[str, str]]) -> list[Any]
     return sorted(found, key=lambda t: -t[0])
 
 
-def summary_intro(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
+def summary_intro(ch: Chapter) -> None:
     """The executive summary's opening paragraph (not a section: the chapter's notice
     comes with the first section after it).
 
-    The restricted edition promises what :func:`key_judgements` states; the public one
-    says that the key judgements (their number, computed as :func:`key_judgements` does)
-    are withheld until their public wording is agreed, and promises what it shows.
+    The restricted edition promises what :func:`key_judgements` states. The public one
+    promises only what it shows: :func:`key_judgements` itself says, once, how many
+    judgements are withheld (the intro does not count them a second time).
     """
     if not ch.public:
         ch.say("The key judgements of this assessment, for decision-makers. Each states how "
@@ -756,16 +756,8 @@ def summary_intro(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None
                "yardstick explained in chapter 1, and how confident we are in the evidence "
                "behind it.")
         return
-    n = 0 if ch.empty else len(_judgements(ch, indicators))
-    if n:
-        ch.say("This summary is for decision-makers. The {n} of the restricted edition "
-               "{are} withheld from the public edition until {their} public wording is "
-               "agreed; this edition shows how the threat across the region falls in bands.",
-               n=_plural(n, "key judgement"), are="is" if n == 1 else "are",
-               their="its" if n == 1 else "their")
-    else:
-        ch.say("This summary is for decision-makers: this edition shows how the threat "
-               "across the region falls in bands.")
+    ch.say("This summary is for decision-makers: which key judgements this public edition "
+           "can state, and how the threat across the region falls in bands.")
 
 
 def profile_intro(ch: Chapter) -> None:
