@@ -37,12 +37,12 @@ module holds what the chapters add on top of it:
 from __future__ import annotations
 
 import html
-import math
 import os
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from octasee.analysis.threat import BANDS, band, band_counts, band_edges
 from octasee.errors import UsageError
 from octasee.reference import cycle as get_cycle
 from octasee.sdc.rules import DisclosureRules
@@ -52,9 +52,6 @@ from octasee.store import Store
 __all__ = ["BANDS", "ND", "ND_NOTE", "band", "band_counts", "band_edges", "nd_mark",
            "protect_counts", "public_view", "published_elsewhere", "rate_markers",
            "restricted_indicators", "suppress_small"]
-
-#: The bands, lowest first: each a third of the score's scale.
-BANDS = ("low", "medium", "high")
 
 #: The handling marking of content from rows or submissions not for dissemination.
 ND = "ND"
@@ -69,36 +66,6 @@ ND_NOTE = ("Marked <sup class=\"nd\">ND</sup>: the figure, table cell, paragraph
 def nd_mark(title: str = "not for dissemination") -> str:
     """The ND superscript, as HTML."""
     return f'<sup class="nd" title="{html.escape(title)}">{ND}</sup>'
-
-
-def band_edges(top: float) -> tuple[float, float]:
-    """Where the bands of a scale from 0 to ``top`` meet: its thirds.
-
-    >>> band_edges(10.0)
-    (3.3333333333333335, 6.666666666666667)
-    """
-    return top / 3, 2 * top / 3
-
-
-def band(score: float, *, top: float = 10.0) -> str | None:
-    """The band of a score on a scale from 0 to ``top``: low (the lowest third), medium,
-    high (the highest third); None for a missing score."""
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return None
-    lo, hi = band_edges(top)
-    return "low" if score < lo else "medium" if score < hi else "high"
-
-
-def band_counts(scores: pd.DataFrame, *, by: str, value: str = "value",
-                top: float = 10.0) -> pd.DataFrame:
-    """How many items fall in each band per ``by`` (a crime area): ``by``, low, medium,
-    high. Items without a score are not counted."""
-    d = scores.dropna(subset=[value]).assign(
-        band=lambda x: x[value].map(lambda v: band(float(v), top=top)))
-    out = (d.groupby([by, "band"]).size().unstack(fill_value=0)
-           .reindex(columns=list(BANDS), fill_value=0))
-    out.columns.name = None
-    return out.reset_index()
 
 
 def protect_counts(counts: Mapping[str, int], *, threshold: int

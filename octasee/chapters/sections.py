@@ -1,7 +1,7 @@
 """Reusable chapter sections: one call in a notebook cell shows a figure, a table or text.
 
 Each section takes the chapter context and computes from the store and the public
-sources through :mod:`octasee.chapters.analysis`, :mod:`octasee.scoring` and
+sources through :mod:`octasee.analysis`, :mod:`octasee.scoring` and
 :mod:`octasee.sources`; numbers in sentences are the same numbers as in the tables.
 
 Every section first shows the chapter's notice, once per chapter (:meth:`Chapter.notice`:
@@ -21,15 +21,10 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from octasee.chapters.analysis import (
-    analytic_confidence,
-    grading_profile,
-    per_100k,
-    regional_series,
-    threat_matrix,
-    totals,
-    trend_summary,
-)
+from octasee.analysis.grading import analytic_confidence, grading_profile
+from octasee.analysis.series import per_100k, regional_series, totals
+from octasee.analysis.threat import threat_matrix
+from octasee.analysis.trends import trend_summary
 from octasee.chapters.context import Chapter
 from octasee.chapters.disclosure import (
     BANDS,

@@ -207,7 +207,7 @@ _NOT_PUBLIC_KINDS = frozenset({"group score"})
 
 def _from_view(snapshot: Mapping[str, Any]) -> bool:
     """Whether a snapshot's public key figures were read from the public view
-    (:func:`octasee.chapters.analysis.public_key_figures`), not recomputed from the rows
+    (:func:`octasee.analysis.keyfigures.public_key_figures`), not recomputed from the rows
     the public variant keeps: only those may be compared in public."""
     return (snapshot.get("figures_basis") or {}).get("public") == "view"
 

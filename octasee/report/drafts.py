@@ -42,7 +42,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
-from octasee.chapters.analysis import key_figures_by_edition
+from octasee.analysis.keyfigures import key_figures_by_edition
 from octasee.chapters.disclosure import public_view, restricted_indicators
 from octasee.errors import ReportError, UsageError
 from octasee.reference import cycle as get_cycle
@@ -252,7 +252,7 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
              rules: DisclosureRules) -> dict[str, Any]:
     """What a version is compared on, read from the store: every submission of the cycle
     (with its status), and the key figures of both editions, both from the restricted
-    rows (:func:`octasee.chapters.analysis.key_figures_by_edition`: the public edition's
+    rows (:func:`octasee.analysis.keyfigures.key_figures_by_edition`: the public edition's
     from the public view, never recomputed on fewer rows)."""
     with Store(store_path, read_only=True) as store:
         subs = store.query(

@@ -438,7 +438,7 @@ def test_no_tool_instructions_and_the_cover_says_draft(public):
 def test_what_changed_compares_public_key_figures_from_the_view_only(canary_ws):
     """The annex of a public draft: key figures only from the public view, so a total
     with a value not for dissemination is the true total or absent."""
-    from octasee.chapters.analysis import key_figures_by_edition
+    from octasee.analysis.keyfigures import key_figures_by_edition
     from octasee.report.changes import annex_cells, compare
     from octasee.report.drafts import snapshot
     from octasee.sdc import DisclosureRules

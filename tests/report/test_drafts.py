@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from octasee.chapters.analysis import key_figures
+from octasee.analysis.keyfigures import key_figures
 from octasee.errors import UsageError
 from octasee.questionnaire.template import write_template
 from octasee.report.build import build_report
