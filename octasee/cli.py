@@ -29,7 +29,7 @@ from octasee.questionnaire.read import collect_sources, read_questionnaire
 from octasee.questionnaire.validate import validate
 from octasee.reference import country_name, resolve_country
 from octasee.reference import cycle as get_cycle
-from octasee.report.cli import build_command, diff_command, drafts_command
+from octasee.report.cli import build_command, diff_command, drafts_command, judgements_command
 from octasee.samples import sample_cycles, sample_files
 from octasee.scoring.cli import index_command
 from octasee.store import Store, status_table
@@ -416,6 +416,7 @@ main.add_command(index_command, "index")
 main.add_command(build_command, "build")
 main.add_command(drafts_command, "drafts")
 main.add_command(diff_command, "diff")
+main.add_command(judgements_command, "judgements")
 
 if __name__ == "__main__":  # pragma: no cover
     main(prog_name=os.path.basename(sys.argv[0]))

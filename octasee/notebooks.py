@@ -63,6 +63,9 @@ class Chapter:
     values passed to the notebook on top of the standard ones. ``number`` is what the
     report calls it: ``"4"`` (chapter 4), ``"A"`` (annex A), ``""`` (unnumbered front
     matter) or None to number in list order (chapters 1, 2 …; per-country ones as annexes).
+    ``variants``: the editions the chapter is part of (a notebook's metadata
+    ``{"octasee": {"variants": ["restricted"]}}`` keeps an editors' annex out of the
+    public edition).
     """
 
     slug: str
@@ -71,6 +74,7 @@ class Chapter:
     per_country: bool = False
     parameters: Mapping[str, Any] = field(default_factory=dict)
     number: str | None = None
+    variants: tuple[str, ...] = ("restricted", "public")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "notebook", Path(self.notebook))
@@ -168,10 +172,20 @@ def chapter_from_notebook(path: str | os.PathLike[str], *,
     if m:
         number = m.group(1) if m.group(1).isalpha() else (str(int(m.group(1)))
                                                           if int(m.group(1)) else "")
-    title = _TITLE_NUMBER.sub("", _title(_read(path), fallback)).strip() or fallback
+    nb = _read(path)
+    title = _TITLE_NUMBER.sub("", _title(nb, fallback)).strip() or fallback
+    meta = nb.get("metadata", {}).get("octasee", {})
+    variants = meta.get("variants") if isinstance(meta, dict) else None
+    if variants is not None and (not isinstance(variants, list) or not variants or any(
+            v not in ("restricted", "public") for v in variants)):
+        raise ReportError(f"the notebook's metadata octasee.variants is {variants!r}",
+                          where=str(path), hint='write ["restricted"], ["public"] or '
+                          '["restricted", "public"] (JupyterLab: property inspector, '
+                          "notebook metadata)")
     return Chapter(slug=path.stem, title=title, notebook=path,
                    per_country="country" in declared, parameters=dict(parameters or {}),
-                   number=number)
+                   number=number,
+                   variants=tuple(variants) if variants else ("restricted", "public"))
 
 
 def default_chapters(folder: str | os.PathLike[str] | None = None) -> list[Chapter]:

@@ -26,8 +26,18 @@ from typing import Any
 from octasee.errors import UsageError
 from octasee.store import Store
 
-__all__ = ["SAMPLE_DIR", "checkout_root", "ensure_samples", "is_checkout", "sample_cycles",
-           "sample_files", "sample_workspace_path", "samples_dir", "user_data_dir"]
+__all__ = [
+    "SAMPLE_DIR",
+    "checkout_root",
+    "ensure_samples",
+    "is_checkout",
+    "sample_cycles",
+    "sample_files",
+    "sample_register",
+    "sample_workspace_path",
+    "samples_dir",
+    "user_data_dir",
+]
 
 #: Where the sample workspace lives inside a checkout of octasee (not the current folder).
 SAMPLE_DIR = Path("build") / "sample-workspace"
@@ -93,6 +103,12 @@ def samples_dir() -> Path:
         return checkout
     raise UsageError("the sample questionnaires are not installed",
                      hint="reinstall octasee from its source folder (pip install .)")
+
+
+def sample_register() -> Path:
+    """The sample workspace's register of key judgements (``judgements.yaml``), written
+    for the sample data as an analyst would write it."""
+    return samples_dir() / "judgements.yaml"
 
 
 def sample_cycles() -> list[str]:

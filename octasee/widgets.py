@@ -26,12 +26,13 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
+from octasee.analysis.threat import country_ranking
 from octasee.charts import figure_html, mimebundle, threat_heatmap
 from octasee.reference import country_name, crime_area
 
@@ -62,22 +63,18 @@ def _show_figure(fig: Any) -> None:
     display(mimebundle(fig), raw=True)
 
 
-def ranking(tm: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
-    """Countries ranked by the weighted mean of their crime-area scores.
+def ranking(tm: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Countries ranked by the weighted mean of their crime-area scores: the one ranking,
+    :func:`octasee.analysis.threat.country_ranking` (the key figures, the report's map and
+    annex B rank the same at equal weights), with each country's name.
 
-    Areas with weight 0 are left out; a country's missing areas are skipped and the
-    weights of the rest renormalised.
+    ``weights``: per crime area (default: equal). Areas with weight 0 are left out; a
+    country's missing areas are skipped and the weights of the rest renormalised
+    (``areas``: how many it is scored on); tied scores share the best rank.
     """
-    d = tm.assign(weight=tm["crime_area"].map(lambda a: float(weights.get(a, 0.0))))
-    d = d[d["weight"] > 0].dropna(subset=["value"])
-    if d.empty:
-        return pd.DataFrame(columns=["rank", "country", "name", "score"])
-    g = d.assign(wv=d["value"] * d["weight"]).groupby("country")
-    out = (g["wv"].sum() / g["weight"].sum()).rename("score").reset_index()
-    out = out.sort_values(["score", "country"], ascending=[False, True]).reset_index(drop=True)
-    out.insert(0, "rank", range(1, len(out) + 1))
+    out = country_ranking(tm, weights)
     out.insert(2, "name", out["country"].map(country_name))
-    return out
+    return out[["rank", "country", "name", "score", "areas"]]
 
 
 def _ranking_html(table: pd.DataFrame) -> str:
@@ -85,9 +82,19 @@ def _ranking_html(table: pd.DataFrame) -> str:
                          classes="octasee-table", border=0)
 
 
-def weights_explorer(tm: pd.DataFrame) -> Explorer:
-    """Weight sliders per crime area that re-rank countries and redraw the heatmap."""
+def weights_explorer(tm: pd.DataFrame, countries: Sequence[str] | None = None) -> Explorer:
+    """Weight sliders per crime area that re-rank countries and redraw the heatmap.
+
+    ``tm``: the threat scores of every member country (ranks are ranks among them);
+    ``countries``: the ones to show (default: every one of ``tm``).
+    """
     areas = list(dict.fromkeys(tm["crime_area"]))
+    keep = set(tm["country"]) if countries is None else set(countries)
+
+    def ranked(weights: Mapping[str, float]) -> pd.DataFrame:
+        r = ranking(tm, weights)
+        return r[r["country"].isin(keep)]
+
     sliders = {a: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25,
                                 description=crime_area(a).label[:28],
                                 style={"description_width": "200px"},
@@ -100,12 +107,13 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
 
     def weighted() -> pd.DataFrame:
         ws = weights()
-        return tm.assign(value=tm["value"] * tm["crime_area"].map(ws).fillna(0.0))
+        shown = tm[tm["country"].isin(keep)]
+        return shown.assign(value=shown["value"] * shown["crime_area"].map(ws).fillna(0.0))
 
     def redraw(*_: Any) -> None:
         from IPython import get_ipython
 
-        table_out.value = _ranking_html(ranking(tm, weights()))
+        table_out.value = _ranking_html(ranked(weights()))
         # No kernel: the static view carries the figure; no scores: nothing to draw.
         if get_ipython() is None or tm.empty:
             return
@@ -126,8 +134,10 @@ def weights_explorer(tm: pd.DataFrame) -> Explorer:
         # What the default state shows, in words for a report: no instructions for a
         # tool the reader of a report does not have.
         return ("<div class='explorer-static'><p>Countries ranked with equal weights for "
-                "every crime area.</p>"
-                + _ranking_html(ranking(tm, weights())) + figure_html(fig) + "</div>")
+                "every crime area (the ranking of the report's map and annex B): the mean "
+                "of the area scores over the areas each country is scored on "
+                "(<i>areas</i>).</p>"
+                + _ranking_html(ranked(weights())) + figure_html(fig) + "</div>")
 
     return Explorer([w.HTML("<b>Weights per crime area</b>"), *sliders.values(),
                      w.HBox([table_out, fig_out])], static)

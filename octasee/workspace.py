@@ -36,11 +36,11 @@ from octasee.notebooks import Chapter, default_chapters, notebooks_dir
 from octasee.questionnaire.spec import all_specs
 from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
-from octasee.samples import ensure_samples, sample_workspace_path
+from octasee.samples import ensure_samples, sample_register, sample_workspace_path
 from octasee.store import Store
 
 __all__ = ["CONFIG_NAME", "ChaptersSettings", "CycleSettings", "DisclosureSettings",
-           "IndicatorDisclosure",
+           "EditionsSettings", "IndicatorDisclosure",
            "ReportSettings", "Workspace", "WorkspaceConfig", "copy_notebooks",
            "create_workspace", "find_workspace", "open_store", "sample_workspace"]
 
@@ -142,6 +142,31 @@ class ChaptersSettings:
         "hint": 'write include = [] for every chapter, or e.g. ["00", "4", "A"]'})
 
 
+@dataclass(frozen=True)
+class EditionsSettings:
+    """``[editions]``: which edition or year of a public source the report uses. Absent
+    (the default), each is chosen from the cycle and the data shipped with octasee
+    (:func:`octasee.analysis.editions.editions`, which also refuses an edition or year
+    that is not shipped)."""
+
+    #: The GI-TOC Global Organized Crime Index edition the analysis uses (vulnerability,
+    #: the criminality and resilience quadrant): default, the latest edition not after
+    #: the cycle's last year, else the earliest edition (the text then says it is later).
+    gitoc: int | None = field(default=None, metadata={
+        "min": 1, "hint": "an edition year, e.g. gitoc = 2021"})
+    #: The GI-TOC editions the GI-TOC tables print side by side; empty: every edition.
+    gitoc_tables: tuple[int, ...] = field(default=(), metadata={
+        "message": "must be a list of edition years",
+        "hint": "write gitoc_tables = [2021, 2023], or [] for every edition"})
+    #: The TI Corruption Perceptions Index year the analysis uses (vulnerability): default,
+    #: the cycle's last year, else the nearest year shipped.
+    cpi_year: int | None = field(default=None, metadata={
+        "min": 1, "hint": "a year, e.g. cpi_year = 2017"})
+    #: The year changes over the cycle are measured from: default, the cycle's first year.
+    base_year: int | None = field(default=None, metadata={
+        "min": 1, "hint": "a year, e.g. base_year = 2013"})
+
+
 #: Keys that octasee.toml once documented but nothing reads, with what to do instead.
 _RETIRED_REPORT_KEYS = {
     "version": "the version label is set by octasee build (Draft 1, Draft 2, …; Final with "
@@ -169,6 +194,7 @@ class WorkspaceConfig:
     deadlines: dict[str, dt.date] = field(default_factory=dict)
     disclosure: DisclosureSettings = field(default_factory=DisclosureSettings)
     chapters: ChaptersSettings = field(default_factory=ChaptersSettings)
+    editions: EditionsSettings = field(default_factory=EditionsSettings)
 
 
 #: The schema of octasee.toml, derived from :class:`WorkspaceConfig`.
@@ -392,6 +418,11 @@ folder = {chapters}
 # The chapters and annexes in the report, by number or letter (00 is the front matter,
 # A the country profiles, B the method) or file name; [] = every notebook in the folder.
 include = []
+
+[editions]
+# Which edition or year of a public source the report uses; absent, chosen from the
+# cycle (each chapter says which it used), e.g. gitoc = 2021, gitoc_tables = [2021, 2023],
+# cpi_year = 2017, base_year = 2013.
 """
 
 
@@ -469,10 +500,15 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
     place (:func:`octasee.samples.sample_workspace_path`: ``<checkout>/build/sample-workspace``
     in a checkout of octasee, else a per-user folder), never relative to the current folder."""
     path = Path(base) if base else sample_workspace_path()
-    return create_workspace(path, cycle="2013-2017",
-                            deadlines={"2009-2012": dt.date(2013, 3, 31)},
-                            title="OCTA-SEE sample assessment (fictitious data)",
-                            samples=True)
+    ws = create_workspace(path, cycle="2013-2017",
+                          deadlines={"2009-2012": dt.date(2013, 3, 31)},
+                          title="OCTA-SEE sample assessment (fictitious data)",
+                          samples=True)
+    # The sample's register of key judgements, once: the analyst's edits are kept.
+    register = ws.path / sample_register().name
+    if not register.exists():
+        shutil.copyfile(sample_register(), register)
+    return ws
 
 
 def find_workspace(option: str | os.PathLike[str] | None = None) -> Workspace:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from octasee.analysis.series import totals
-from octasee.analysis.threat import BANDS, area_label, band_counts, threat_areas, threat_matrix
+from octasee.analysis.threat import (
+    BANDS,
+    area_label,
+    band_counts,
+    country_ranking,
+    threat_scores,
+)
 from octasee.questionnaire.spec import spec_for
 from octasee.reference import country_name
 from octasee.sdc.rules import DisclosureRules
@@ -29,17 +35,26 @@ def _shown(value: float, *, unit: str, small: int | None) -> str:
 
 
 def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
-                cycle: str, threshold: int | None = None) -> pd.DataFrame:
+                cycle: str, threshold: int | None = None,
+                threat: pd.DataFrame | None = None) -> pd.DataFrame:
     """The report's key figures and ranks, one row each, with a stable ``key``.
 
     What the drafts of a cycle are compared on (``octasee diff``): the threat score of
     each country in each crime area and its rank there (1 = highest), each country's mean
-    threat score and rank (the regional map), each indicator's regional total over the
-    cycle, the number of groups reported and each group's Sleipnir score and rank.
+    threat score and rank (:func:`~octasee.analysis.threat.country_ranking`, the one
+    ranking: the report's map, the weights explorer at equal weights and annex B rank the
+    same), each indicator's regional total over the cycle, the number of groups reported
+    and each group's Sleipnir score and rank.
     ``shown`` is the value as the report prints it: a draft moved when ``shown`` or
     ``rank`` did. With ``threshold`` (the public variant), counts from 1 to
     ``threshold - 1`` are shown as ``<threshold``. ``rows`` is how many store rows the
-    figure was computed from.
+    figure was computed from (for a threat score: how many indicators).
+
+    ``threat``: the threat scores of every member country
+    (:func:`~octasee.analysis.threat.threat_scores` of all members' rows), for a caller
+    whose ``indicators`` are fewer countries' rows: their scores and ranks are then those
+    among all members, not rescaled to the selection. Default: the scores of
+    ``indicators``.
 
     >>> ind = pd.DataFrame({"country": ["RS", "HR"], "crime_area": ["heroin"] * 2,
     ...                     "indicator": ["arrests"] * 2, "breakdown": [None, None],
@@ -64,22 +79,27 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                      "rows": n})
 
     d = totals(indicators) if len(indicators) else indicators
-    tm = threat_matrix(indicators, areas=threat_areas()) if len(d) else pd.DataFrame()
-    if len(tm):
+    if threat is None:
+        threat = threat_scores(indicators) if len(d) else pd.DataFrame()
+    shown = set(d["country"]) if len(d) else set()
+    if len(threat):
+        tm = threat.copy()
         tm["rank"] = tm.groupby("crime_area")["value"].rank(ascending=False, method="min")
         tm["of"] = tm.groupby("crime_area")["value"].transform("size")
+        tm = tm[tm["country"].isin(shown)]
         for r in tm.itertuples():
             add(f"threat:{r.crime_area}:{r.country}", "threat score",
                 f"{area_label(r.crime_area)}: threat score of {country_name(r.country)}",
                 round(r.value, 1), "score", rank=int(r.rank), of=int(r.of),
                 area=r.crime_area, country=r.country, n=int(r.indicators))
-        mean = tm.groupby("country", as_index=False)["value"].mean()
-        mean["value"] = mean["value"].round(1)
-        mean["rank"] = mean["value"].rank(ascending=False, method="min")
-        for r in mean.itertuples():
+        ranking = country_ranking(threat)
+        of = len(ranking)
+        for r in ranking[ranking["country"].isin(shown)].itertuples():
+            areas = f"{r.areas} crime area" + ("" if r.areas == 1 else "s")
             add(f"threat:mean:{r.country}", "mean threat score",
-                f"Mean threat score of {country_name(r.country)}", r.value, "score",
-                rank=int(r.rank), of=len(mean), country=r.country)
+                f"Mean threat score of {country_name(r.country)} ({areas})",
+                round(float(r.score), 1), "score", rank=int(r.rank), of=of,
+                country=r.country)
     if len(d):
         agg = d.groupby(["crime_area", "indicator"], as_index=False).agg(
             value=("value", "sum"), countries=("country", "nunique"), n=("value", "size"))
@@ -118,7 +138,7 @@ def public_key_figures(view: PublicView, *, cycle: str,
 
     Each indicator's regional total over the cycle is the view's published grand total
     of the cycle's years (left out when the view suppresses any of them). Threat scores
-    (``threat``: :func:`threat_matrix` of every restricted row) are published as the
+    (``threat``: :func:`~octasee.analysis.threat.threat_scores` of every restricted row) are published as the
     number of member states in each band per crime area, or, with ``rank_countries``, as
     the restricted edition prints them. ``groups``: the number of groups reported, shown
     when it is at least ``threshold``. No group's score appears.
@@ -178,7 +198,8 @@ def public_key_figures(view: PublicView, *, cycle: str,
 
 def key_figures_by_edition(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                            cycle: str, rules: DisclosureRules,
-                           view: PublicView | None = None) -> dict[str, pd.DataFrame]:
+                           view: PublicView | None = None,
+                           threat: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The key figures of both editions from the *restricted* rows of a cycle (what a
     draft's snapshot records): the restricted edition's (:func:`key_figures`) and the
     public edition's (:func:`public_key_figures`, from the public view of the same rows,
@@ -188,15 +209,18 @@ def key_figures_by_edition(indicators: pd.DataFrame, ocgs: pd.DataFrame | None =
     ``nd`` (or ``not_for_dissemination``) marks the rows not for dissemination, including
     every row of a submission marked so as a whole. ``view``: their public view as the
     chapters make it (:func:`octasee.chapters.disclosure.public_view`); default, one
-    made from these rows alone.
+    made from these rows alone. ``threat``: the threat scores of every member country,
+    when ``indicators`` are fewer countries' rows (see :func:`key_figures`).
     """
     if view is None:
         ind = indicators
         if "nd" in ind.columns:
             ind = ind.assign(not_for_dissemination=ind["nd"]).drop(columns="nd")
         view = make_public_view(ind, rules)
-    tm = threat_matrix(indicators, areas=threat_areas()) if len(indicators) else None
-    return {"restricted": key_figures(indicators, ocgs, cycle=cycle),
+    tm = threat_scores(indicators) if threat is None and len(indicators) else threat
+    if threat is not None and len(indicators):
+        tm = threat[threat["country"].isin(set(indicators["country"]))]
+    return {"restricted": key_figures(indicators, ocgs, cycle=cycle, threat=threat),
             "public": public_key_figures(view, cycle=cycle, threat=tm,
                                          groups=None if ocgs is None else len(ocgs),
                                          threshold=rules.threshold,

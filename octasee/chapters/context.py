@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from octasee.analysis.threat import threat_areas, threat_scores
 from octasee.chapters.disclosure import (
     ND_NOTE,
     nd_mark,
@@ -40,7 +41,8 @@ from octasee.chapters.disclosure import (
     suppress_small,
 )
 from octasee.errors import OctaseeError, UsageError
-from octasee.reference import Cycle, country_name, resolve_country
+from octasee.questionnaire.problems import safe_cell
+from octasee.reference import MEMBER_CODES, Cycle, country_name, resolve_country
 from octasee.reference import cycle as get_cycle
 from octasee.reference import cycles as reference_cycles
 from octasee.samples import ensure_samples
@@ -49,7 +51,8 @@ from octasee.sdc.view import PublicView
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
-__all__ = ["Chapter", "mask_numbers", "open_chapter", "show_errors_short"]
+__all__ = ["DATA_LINK_TEXT", "EVIDENCE_NAME", "PROVENANCE", "Chapter", "evidence_anchor",
+           "mask_numbers", "open_chapter", "show_errors_short"]
 
 #: The columns of a public cell a chapter may use (no free text, no source row, no
 #: per-row grading: a suppressed cell holds nothing but its key, its marker and why).
@@ -65,6 +68,81 @@ SOURCES = {
     "frontex": "Frontex, detections of illegal border crossings",
     "cpi": "Transparency International, Corruption Perceptions Index",
 }
+
+#: What a chapter writes into its ``output_dir``: the figures and tables it shows, with
+#: their evidence keys and anchors (both editions), and, in the restricted edition, the
+#: data behind each in ``data/<anchor>.csv``.
+EVIDENCE_NAME = "evidence.json"
+DATA_FOLDER = "data"
+#: The text of the link under a source line (restricted edition).
+DATA_LINK_TEXT = "Data and source rows (CSV)"
+#: The columns a data file starts with, where the data has them: what a questionnaire
+#: row is, and where it came from (submission, file, sheet, row), its grading and its
+#: not-for-dissemination mark (``nd``).
+PROVENANCE = ("country", "cycle", "crime_area", "indicator", "breakdown", "year", "value",
+              "unit", "submission_id", "src_file", "src_sheet", "src_row",
+              "source_reliability", "information_assessment", "nd")
+_KEY_PREFIX = {"figure": "fig", "table": "tab"}
+
+
+def evidence_anchor(key: str) -> str:
+    """The HTML id of the figure or table with evidence key ``key``: ``ev-`` and the key
+    with every run of characters other than a-z and 0-9 (after lower-casing) as ``-``.
+
+    >>> evidence_anchor("fig:trend:heroin:heroin_seized")
+    'ev-fig-trend-heroin-heroin-seized'
+    >>> evidence_anchor("fig:routes:heroin+cocaine")
+    'ev-fig-routes-heroin-cocaine'
+    """
+    return "ev-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def _where(frame: pd.DataFrame, where: dict[str, Any]) -> pd.DataFrame:
+    """The rows of ``frame`` where each column of ``where`` has the value given (None:
+    missing; a list, tuple or set: any of them)."""
+    keep = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        if column not in frame.columns:
+            raise UsageError(f"the rows have no column {column!r} to select on",
+                             hint="columns: " + ", ".join(map(str, frame.columns)))
+        col = frame[column]
+        if value is None:
+            keep &= col.isna()
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            keep &= col.isin(list(value))
+        else:
+            keep &= col.eq(value)
+    return frame[keep]
+
+
+def _csv_text(data: pd.DataFrame, *, source: str) -> str:
+    """``data`` as CSV text for a spreadsheet: the provenance columns first
+    (:data:`PROVENANCE`, those it has), ``nd`` from ``not_for_dissemination`` where only
+    that is there, the source named in a column ``source`` when the rows carry no source
+    file (a published data set), and every text cell and header through
+    :func:`~octasee.questionnaire.problems.safe_cell` (a comment starting with ``=``
+    cannot run as a formula)."""
+    d = data.reset_index(drop=True).copy()
+    d.columns = [str(c) for c in d.columns]
+    if "nd" not in d.columns and "not_for_dissemination" in d.columns:
+        d["nd"] = d["not_for_dissemination"].astype("boolean").fillna(True).astype(bool)
+    if "src_file" not in d.columns and "source" not in d.columns:
+        d["source"] = source
+    first = [c for c in PROVENANCE if c in d.columns]
+    d = d[first + [c for c in d.columns if c not in first]]
+    for column in d.columns:
+        if d[column].dtype == object or pd.api.types.is_string_dtype(d[column]):
+            d[column] = d[column].map(safe_cell)
+    d.columns = [str(safe_cell(c)) for c in d.columns]
+    return d.to_csv(index=False, lineterminator="\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary name (a reader never sees half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
 
 
 def _display(obj: Any, *, raw: bool = False) -> None:
@@ -110,6 +188,9 @@ class Chapter:
     #: paragraph (written to ``<output_dir>/publications.json`` for the output check).
     publications: list[dict[str, Any]] = field(default_factory=list)
     paragraphs: int = 0
+    #: The figures and tables shown so far, with their evidence keys and anchors (written
+    #: to ``<output_dir>/evidence.json`` in both editions; see :meth:`figure`).
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     _tables: dict[tuple[str, str, str | None, bool], pd.DataFrame] = field(
         default_factory=dict, repr=False)
     _view: PublicView | None = field(default=None, repr=False)
@@ -188,6 +269,52 @@ class Chapter:
         threat bands), so that the public edition never recomputes them on fewer rows."""
         return self._cached(name, "restricted", cycle, all_cycles)
 
+    def source_rows(self, *frames: pd.DataFrame | str, columns: Sequence[str] | None = None,
+                    **where: Any) -> pd.DataFrame:
+        """The store rows behind a figure or table, for its data file (``data=`` of
+        :meth:`figure` and :meth:`show_table`).
+
+        ``frames``: rows the section read (``ch.rows(...)``, ``ch.all_rows(...)``, a
+        selection of them) or store table names (read with :meth:`rows`; a column
+        ``table`` then says which). ``where``: keep the rows whose column has that value
+        (None: missing, as ``breakdown=None`` for totals; a list or set: any of them).
+        ``columns``: keep only these besides :data:`PROVENANCE` (default: every column).
+
+        In the public edition there is no data file: returns no row (and reads nothing),
+        so that the same call serves both editions.
+        """
+        if self.public:
+            first = next((f for f in frames if isinstance(f, pd.DataFrame)), None)
+            return first.head(0) if first is not None else pd.DataFrame(
+                columns=list(PROVENANCE))
+        parts = []
+        for f in frames:
+            part = self.rows(f).assign(table=f) if isinstance(f, str) else f
+            parts.append(_where(part, where) if where else part)
+        if not parts:
+            return pd.DataFrame(columns=list(PROVENANCE))
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
+        if columns is not None:
+            keep = [c for c in (*PROVENANCE, "table", *columns) if c in out.columns]
+            out = out[list(dict.fromkeys(keep))]
+        return out.reset_index(drop=True)
+
+    def threat_rows(self) -> pd.DataFrame:
+        """The restricted rows behind the threat scores (:meth:`threat`): every member
+        country's totals of this cycle in the crime areas scored, with provenance and
+        ``not_for_dissemination``; no row in the public edition (which publishes bands of
+        the same scores, with no data file)."""
+        if self.public:
+            return pd.DataFrame(columns=list(PROVENANCE))
+        key = ("threat rows", "members", self.cycle.code, False)
+        if key not in self._tables:
+            rows = restricted_indicators(self.store, cycle=self.cycle.code,
+                                         countries=MEMBER_CODES, all_cycles=False)
+            rows = rows[rows["breakdown"].isna() & rows["crime_area"].isin(threat_areas())
+                        & rows["value"].notna()]
+            self._tables[key] = rows.reset_index(drop=True)
+        return self._tables[key].copy()
+
     def _cached(self, name: str, variant: str, cycle: str | None, all_cycles: bool
                 ) -> pd.DataFrame:
         self.sources_used.add("submissions")
@@ -217,6 +344,21 @@ class Chapter:
         flag = (df["not_for_dissemination"].astype("boolean").fillna(True).astype(bool)
                 if "not_for_dissemination" in df.columns else False)
         return df.assign(nd=flag | df["submission_id"].isin(whole))
+
+    def threat(self) -> pd.DataFrame:
+        """The threat scores (:func:`octasee.analysis.threat.threat_scores`: ``country``,
+        ``crime_area``, ``value`` 0-10, ``indicators``, ``nd``) of **every member
+        country**, from the restricted rows of this cycle, whatever countries the chapter
+        shows: a selection never rescales a score (sections keep :attr:`countries` for
+        display afterwards). Both editions use them (the public one shows bands of the
+        same scores). Computed once per chapter."""
+        key = ("threat", "members", self.cycle.code, False)
+        if key not in self._tables:
+            self.sources_used.add("submissions")
+            rows = restricted_indicators(self.store, cycle=self.cycle.code,
+                                         countries=MEMBER_CODES, all_cycles=False)
+            self._tables[key] = threat_scores(rows)
+        return self._tables[key].copy()
 
     @property
     def view(self) -> PublicView:
@@ -431,30 +573,44 @@ class Chapter:
 
     def figure(self, fig: Any, caption: str, *, source: str | Sequence[str], nd: bool = False,
                structures: Sequence[tuple[str, str | None]] = (),
-               parts: Sequence[str] = ("year",)) -> None:
+               parts: Sequence[str] = ("year",), key: str | None = None,
+               data: pd.DataFrame | None = None) -> None:
         """Show a figure with its number, caption and source line, all in one cell.
 
         ``nd``: marked as resting on rows not for dissemination (restricted edition);
         ``structures`` and ``parts`` (public edition): which published numbers it draws
         (cells, or ``year`` / ``country`` / ``grand`` totals), recorded for the output
         check.
+
+        ``key``: the figure's evidence key (``fig:trend:heroin:heroin_seized``), which
+        judgements and findings cite; unique in the report (default
+        ``fig:<chapter>:<n>``). The caption gets the anchor
+        :func:`evidence_anchor` of it, and ``<output_dir>/evidence.json`` lists the
+        figure. ``data`` (restricted edition only): the rows behind the figure, with
+        their provenance for questionnaire data (:meth:`source_rows`), written to
+        ``<output_dir>/data/<anchor>.csv`` and linked under the source line. The public
+        edition writes no data and prints no link.
         """
         self.figures += 1
         label = f"Figure {self.number_label}.{self.figures}"
         if self.public:  # every figure: those not drawn from the view are listed too
             self._record("figure", label, caption, structures, parts if structures else (),
                          source=self._sources(source))
-        _html(f'<h4 class="figure-caption">{label}: {html.escape(caption)}{self._nd(nd)}</h4>')
+        entry = self._evidence("figure", label, caption, key, data, source)
+        _html(f'{self._anchor_html(entry)}<h4 class="figure-caption">{label}: '
+              f"{html.escape(caption)}{self._nd(nd)}</h4>")
         from octasee.charts import mimebundle  # lazy: plotly, ~180 ms on import
 
         _display(mimebundle(fig), raw=True)
-        _html(f'<p class="source">Source: {html.escape(self._sources(source))}</p>')
+        _html(f'<p class="source">Source: {html.escape(self._sources(source))}'
+              f"{self._data_link_html(entry)}</p>")
 
     def show_table(self, df: pd.DataFrame, caption: str, *, source: str | Sequence[str],
                    counts: Sequence[str] = (), index: bool = False,
                    markers: pd.DataFrame | None = None, nd: pd.DataFrame | None = None,
                    structures: Sequence[tuple[str, str | None]] = (),
-                   parts: Sequence[str] = ("cells",), note: str = "") -> None:
+                   parts: Sequence[str] = ("cells",), note: str = "", key: str | None = None,
+                   data: pd.DataFrame | None = None) -> None:
         """Show a table with its number, caption and source.
 
         ``markers`` (same index as ``df``, some of its columns): text printed instead of
@@ -464,7 +620,9 @@ class Chapter:
         whose small counts the public edition prints as ``<threshold``. ``structures``
         and ``parts``: what the table shows of the public view, for the output check.
         ``note`` (text, escaped): a sentence after the source line, e.g. why a row does not
-        add up.
+        add up. ``key`` and ``data``: its evidence key (default ``tab:<chapter>:<n>``) and,
+        in the restricted edition, the data behind it (the store rows with their
+        provenance, or the published rows shown), as for :meth:`figure`.
         """
         extra = note.strip()
         self.tables += 1
@@ -486,9 +644,12 @@ class Chapter:
                      "withheld to protect small counts; totals include them.")
         if extra:
             note += " " + html.escape(extra)
-        _html(f'<h4 class="table-caption">{label}: {html.escape(caption)}</h4>{body}'
-              f'<p class="source">Source: {html.escape(self._sources(source))}.{note}</p>'
-              + self._nd_note(marked))
+        entry = self._evidence("table", label, caption, key,
+                               df if data is None and not self.public else data, source)
+        _html(f'{self._anchor_html(entry)}<h4 class="table-caption">{label}: '
+              f"{html.escape(caption)}</h4>{body}"
+              f'<p class="source">Source: {html.escape(self._sources(source))}.{note}'
+              f"{self._data_link_html(entry)}</p>" + self._nd_note(marked))
 
     # ------------------------------------------------------------------ markings
     def _nd(self, nd: bool) -> str:
@@ -504,6 +665,72 @@ class Chapter:
         self._nd_noted = True
         # Inline (a <span>), so that it can follow a mark inside a paragraph or caption.
         return f' <span class="nd-note">{ND_NOTE}</span>'
+
+    # ------------------------------------------------------------------ evidence
+    def _evidence(self, kind: str, label: str, caption: str, key: str | None,
+                  data: pd.DataFrame | None, source: str | Sequence[str]) -> dict[str, Any]:
+        """Register a figure or table under its evidence key: the entry is added to
+        ``<output_dir>/evidence.json`` (rewritten whole, atomically, each time), and in
+        the restricted edition ``data`` is written to ``<output_dir>/data/<anchor>.csv``.
+
+        A key is ``fig:…`` or ``tab:…``. One the chapter used already for another
+        caption, or one with the same anchor, is a :class:`UsageError` (a reference must
+        name one figure); the same figure shown again (a cell run again in JupyterLab)
+        takes its entry's place (the build refuses a notebook that shows it twice)."""
+        n = self.figures if kind == "figure" else self.tables
+        if key is None:
+            key = f"{_KEY_PREFIX[kind]}:{self.number}:{n}"
+        if not isinstance(key, str) or not re.fullmatch(r"(?:fig|tab):\S.*", key):
+            raise UsageError(f"{label}: evidence key {key!r} is not of the form "
+                             "'fig:...' or 'tab:...'",
+                             hint="e.g. key='fig:trend:heroin:heroin_seized'")
+        anchor = evidence_anchor(key)
+        for other in list(self.evidence):
+            if other["key"] == key and other["caption"] == caption and other["kind"] == kind:
+                self.evidence.remove(other)  # shown again
+            elif other["key"] == key or other["anchor"] == anchor:
+                raise UsageError(f"{label}: evidence key {key!r} is already {other['label']}'s"
+                                 f" (key {other['key']!r}) in chapter {self.number}",
+                                 hint="give each figure and table a key of its own (a "
+                                      "country profile's keys carry the country code)")
+        entry: dict[str, Any] = {"key": key, "label": label, "caption": caption,
+                                 "kind": kind, "chapter": self.number, "anchor": anchor,
+                                 "data": None}
+        if data is not None and not self.public:
+            name = f"{anchor}.csv"
+            _write_atomic(self.output_dir / DATA_FOLDER / name,
+                          _csv_text(data, source=self._sources(source)))
+            entry["data"] = f"{DATA_FOLDER}/{name}"
+        self.evidence.append(entry)
+        _write_atomic(self.output_dir / EVIDENCE_NAME,
+                      json.dumps(self.evidence, indent=1, ensure_ascii=False))
+        return entry
+
+    @staticmethod
+    def _anchor_html(entry: dict[str, Any]) -> str:
+        """The caption's anchor: an empty element with the evidence id, just before the
+        caption (the build moves the id onto the caption; the caption's own tag stays
+        as draft comparisons read it)."""
+        return (f'<span class="evidence-anchor" id="{html.escape(entry["anchor"])}" '
+                f'data-evidence="{html.escape(entry["key"])}"></span>')
+
+    def _data_link_html(self, entry: dict[str, Any]) -> str:
+        """The line that links the data file, at the end of the source paragraph
+        (restricted edition, when there is one): relative to the kernel's folder (the
+        build's chapter folder, or the notebook's in JupyterLab); the build points it at
+        the copy beside the report. The file's name is printed after the link, for a
+        reader of the PDF."""
+        if self.public or not entry.get("data"):
+            return ""
+        path = (self.output_dir / entry["data"]).resolve()
+        try:
+            href = Path(os.path.relpath(path, Path.cwd())).as_posix()
+        except ValueError:  # another drive (Windows)
+            href = path.as_uri()
+        name = Path(entry["data"]).name
+        return (f'<br><a class="data-link" href="{html.escape(href)}" '
+                f'data-csv="{html.escape(name)}" data-evidence="{html.escape(entry["key"])}">'
+                f'{DATA_LINK_TEXT}</a> <span class="data-file">({html.escape(name)})</span>')
 
     # ------------------------------------------------------------------ publications
     def _record(self, kind: str, label: str, caption: str,

@@ -21,10 +21,13 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from octasee.analysis.grading import analytic_confidence, grading_profile
+from octasee.analysis.editions import editions
+from octasee.analysis.findings import trend_view
+from octasee.analysis.grading import grading_profile
+from octasee.analysis.networks import LEVELS
+from octasee.analysis.networks import group_attributes as attribute_counts
 from octasee.analysis.series import per_100k, regional_series, totals
-from octasee.analysis.threat import threat_matrix
-from octasee.analysis.trends import trend_summary
+from octasee.analysis.threat import country_ranking, threat_scores
 from octasee.chapters.context import Chapter
 from octasee.chapters.disclosure import (
     BANDS,
@@ -36,14 +39,15 @@ from octasee.chapters.disclosure import (
     published_elsewhere,
     rate_markers,
 )
+from octasee.chapters.judgements import finding_notes
 from octasee.questionnaire.spec import spec_for
-from octasee.reference import crime_area, crime_areas, cycle
+from octasee.reference import crime_area, cycle
 from octasee.sources import gitoc_wide, load_cpi, load_frontex_annual
 from octasee.sources.glotip import indicator_total
 
 __all__ = [
     "area_trend", "assessments", "country_table", "explore_groups", "explore_indicators",
-    "explore_weights", "gitoc_scores", "grading", "key_judgements", "ocg_overview",
+    "explore_weights", "gitoc_scores", "grading", "group_attributes", "ocg_overview",
     "priorities", "profile_intro", "regional_map", "response", "robustness", "routes",
     "summary_intro", "threat_overview",
 ]
@@ -131,15 +135,23 @@ def _scored_groups(ch: Chapter) -> pd.DataFrame:
 
 
 def _no_threat(ch: Chapter) -> pd.DataFrame:
-    return threat_matrix(ch.all_rows("indicators"))
+    """An empty table of threat scores (an empty chapter's result)."""
+    return threat_scores(ch.all_rows("indicators").head(0))
 
 
 def _threat(ch: Chapter, areas: Sequence[str] | None = None) -> tuple[pd.DataFrame, bool]:
-    """Threat scores from every row (both editions: the public one publishes bands of the
-    same scores, never scores recomputed on fewer rows), and whether a row not for
-    dissemination is behind them."""
-    rows = ch.all_rows("indicators")
-    return threat_matrix(rows, areas=areas), bool(totals(rows)["nd"].any())
+    """The threat scores of the chapter's countries (``areas``: default every scored
+    area), and whether a row not for dissemination is behind them.
+
+    Computed from every member country's rows (:meth:`Chapter.threat`), then kept for
+    :attr:`Chapter.countries`: selecting countries never rescales a score. Both editions
+    use them (the public one publishes bands of the same scores, never scores recomputed
+    on fewer rows)."""
+    tm = ch.threat()
+    if areas is not None:
+        tm = tm[tm["crime_area"].isin(list(areas))]
+    tm = tm[tm["country"].isin(ch.countries)].reset_index(drop=True)
+    return tm, bool(tm["nd"].any())
 
 
 def _wide(cells: pd.DataFrame, *, index: str, columns: str
@@ -237,7 +249,12 @@ def response(ch: Chapter) -> None:
            expected=len(ch.countries), cycle=ch.cycle.code, late=late)
     wide.columns = [str(c) for c in wide.columns]
     ch.show_table(wide.rename(columns={"country": "code", "name": "country"}),
-                  "Questionnaire rows accepted per country and cycle", source="submissions")
+                  "Questionnaire rows accepted per country and cycle", source="submissions",
+                  key="tab:response",
+                  data=ch.source_rows(*(ch.rows("submissions", cycle=c) for c in ch.cycles()),
+                                      columns=("source_files", "file_sha256", "status",
+                                               "rows_read", "rows_accepted",
+                                               "rows_quarantined", "dissemination")))
 
 
 @_section()
@@ -255,7 +272,9 @@ def grading(ch: Chapter) -> None:
            "high confidence; see the method in Annex B.", n=int(share), strong=int(strong),
            pct=round(100 * strong / share) if share else 0)
     ch.show_table(profile.reset_index(), "Source grading of submitted rows (4x4 system)",
-                  source="submissions")
+                  source="submissions", key="tab:grading",
+                  data=ch.source_rows("indicators", "ocgs", "routes", "assessments",
+                                      columns=()))
 
 
 # ----------------------------------------------------------------------------- 02
@@ -263,29 +282,41 @@ def grading(ch: Chapter) -> None:
 
 @_section(empty=_no_threat)
 def threat_overview(ch: Chapter) -> pd.DataFrame:
-    """Heatmap of questionnaire-based threat scores, country x crime area; in a public
-    edition that may not rank member states, how many fall in each band per area."""
+    """Heatmap of questionnaire-based threat scores, country x crime area, for the
+    chapter's countries; in a public edition that may not rank member states, how many
+    fall in each band per area.
+
+    Returns the scores of every member country (:meth:`Chapter.threat`: what
+    :func:`regional_map` and :func:`explore_weights` rank, ranks among all members); the
+    chapter shows its own countries' scores, which a selection does not rescale.
+    """
     from octasee.charts import threat_heatmap  # lazy: plotly, ~180 ms on import
 
-    areas = [a.code for a in crime_areas() if a.parent is not None or a.code not in ("drugs",)]
-    tm, nd = _threat(ch, areas)
-    if not _comparable(ch, tm):
-        return tm
+    everyone = ch.threat()
+    if not _comparable(ch, everyone):
+        return everyone
+    tm, nd = _threat(ch)
+    if tm.empty:
+        ch.say("None of the selected countries reported an indicator for {cycle}.",
+               cycle=ch.cycle.code)
+        return everyone
     if not ch.rank_countries:
         counts = band_counts(tm, by="crime_area")
         counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
         counts = counts.rename(columns={"crime_area": "Crime area"})
         ch.show_table(counts, f"Member states by threat band and crime area, {ch.cycle.code} "
-                      "(indicators per 100,000 residents, min-max across countries)",
+                      "(indicators per 100,000 residents, min-max across the member countries)",
                       source="submissions", note=_unbanded_note(
-                          ch, counts, why="reported no indicator of the area"))
+                          ch, counts, why="reported no indicator of the area"),
+                      key="tab:threat:bands")
         _public_note(ch)
-        return tm
+        return everyone
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
                          zmin=0, zmax=10, value_label="threat score")
     ch.figure(fig, f"Threat scores 0-10 by country and crime area, {ch.cycle.code} "
-              "(indicators per 100,000 residents, min-max across countries)",
-              source="submissions", nd=nd)
+              "(indicators per 100,000 residents, min-max across the member countries)",
+              source="submissions", nd=nd, key="fig:threat",
+              data=ch.source_rows(ch.threat_rows()))
     top = (tm.sort_values("value", ascending=False).groupby("crime_area").head(1)
            .sort_values("value", ascending=False).head(3))
     parts = [f"{ch.name(r.country)} for {crime_area(r.crime_area).label.lower()}"
@@ -293,47 +324,55 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
     ch.say("Relative to population, the highest scores this cycle are "
            + "; ".join(f"{{p{i}}}" for i in range(len(parts))) + ".", nd=nd,
            **{f"p{i}": p for i, p in enumerate(parts)})
-    return tm
+    return everyone
 
 
 @_section()
 def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
-    """Choropleth of the mean threat score per member country (in a public edition that
-    may not rank member states: how many fall in each band of the mean score).
+    """Choropleth of the chapter's countries' threat index: the one country ranking's
+    score (:func:`octasee.analysis.threat.country_ranking` of every member's scores: the
+    key figures, the weights explorer and annex B rank the same); in a public edition
+    that may not rank member states, how many fall in each band of it.
 
-    ``tm`` is :func:`threat_overview`'s result, which has said already when there are too
-    few countries to compare; without it, this section says so itself.
+    ``tm`` is :func:`threat_overview`'s result (every member's scores), which has said
+    already when there are too few countries to compare; without it, this section reads
+    the scores (:meth:`Chapter.threat`) and says so itself.
     """
     from octasee.charts import choropleth  # lazy: plotly, ~180 ms on import
 
     given = tm is not None
-    nd = False
-    if tm is None:
-        tm, nd = _threat(ch)
-    else:
-        nd = bool(totals(ch.all_rows("indicators"))["nd"].any())
-    if not _comparable(ch, tm, say=not given):
+    everyone = ch.threat() if tm is None else tm
+    if not _comparable(ch, everyone, say=not given):
         return
-    mean = tm.groupby("country", as_index=False)["value"].mean()
+    ranking = country_ranking(everyone)
+    mean = ranking[ranking["country"].isin(ch.countries)].rename(columns={"score": "value"})
+    nd = bool(mean["nd"].any())
     if not ch.rank_countries:
         counts = {b: int((mean["value"].map(band) == b).sum()) for b in BANDS}
         ch.show_table(pd.DataFrame({"Band": list(BANDS), "Member states": list(counts.values())}),
                       "Member states by band of the mean threat score across crime areas",
-                      source="submissions")
+                      source="submissions",
+                      key="tab:map:bands" if ch.number != "00" else "tab:summary:map:bands")
         if not given:
             _public_note(ch)
         return
     fig = choropleth(mean, value="value", country="country", value_label="threat score",
                      value_format=".1f")
-    ch.figure(fig, "Mean threat score across crime areas (0-10)", source="submissions", nd=nd)
+    ch.figure(fig, "Mean threat score across the crime areas each country is scored on "
+              "(0-10; the ranking of annex B)", source="submissions", nd=nd,
+              key="fig:map" if ch.number != "00" else "fig:summary:map",
+              data=ch.source_rows(ch.threat_rows()))
 
 
 @_section(public=True)
 def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Resilience"),
                  country: str | None = None) -> None:
-    """GI-TOC scores of both editions for the chapter's countries."""
+    """GI-TOC scores of the chapter's countries, in the editions the workspace's cycle
+    tabulates (:func:`octasee.analysis.editions.editions`: every edition by default);
+    the note says which are later than the cycle."""
+    ed = editions(ch.cycle, ch.workspace)
     frames = []
-    for edition in (2021, 2023):
+    for edition in ed.gitoc_tables:
         w = gitoc_wide(edition)
         w = w[w["country"].isin([country] if country else ch.countries)]
         cols = [c for c in indicators if c in w.columns]
@@ -342,22 +381,38 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
         frames.append(part.set_index("country"))
     table = pd.concat(frames, axis=1).reset_index()
     table.insert(1, "name", table["country"].map(ch.name))
+    later = [str(e) for e in ed.gitoc_tables if e > ed.last_year]
+    note = ""
+    if later:
+        note = (f"The {_and(later)} edition{'s are' if len(later) > 1 else ' is'} later "
+                f"than the {ed.cycle} cycle"
+                + (": GI-TOC published no edition for its years." if ed.gitoc_later else "."))
+    label = _and([str(e) for e in ed.gitoc_tables])
     ch.show_table(table.drop(columns="country"),
-                  "GI-TOC Global Organized Crime Index, 2021 and 2023 editions (scores 1-10)",
-                  source="gitoc")
+                  f"GI-TOC Global Organized Crime Index, {label} "
+                  f"edition{'s' if len(ed.gitoc_tables) > 1 else ''} (scores 1-10)",
+                  source="gitoc", note=note,
+                  key=(f"tab:profile:{country}:gitoc" if country else "tab:gitoc"
+                       if "Criminality" in indicators else "tab:gitoc:actors"), data=table)
 
 
 @_section(public=True)
 def quadrant(ch: Chapter) -> None:
-    """Criminality against resilience, GI-TOC 2023."""
+    """Criminality against resilience, in the GI-TOC edition the analysis uses
+    (:func:`octasee.analysis.editions.editions`); it says when that edition is later
+    than the cycle."""
     from octasee.charts import quadrant as quadrant_fig  # lazy: plotly, ~180 ms on import
 
-    w = gitoc_wide(2023)
+    ed = editions(ch.cycle, ch.workspace)
+    w = gitoc_wide(ed.gitoc)
     w = w[w["country"].isin(ch.countries)].rename(
         columns={"Criminality": "criminality", "Resilience": "resilience"})
     fig = quadrant_fig(w[["country", "criminality", "resilience"]], x="criminality",
                        y="resilience", label="country")
-    ch.figure(fig, "Criminality and resilience, GI-TOC 2023", source="gitoc")
+    ch.figure(fig, f"Criminality and resilience, GI-TOC {ed.gitoc}", source="gitoc",
+              key="fig:quadrant", data=w[["country", "criminality", "resilience"]])
+    if ed.gitoc_note:
+        ch.say(ed.gitoc_note)
 
 
 # ----------------------------------------------------------------------------- areas
@@ -365,14 +420,18 @@ def quadrant(ch: Chapter) -> None:
 
 @_section()
 def area_trend(ch: Chapter, area: str, indicator: str) -> None:
-    """Regional trend of one indicator over every cycle in the store, with a judgement.
+    """Regional trend of one indicator over every cycle in the store, and the findings
+    about it.
 
-    The public edition draws the view's published yearly totals (a gap where one is
-    withheld), without the fitted band, states the change only between published totals
-    and withholds the judgement (it is the restricted edition's, never recomputed).
+    The restricted edition draws the series the findings read
+    (:func:`octasee.analysis.findings.trend_view`: the declared panel of countries, the
+    break, the robust line of each segment) and states the findings (trend, break,
+    dominance, coverage, outlier years, change since the previous cycle), each numbered
+    and linked to Annex C; no machine judgement. The public edition draws the view's
+    published yearly totals (a gap where one is withheld), without the fitted band, and
+    states the change only between published totals.
     """
     from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
-    from octasee.scoring import robust_trend  # lazy: ~100 ms on import
 
     ind = ch.table("indicators", all_cycles=True)
     series = regional_series(ind, indicator, crime_area_code=area, view=ch.public_view)
@@ -383,34 +442,23 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> None:
     if ch.public:
         _public_trend(ch, series, area, indicator)
         return
-    tidy = series.assign(country="region", indicator=indicator, period=series["year"])
-    trend = robust_trend(tidy, period="period", value="value", horizon=1).iloc[0]
-    years = series["year"].to_numpy(dtype=float)
-    fitted = trend["intercept"] + trend["slope"] * years if "intercept" in trend else None
-    band_ = series.assign(lower=np.nan, upper=np.nan, kind="reported")
-    if fitted is not None:
-        spread = float(np.nanstd(series["value"] - fitted))
-        band_ = band_.assign(lower=(fitted - 1.645 * spread).clip(min=0),
-                             upper=fitted + 1.645 * spread)
-    nd = bool(series["nd"].any())
-    fig = trend_band(band_, x="year", y="value", lower="lower", upper="upper",
+    view = trend_view(ch.all_rows("indicators", all_cycles=True), area, indicator,
+                      cycle=ch.cycle.code, countries=ch.countries)
+    if view.frame.empty:
+        ch.say("Too few years were reported for {what} to show a trend.", what=label.lower())
+        return
+    frame = view.frame
+    nd = bool(frame["nd"].any())
+    fig = trend_band(frame, x="year", y="value", lower="lower", upper="upper",
                      y_title=f"{label} ({unit})")
-    ch.figure(fig, f"{label}, all reporting member countries "
-              f"({unit}; band: Theil-Sen trend ± 1.645 residual s.d.)",
-              source="submissions", nd=nd)
-    s = trend_summary(series)
-    rows = totals(ind)
-    rows = rows[(rows["indicator"] == indicator) & (rows["crime_area"] == area)]
-    direction = "rose" if s["last"] > s["first"] else "fell"
-    ch.say("{what} {direction} from {first}{unit} in {y0} to {last}{unit} in {y1} "
-           "({chg}%), as reported by {k}.", what=label,
-           direction=direction, first=s["first"], last=s["last"],
-           unit=f" {unit}" if unit not in ("count", "") else "", y0=str(s["first_year"]),
-           y1=str(s["last_year"]), chg=f"{s['change_pct']:+.0f}",
-           k=_plural(int(series["countries"].max()), "country", "countries"), nd=nd)
-    text, probability = trend_statement(f"{label} in the region", s)
-    ch.judgement(text, probability=probability, confidence=analytic_confidence(rows),
-                 nd=bool(rows["nd"].any()))
+    split = (f"; one line on each side of the break in {view.break_year}"
+             if view.break_year is not None else "")
+    ch.figure(fig, f"{label}: regional total of {view.where} ({unit}; band: robust "
+              f"Theil-Sen trend ± 1.645 residual s.d.{split})",
+              source="submissions", nd=nd, key=f"fig:trend:{area}:{indicator}",
+              data=ch.source_rows(ind, indicator=indicator, crime_area=area, breakdown=None,
+                                  country=list(view.countries), year=list(frame["year"])))
+    finding_notes(ch, area=area, indicator=indicator)
 
 
 def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) -> None:
@@ -425,7 +473,7 @@ def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) 
     if not published.all():
         caption += "; a gap: a total withheld to protect small counts"
     ch.figure(fig, caption, source="submissions", structures=[(indicator, area)],
-              parts=("year",))
+              parts=("year",), key=f"fig:trend:{area}:{indicator}")
     first, last = series.iloc[0], series.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
     if published.iloc[0] and published.iloc[-1]:
@@ -446,47 +494,6 @@ def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) 
            "{are} shown individually in this edition.", y1=str(y1), k=reporting,
            n=len(ch.countries), shown=shown, are="is" if shown == 1 else "are")
     ch.withheld(1, "trend judgements")
-
-
-#: A robust trend smaller than this, in % of the first year's level a year, is no trend.
-FLAT_PCT = 0.5
-
-
-def trend_statement(what: str, s: dict[str, float]) -> tuple[str, float | None]:
-    """A judgement sentence for a trend, and the probability of what it says.
-
-    The direction is the sign of the robust (Theil-Sen) slope, and the probability is the
-    share of pairs of years that agree with it (P(rising) for a rise). A slope under
-    ``FLAT_PCT`` % of the first year's level a year, or an even split of the pairs, is
-    no clear trend: said so, without a probability.
-
-    >>> trend_statement("Heroin seized", {"p_rising": 0.7, "slope": 50.0, "first": 1000.0,
-    ...     "last": 900.0, "first_year": 2009, "last_year": 2017, "change_pct": -10.0})
-    ('Heroin seized will keep rising after 2017: the robust trend over 2009-2017 is upward (+5% of the 2009 level a year), although 2017 was 10% below 2009', 0.7)
-    >>> trend_statement("Victims", {"p_rising": 0.5, "slope": -0.2, "first": 120.0,
-    ...     "last": 118.0, "first_year": 2013, "last_year": 2017, "change_pct": -1.7})
-    ('Victims show no clear trend over 2013-2017: the robust trend is flat (-0.2% of the 2013 level a year)', None)
-    """
-    pct = 100 * s["slope"] / s["first"] if s["first"] else (
-        0.0 if s["slope"] == 0 else float("inf") * np.sign(s["slope"]))
-    span = f"{s['first_year']}-{s['last_year']}"
-    if abs(pct) < FLAT_PCT or s["p_rising"] == 0.5:
-        verb = "show" if what.rstrip().endswith("s") and not what.endswith("ss") else "shows"
-        shown = "0.0" if abs(pct) < 0.05 else f"{pct:+.1f}"
-        return (f"{what} {verb} no clear trend over {span}: the robust trend is flat "
-                f"({shown}% of the {s['first_year']} level a year)"), None
-    rising = pct > 0
-    text = (f"{what} will keep {'rising' if rising else 'falling'} after {s['last_year']}: "
-            f"the robust trend over {span} is {'upward' if rising else 'downward'}")
-    if s["first"]:
-        text += f" ({pct:+.0f}% of the {s['first_year']} level a year)"
-    if rising and s["change_pct"] < 0:
-        text += (f", although {s['last_year']} was {abs(s['change_pct']):.0f}% below "
-                 f"{s['first_year']}")
-    elif not rising and s["change_pct"] > 0:
-        text += (f", although {s['last_year']} was {s['change_pct']:.0f}% above "
-                 f"{s['first_year']}")
-    return text, s["p_rising"] if rising else 1 - s["p_rising"]
 
 
 @_section()
@@ -532,7 +539,8 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
                 "does not mean a rate under that.")
     ch.show_table(values, f"{crime_area(area).label}: indicators by country, {last}",
                   source="submissions", markers=markers, nd=nd, note=note,
-                  structures=[(c, area) for c in order], parts=("cells", "rates"))
+                  structures=[(c, area) for c in order], parts=("cells", "rates"),
+                  key=f"tab:countries:{area}", data=ch.source_rows(ind))
 
 
 @_section()
@@ -577,7 +585,8 @@ def routes(ch: Chapter, area: str | Sequence[str]) -> None:
         return
     fig = route_sankey(r.drop(columns="nd"))
     ch.figure(fig, f"Routes reported for {', '.join(crime_area(a).label.lower() for a in areas)}"
-              f" ({len(r)} routes)", source="submissions", nd=bool(r["nd"].any()))
+              f" ({len(r)} routes)", source="submissions", nd=bool(r["nd"].any()),
+              key="fig:routes:" + "+".join(areas), data=ch.source_rows(r))
 
 
 # ----------------------------------------------------------------------------- 03
@@ -585,6 +594,43 @@ def routes(ch: Chapter, area: str | Sequence[str]) -> None:
 
 #: The Sleipnir scale's maximum (bands: its thirds).
 SLEIPNIR_MAX = 760
+
+
+@_section()
+def group_attributes(ch: Chapter) -> pd.DataFrame:
+    """How many of the reported groups use corruption, violence, legal business structures
+    … at each level (:func:`octasee.analysis.networks.group_attributes`), from every
+    reported group in both editions (the public one never counts fewer rows); the public
+    edition hides counts from 1 to ``threshold - 1`` with a complement in their row, so
+    that no row gives one back."""
+    groups = ch.all_rows("ocgs")
+    table = attribute_counts(groups, cycle=ch.cycle.code, countries=ch.countries)
+    if table.empty or int(table["groups"].max()) == 0:
+        ch.say("No organised crime group was reported this cycle.")
+        return table
+    levels = [lv.capitalize() for lv in LEVELS]
+    shown = table.rename(columns={"label": "Attribute", **{lv: lv.capitalize()
+                                                           for lv in LEVELS},
+                                  "groups": "Groups"})[["Attribute", *levels, "Groups"]]
+    markers = None
+    if ch.public:
+        t = ch.threshold
+        marks = []
+        for i, r in table.iterrows():
+            counts = {lv: int(r[lv]) for lv in LEVELS}
+            kept, _ = protect_counts(counts, threshold=t)
+            marks.append({lv.capitalize(): (None if kept[lv] is not None else
+                                            f"<{t}" if 0 < counts[lv] < t else "x")
+                          for lv in LEVELS})
+            for lv in LEVELS:
+                if kept[lv] is None:
+                    shown.loc[i, lv.capitalize()] = np.nan
+        markers = pd.DataFrame(marks, index=shown.index).reindex(columns=shown.columns)
+    ch.show_table(shown, f"Organised crime groups by level of each attribute, {ch.cycle.code} "
+                  "(number of groups)", source="submissions", markers=markers,
+                  key="tab:groups:attributes",
+                  data=None if ch.public else ch.source_rows(groups))
+    return table
 
 
 @_section(empty=_scored_groups)
@@ -628,11 +674,11 @@ def ocg_overview(ch: Chapter) -> pd.DataFrame:
         marks["group_ref"] = [(c, r) in nd_refs for c, r in
                               zip(top["country"], top["group_ref"], strict=True)]
     ch.show_table(table, "The 15 highest-scoring groups (Sleipnir)", source="submissions",
-                  nd=marks)
+                  nd=marks, key="tab:groups:scores", data=ch.source_rows(g))
     net = g.drop(columns="nd").merge(ranked[["group_ref", "country", "score"]],
                                      on=["group_ref", "country"], how="left")
     ch.figure(ocg_network(net), "Reported groups and the crime areas they are active in",
-              source="submissions", nd=nd)
+              source="submissions", nd=nd, key="fig:groups:network", data=ch.source_rows(g))
     return ranked
 
 
@@ -664,7 +710,7 @@ def _public_groups(ch: Chapter, g: pd.DataFrame, ranked: pd.DataFrame) -> None:
                                        else "x" if shown[b] is None else None
                                        for b in BANDS]})
     ch.show_table(table, f"Organised crime groups by band of the Sleipnir score, {ch.cycle.code}",
-                  source="submissions", markers=markers)
+                  source="submissions", markers=markers, key="tab:groups:bands")
     unscored = n - len(scores)
     if unscored >= t and with_total:
         ch.say("{u} groups could not be scored (too many attributes unknown).", u=unscored)
@@ -677,20 +723,27 @@ def _public_groups(ch: Chapter, g: pd.DataFrame, ranked: pd.DataFrame) -> None:
 def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
     """Priority per country and crime area: threat x vulnerability (GI-TOC, TI CPI).
 
+    Threat: every member's scores (:meth:`Chapter.threat`, or ``tm``), kept for the
+    chapter's countries. Vulnerability: the GI-TOC edition and the CPI year of
+    :func:`octasee.analysis.editions.editions` (the cycle's, or the workspace's
+    ``[editions]``); the text says which, and when the edition is later than the cycle.
     In a public edition that may not rank member states: how many countries fall in each
     priority band per crime area.
     """
     from octasee.charts import threat_heatmap  # lazy: plotly, ~180 ms on import
     from octasee.scoring import priority_matrix  # lazy: ~100 ms on import
 
-    nd = bool(totals(ch.all_rows("indicators"))["nd"].any())
-    tm = _threat(ch)[0] if tm is None else tm
-    if not _comparable(ch, tm):
+    everyone = ch.threat() if tm is None else tm
+    if not _comparable(ch, everyone):
         return pd.DataFrame()
-    res = gitoc_wide(2023)[["country", "Resilience"]].rename(columns={"Resilience": "value"})
+    tm = everyone[everyone["country"].isin(ch.countries)]
+    nd = bool(tm["nd"].any()) if "nd" in tm.columns else False
+    ed = editions(ch.cycle, ch.workspace)
+    res = gitoc_wide(ed.gitoc)[["country", "Resilience"]].rename(
+        columns={"Resilience": "value"})
     res = res[res["country"].isin(ch.countries)]
     cpi = load_cpi()
-    cpi = cpi[(cpi["year"] == min(ch.cycle.last_year, 2017)) & cpi["country"].isin(ch.countries)]
+    cpi = cpi[(cpi["year"] == ed.cpi_year) & cpi["country"].isin(ch.countries)]
     cpi = cpi.rename(columns={"score": "value"})[["country", "value"]]
     result = priority_matrix(tm, {"low resilience": (res, -1), "corruption": (cpi, -1)},
                              ranges={"threat": (0, 10), "low resilience": (1, 10),
@@ -701,7 +754,9 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
                              crime_area="crime_area", value="value", zmin=0, zmax=1,
                              value_label="risk", value_format=".2f")
         ch.figure(fig, "Risk (likelihood from threat and vulnerability) by country and "
-                  "crime area", source=["submissions", "gitoc", "cpi"], nd=nd)
+                  "crime area", source=["submissions", "gitoc", "cpi"], nd=nd,
+                  key="fig:priorities", data=ch.source_rows(ch.threat_rows()).merge(
+                      table, on=["country", "crime_area"], how="left"))
     else:
         counts = (table.groupby(["crime_area", "priority"]).size().unstack(fill_value=0)
                   .reindex(columns=list(BANDS), fill_value=0))
@@ -713,43 +768,32 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
                       "from threat and vulnerability)", source=["submissions", "gitoc", "cpi"],
                       note=_unbanded_note(ch, counts, why="have no priority for it (no "
                                           "indicator of the area reported, or no "
-                                          "vulnerability score)"))
+                                          "vulnerability score)"),
+                      key="tab:priorities:bands")
     high = table[table["priority"] == "high"] if "priority" in table else table.head(0)
+    notes = " ".join(x for x in (ed.gitoc_note, ed.cpi_note) if x)
     ch.say("{n} of {m} country and crime-area pairs fall in the high-priority band; "
-           "vulnerability combines low resilience (GI-TOC 2023) and corruption (TI CPI "
-           "{year}).", n=len(high), m=len(table), year=str(min(ch.cycle.last_year, 2017)),
-           nd=nd)
+           "vulnerability combines low resilience (GI-TOC {gitoc}) and corruption (TI CPI "
+           "{year})." + (" {notes}" if notes else ""), n=len(high), m=len(table),
+           gitoc=str(ed.gitoc), year=str(ed.cpi_year), notes=notes, nd=nd)
     return table
-
-
-def _judgements(ch: Chapter, indicators: Sequence[tuple[str, str]]) -> list[Any]:
-    """The trends :func:`key_judgements` judges, most certain first, from every row."""
-    ind = ch.all_rows("indicators", all_cycles=True)
-    found = []
-    for area, code in indicators:
-        series = regional_series(ind, code, crime_area_code=area)
-        if len(series) < MIN_YEARS:
-            continue
-        s = trend_summary(series)
-        rows = totals(ind)
-        rows = rows[(rows["indicator"] == code) & (rows["crime_area"] == area)]
-        found.append((abs(s["p_rising"] - 0.5), area, code, s, rows))
-    return sorted(found, key=lambda t: -t[0])
 
 
 def summary_intro(ch: Chapter) -> None:
     """The executive summary's opening paragraph (not a section: the chapter's notice
     comes with the first section after it).
 
-    The restricted edition promises what :func:`key_judgements` states. The public one
-    promises only what it shows: :func:`key_judgements` itself says, once, how many
+    The restricted edition promises what :func:`octasee.chapters.judgements.key_judgements`
+    states (the register's agreed judgements). The public one promises only what it
+    shows: ``key_judgements`` itself says, once, how many
     judgements are withheld (the intro does not count them a second time).
     """
     if not ch.public:
-        ch.say("The key judgements of this assessment, for decision-makers. Each states how "
-               "likely we judge a development to be, in the terms of the probability "
-               "yardstick explained in chapter 1, and how confident we are in the evidence "
-               "behind it.")
+        ch.say("The key judgements of this assessment, for decision-makers, as the analysts "
+               "agreed them. Each states how likely we judge a development to be, in the "
+               "terms of the probability yardstick explained in chapter 1, over which "
+               "horizon, how confident we are, and the findings, figures and tables it "
+               "rests on.")
         return
     ch.say("This summary is for decision-makers: which key judgements this public edition "
            "can state, and how the threat across the region falls in bands.")
@@ -766,80 +810,142 @@ def profile_intro(ch: Chapter) -> None:
         ch.say("One member country: its key figures, its GI-TOC scores and what it wrote.")
 
 
-@_section()
-def key_judgements(ch: Chapter, *, indicators: Sequence[tuple[str, str]]) -> None:
-    """The executive summary's judgements: one per indicator trend, most certain first.
-
-    The public edition states none of them: they are the restricted edition's,
-    machine-derived, and are withheld until their public wording is agreed (it says how
-    many); it never derives them again from fewer rows.
-    """
-    found = _judgements(ch, indicators)
-    if not found:
-        ch.say("Too few years have been reported for any of these indicators to judge a trend "
-               "(at least {k} years of one indicator are needed).", k=MIN_YEARS)
-        return
-    if ch.public:
-        ch.withheld(len(found), "key judgements")
-        return
-    for _, _area, code, s, rows in found:
-        text, probability = trend_statement(_label(code, ch), s)
-        ch.judgement(text, probability=probability, confidence=analytic_confidence(rows),
-                     nd=bool(rows["nd"].any()))
-
-
 def threat_index_model(areas: Sequence[str]) -> Any:
-    """The composite threat index over crime areas, as a scoring model (Annex B)."""
+    """The threat index over crime areas as a scoring model (annex B), whose nominal run
+    is the one country ranking (:func:`octasee.analysis.threat.country_ranking` at equal
+    weights): the area scores as they are (0-10, no second normalisation), a missing area
+    left out (no imputation), the arithmetic mean of the areas a country is scored on
+    with equal weights. :func:`robustness` varies each of these choices around it."""
     from octasee.scoring import Model  # lazy: ~100 ms on import
 
     return Model.from_dict({
         "name": "OCTA-SEE threat index", "unit": "country",
         "tree": [{"id": "threat", "label": "Threat"}]
         + [{"id": a, "parent": "threat", "label": crime_area(a).label} for a in areas],
-        "steps": [{"step": "impute", "method": "mean"},
-                  {"step": "normalise", "method": "minmax"},
-                  {"step": "aggregate", "method": "mean"}],
+        "steps": [{"step": "impute", "method": "none"},
+                  {"step": "normalise", "method": "none"},
+                  {"step": "aggregate", "method": "mean", "missing": "skip"}],
     })
+
+
+#: How annex B names the options of the uncertainty analysis (the nominal one first).
+_CHOICES = {
+    "impute": ("a crime area a country did not report", {
+        "none": "left out of its mean", "mean": "set to the area's regional mean"}),
+    "normalise": ("the area scores", {
+        "none": "as scored (0-10)", "minmax": "re-scaled min-max",
+        "prank": "as percentile ranks", "rank": "as ranks"}),
+    "aggregate": ("their aggregation", {
+        "mean": "the arithmetic mean", "copeland": "Copeland's pairwise majority count"}),
+}
+_FACTOR_LABELS = {"impute": "missing crime areas", "normalise": "scale of the area scores",
+                  "aggregate": "aggregation", "weights": "weights"}
+#: The relative perturbation of each crime area's weight in annex B's analysis.
+_WEIGHTS_NOISE = 0.25
 
 
 @_section(empty=lambda ch: pd.DataFrame())
 def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
-    """How much the country ranking depends on the method: rank intervals and indices.
+    """Annex B: the one country ranking, how missing crime areas are treated, and how
+    much the ranking depends on the method (rank intervals and sensitivity indices).
 
-    A public edition that may not rank member states shows the sensitivity indices (the
-    method's, not a country's) without the rank intervals.
+    The ranking is :func:`octasee.analysis.threat.country_ranking` of every member's
+    scores (:meth:`Chapter.threat`), the same as the key figures, the map and the weights
+    explorer at equal weights. The uncertainty analysis
+    (:func:`octasee.scoring.uncertainty_analysis`, ``n`` base runs) varies the choices of
+    :func:`threat_index_model` around that ranking, which is its nominal run; the text
+    and the caption give the number of variants from the result. A public edition that
+    may not rank member states shows the sensitivity indices (the method's, not a
+    country's) without the ranking and the rank intervals.
     """
     from octasee.charts import rank_intervals  # lazy: plotly, ~180 ms on import
     from octasee.scoring import uncertainty_analysis  # lazy: ~100 ms on import
 
-    tm, nd = _threat(ch)
-    wide = tm.pivot(index="country", columns="crime_area", values="value")
-    # An area on which every country scores the same cannot move a ranking: leave it out.
-    wide = wide.loc[:, wide.nunique(dropna=True) > 1].reset_index()
-    areas = [c for c in wide.columns if c != "country"]
-    if len(wide) < 3 or not areas:
-        ch.say("With {n} and {k} that differ between them, there is no ranking to test.",
-               n=_plural(len(wide), "country", "countries"),
+    tm = ch.threat()
+    ranking = country_ranking(tm)
+    areas = list(dict.fromkeys(tm["crime_area"]))
+    if len(ranking) < 3 or not areas:
+        ch.say("With {n} and {k} scored, there is no ranking to test.",
+               n=_plural(len(ranking), "country", "countries"),
                k=_plural(len(areas), "crime area"))
         return pd.DataFrame()
-    model = threat_index_model(areas)
-    result = uncertainty_analysis(model, wide, normalise=["minmax", "prank", "rank"],
-                                  aggregate=["mean", "copeland"], weights_noise=0.25, n=n,
-                                  seed=1, target="threat")
-    ranks = result.ranks.reset_index()
+    shown = ranking[ranking["country"].isin(ch.countries)]
+    nd = bool(shown["nd"].any())
+    full = shown[shown["areas"] == len(areas)]
+    fewer = shown[shown["areas"] < len(areas)].sort_values(["areas", "country"],
+                                                            ascending=[False, True])
     if ch.rank_countries:
+        groups = [f"{ch.names(g['country'])} on {k}"
+                  for k, g in fewer.groupby("areas", sort=False)]
+        which = "; ".join(groups) + "." if groups else ""
+    elif len(fewer):
+        lo, hi = int(fewer["areas"].min()), int(fewer["areas"].max())
+        which = f"the others on {lo} to {hi}." if lo < hi else f"the others on {lo}."
+    else:
+        which = ""
+    ch.say("A country's threat index is the mean of its crime-area scores over the areas it "
+           "reported an indicator of: a crime area it did not report counts neither as zero "
+           "nor as the regional mean. {k} of the {m} countries {are} scored on all {a} crime "
+           "areas" + ("; {which}" if which else ".") + " The key figures, the map of the "
+           "regional overview and the weights explorer at equal weights rank the same "
+           "scores in the same way: ties (equal to nine decimals) share the better rank.",
+           k=len(full) or "None", m=len(shown), are="is" if len(full) < 2 else "are",
+           a=len(areas), which=which, nd=nd)
+    wide = tm.pivot(index="country", columns="crime_area", values="value")[areas]
+    # Min-max needs a spread in every area (one country alone in an area has none).
+    spread = bool((wide.nunique(dropna=True) > 1).all())
+    options = {"impute": ["none", "mean"],
+               "normalise": ["none", *(["minmax"] if spread else []), "prank", "rank"],
+               "aggregate": ["mean", "copeland"]}
+    result = uncertainty_analysis(threat_index_model(areas), wide.reset_index(), **options,
+                                  weights_noise=_WEIGHTS_NOISE, n=n, seed=1, target="threat")
+    ranks = result.ranks.reset_index()
+    ranks = shown.merge(ranks, on="country", how="left")
+    same = bool((ranks["nominal"] == ranks["rank"]).all())
+    said = [f"{what} {_and([words[o] for o in result.factors[f]]).replace(' and ', ' or ')}"
+            for f, (what, words) in _CHOICES.items() if f in result.factors]
+    ch.say("The ranking is recomputed under {runs} variants of the method ({n} base runs of a "
+           "Saltelli design over {d} choices): " + "; ".join(f"{{c{i}}}" for i in
+                                                         range(len(said)))
+           + "; and each area's weight perturbed by up to {noise}. "
+           + ("The nominal variant, the first option of each with equal weights, is the "
+              "ranking above." if same else
+              "Its nominal variant does not rank the countries as the table does: the "
+              "intervals describe another model."),
+           runs=f"{result.n_runs:,}", n=f"{result.n:,}", d=len(result.factors),
+           noise=f"{_WEIGHTS_NOISE:.0%}", **{f"c{i}": c for i, c in enumerate(said)})
+    if ch.rank_countries:
+        table = pd.DataFrame({
+            "Rank": ranks["rank"], "Country": ranks["country"].map(ch.name),
+            # Two decimals: the rank is taken on the unrounded score, and one decimal
+            # would print countries of different ranks alike.
+            "Score (0-10)": ranks["score"].map(lambda v: f"{v:.2f}"),
+            "Crime areas scored": ranks["areas"],
+            "Rank, 5th-95th percentile of the variants": [
+                f"{int(a)}-{int(b)}" if a != b else f"{int(a)}"
+                for a, b in zip(ranks["q05"], ranks["q95"], strict=True)]})
+        marks = pd.DataFrame(False, index=table.index, columns=table.columns)
+        marks["Score (0-10)"] = ranks["nd"].to_numpy()
+        ch.show_table(table, f"Threat index of the member countries, {ch.cycle.code}: rank "
+                      f"among the {len(ranking)} scored, and mean of the crime-area scores "
+                      f"over the areas scored (of {len(areas)})",
+                      source="submissions", nd=marks, key="tab:ranking",
+                      data=ch.source_rows(ch.threat_rows()))
         fig = rank_intervals(ranks, unit="country", nominal="nominal", p05="q05",
                              median="median", p95="q95")
-        ch.figure(fig, f"Rank of each country on the threat index under {result.n_runs} "
-                  "variants of the method (dot: nominal; bar: 5th-95th percentile)",
-                  source="submissions", nd=nd)
+        ch.figure(fig, f"Rank of each country on the threat index under {result.n_runs:,} "
+                  "variants of the method (dot: the ranking of the table; bar: 5th-95th "
+                  "percentile)", source="submissions", nd=nd, key="fig:robustness",
+                  data=ch.source_rows(ch.threat_rows()))
     idx = result.indices.reset_index()
+    idx["factor"] = idx["factor"].map(lambda f: _FACTOR_LABELS.get(f, f))
     ch.show_table(idx.round(2), "Sensitivity of the ranking to each choice: first-order (S1) "
-                  "and total-effect (ST) indices", source="submissions")
+                  "and total-effect (ST) indices", source="submissions",
+                  key="tab:sensitivity", data=ch.source_rows(ch.threat_rows()))
     top = idx.sort_values("ST", ascending=False).iloc[0]
-    ch.say("The choice that moves the ranking most is the {factor} method (total effect "
-           "{st}); the widest 90% rank interval is {width} places.", factor=top["factor"],
-           st=round(float(top["ST"]), 2), width=int(result.ranks["q90_width"].max()))
+    ch.say("The choice that moves the ranking most is the {factor} (total effect {st}); the "
+           "widest 90% rank interval is {width} places.", factor=top["factor"],
+           st=round(float(top["ST"]), 2), width=int(ranks["q90_width"].max()))
     if not ch.rank_countries:
         ch.say("The public edition does not rank member states: the rank of each under the "
                "variants of the method is in the restricted edition.")
@@ -867,7 +973,7 @@ def frontex_routes(ch: Chapter) -> None:
     band = f.rename(columns={"detections": "value"}).assign(lower=np.nan, upper=np.nan)
     fig = trend_band(band, x="year", y="value", lower="lower", upper="upper", group="route")
     ch.figure(fig, "Detections of illegal border crossings on the routes through the region "
-              "(detections, not persons)", source="frontex")
+              "(detections, not persons)", source="frontex", key="tab:frontex", data=f)
     wb = f[f["route"] == "Western Balkan Route"].set_index("year")["detections"]
     if 2015 in wb.index:
         ch.say("Detections on the Western Balkan route peaked at {n} in 2015.", n=int(wb[2015]))
@@ -912,7 +1018,9 @@ def _glotip_table(ch: Chapter, indicator: str, caption: str, nothing: str) -> No
     wide = v.pivot(index="country", columns="year", values="text").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))
     wide.columns = [str(c) for c in wide.columns]
-    ch.show_table(wide.drop(columns="country"), caption, source="glotip")
+    ch.show_table(wide.drop(columns="country"), caption, source="glotip",
+                  key="tab:glotip:victims" if "victims" in indicator
+                  else "tab:glotip:convictions", data=v)
     shown = set(v["text"])
     own = (ch.rules.threshold_for(code) if ch.rules else ch.threshold)
     notes = []
@@ -928,18 +1036,20 @@ def _glotip_table(ch: Chapter, indicator: str, caption: str, nothing: str) -> No
 
 @_section(public=True)
 def cpi_scores(ch: Chapter) -> None:
-    """TI Corruption Perceptions Index for the cycle's years (0-100, higher is cleaner)."""
+    """TI Corruption Perceptions Index for the cycle's years that the shipped extract holds
+    (:func:`octasee.analysis.editions.editions`; 0-100, higher is cleaner)."""
+    ed = editions(ch.cycle, ch.workspace)
     c = load_cpi()
-    c = c[c["country"].isin(ch.countries) & c["year"].between(
-        max(2012, ch.cycle.first_year), ch.cycle.last_year)]
+    c = c[c["country"].isin(ch.countries) & c["year"].isin(ed.cpi_years)]
     if c.empty:
-        ch.say("The CPI extract shipped with octasee covers 2012-2017 only.")
+        ch.say("The CPI extract shipped with octasee holds none of the years of the {cycle} "
+               "cycle.", cycle=ed.cycle)
         return
     wide = c.pivot_table(index="country", columns="year", values="score").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))
     wide.columns = [str(x) for x in wide.columns]
     ch.show_table(wide.drop(columns="country"), "Corruption Perceptions Index (0-100; higher "
-                  "means less perceived corruption)", source="cpi")
+                  "means less perceived corruption)", source="cpi", key="tab:cpi", data=c)
     last = wide.columns[-1]
     low = wide.sort_values(last).iloc[0]
     ch.say("In {year} the lowest score among the selected countries was {name}'s ({score}).",
@@ -980,7 +1090,9 @@ def emerging(ch: Chapter) -> None:
     marks.insert(1, "name", False)
     ch.show_table(table.drop(columns="country"),
                   "Emerging threats: fast growth from a low base", source="submissions",
-                  nd=marks.drop(columns="country"))
+                  nd=marks.drop(columns="country"), key="tab:emerging",
+                  data=ch.source_rows(ind.merge(table[["country", "indicator"]]
+                                                .drop_duplicates())))
 
 
 @_section(partial=False)
@@ -1026,7 +1138,8 @@ def country_profile(ch: Chapter, code: str) -> None:
         structures = sorted(set(map(tuple, sel[["indicator", "crime_area"]].to_numpy())))
         ch.show_table(frames[0], f"{ch.name(code)}: key indicators by year",
                       source="submissions", markers=frames[1], nd=frames[2],
-                      structures=structures)
+                      structures=structures, key=f"tab:profile:{code}",
+                      data=ch.source_rows(sel))
         first_code = order[0]
         s = values[first_code].rename("value").rename_axis("year").reset_index()
         if s["value"].notna().sum() >= MIN_YEARS:  # fewer: the table has them all
@@ -1035,7 +1148,9 @@ def country_profile(ch: Chapter, code: str) -> None:
                                  y_title=labels[first_code]),
                       f"{ch.name(code)}: {_label(first_code, ch).lower()}",
                       source="submissions", nd=bool(nd[first_code].any()),
-                      structures=[p for p in structures if p[0] == first_code])
+                      structures=[p for p in structures if p[0] == first_code],
+                      key=f"fig:profile:{code}",
+                      data=ch.source_rows(sel, indicator=first_code))
     tm, nd_any = _threat(ch)
     if code in set(tm["country"]) and _comparable(ch, tm):
         if not ch.rank_countries:
@@ -1051,7 +1166,8 @@ def country_profile(ch: Chapter, code: str) -> None:
             marks = pd.DataFrame(nd_any, index=both.index, columns=both.columns).drop(
                 columns="Crime area")
             ch.show_table(both.round(1), "Threat scores (0-10) against the regional median",
-                          source="submissions", nd=marks)
+                          source="submissions", nd=marks, key=f"tab:profile:{code}:threat",
+                          data=ch.source_rows(ch.threat_rows(), country=code))
     a = ch.rows("assessments")
     for r in a[a["country"] == code].head(3).itertuples():
         lang = _language(r.language)
@@ -1073,12 +1189,14 @@ def glotip_convictions(ch: Chapter) -> None:
 
 def explore_weights(ch: Chapter, tm: pd.DataFrame) -> Any:
     """The weights explorer (JupyterLab) of the restricted edition; nothing in public (it
-    names and ranks member states)."""
+    names and ranks member states). ``tm``: every member's threat scores
+    (:func:`threat_overview`'s result); it ranks among all members and shows the
+    chapter's countries; at its default (equal) weights its ranking is the report's."""
     if ch.public:
         return None
     from octasee.widgets import weights_explorer  # lazy: ipywidgets, ~190 ms on import
 
-    return weights_explorer(tm)
+    return weights_explorer(tm, countries=ch.countries)
 
 
 def explore_indicators(ch: Chapter) -> Any:

@@ -18,6 +18,14 @@ The merge does what the template cannot do from one cell at a time:
 
 A failed chapter becomes a visible failure box (``--keep-going``).
 
+After conversion, the evidence (:func:`collect_evidence`: each chapter's
+``evidence.json``, checked against what its notebook shows; :func:`link_evidence`): each
+figure's and table's caption gets its evidence id (``ev-…``), the data links of the
+restricted edition point at the copies beside the report (``<stem>.evidence/<anchor>.csv``,
+written by :func:`write_data_folder`), and every ``<a class="evidence-ref"
+data-evidence="KEY">`` gets the label of the figure or table it names ("Figure 4.1") as
+its text, so that it reads the same in print (:func:`resolve_evidence_links`).
+
 >>> part = Part(slug="01_intro", title="Introduction", number="1", nb={"cells": [
 ...     {"cell_type": "markdown", "metadata": {}, "source": "# Introduction\\n\\nText."}]})
 >>> nb = merge_chapters([part], meta={"title": "T"})
@@ -30,10 +38,14 @@ A failed chapter becomes a visible failure box (``--keep-going``).
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import html
 import json
+import os
 import re
+import shutil
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -41,11 +53,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from octasee.chapters.context import EVIDENCE_NAME
 from octasee.report.errors import ReportError
 from octasee.report.execute import import_nbformat_lightly
 
-__all__ = ["HIDDEN_TAGS", "PLOTLY_MIME", "Part", "convert_to_html", "joined", "merge_chapters",
-           "plotlyjs", "templates_dir"]
+__all__ = ["HIDDEN_TAGS", "PLOTLY_MIME", "Evidence", "Part", "collect_evidence",
+           "convert_to_html", "data_folder_name", "joined", "link_evidence", "merge_chapters",
+           "plotlyjs", "resolve_evidence_links", "templates_dir", "write_data_folder"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLYJS_PLACEHOLDER = "/*octasee:plotly.js*/"
@@ -469,3 +483,258 @@ def digest_templates(folder: Path | None = None) -> str:
             h.update(p.relative_to(folder).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- evidence
+
+# nbconvert writes the chapters' HTML again (attributes in another order, ``<br/>``): the
+# patterns find tags by their class and read the attributes whatever their order.
+_ANCHOR = re.compile(r'<span\s([^>]*\bclass="evidence-anchor"[^>]*)>\s*</span>(\s*)'
+                     r'<h4\s+class="(figure|table)-caption"\s*>')
+_DATA_LINK = re.compile(r'<a\s([^>]*\bclass="data-link"[^>]*)>(.*?)</a>(\s*)'
+                        r'<span\s+class="data-file"\s*>\([^<]*\)</span>', re.S)
+_EVIDENCE_REF = re.compile(r"<a\s([^>]*\bevidence-ref\b[^>]*)>(.*?)</a>", re.S)
+_ATTR = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+
+
+def _attrs(text: str) -> dict[str, str]:
+    """A tag's attributes (double-quoted, as the chapters and nbconvert write them)."""
+    return dict(_ATTR.findall(text))
+
+
+def _start_tag(name: str, attrs: Mapping[str, str]) -> str:
+    return f"<{name} " + " ".join(f'{k}="{v}"' for k, v in attrs.items()) + ">"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The figures and tables of a report, by evidence key, and the data files to copy.
+
+    ``entries``: key → the chapter's entry (``key``, ``label``, ``caption``, ``kind``,
+    ``chapter``, ``anchor``, ``data``: the file's name beside the report or None) and
+    ``run``, the build's label of the chapter that shows it. ``files``: a data file's
+    name → the chapter's copy (restricted edition only).
+    """
+
+    entries: Mapping[str, Mapping[str, Any]]
+    files: Mapping[str, Path]
+
+
+def _shown_anchors(nb: Mapping[str, Any]) -> list[str]:
+    """The evidence anchors a chapter's notebook shows, in order."""
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            text = joined(out.get("data", {}).get("text/html", ""))
+            if "evidence-anchor" in text:
+                found += [html.unescape(_attrs(m.group(1)).get("id", ""))
+                          for m in _ANCHOR.finditer(text)]
+    return found
+
+
+def collect_evidence(runs: Sequence[tuple[str, Path, Mapping[str, Any]]], *,
+                     data: bool) -> Evidence:
+    """Every chapter's figures and tables, from the ``evidence.json`` each writes into
+    its folder, as one mapping by evidence key.
+
+    ``runs``: (label, the chapter's ``output_dir``, its executed notebook) of every
+    chapter in the report. The notebook is what the report shows: an entry whose
+    figure it does not show (a file left by an earlier run) is left out, and a figure
+    it shows that the list lacks, or a data file that is not there (``data``: the
+    restricted edition, which copies them), is a :class:`ReportError`: the chapter's
+    folder was changed after it ran (a cached run whose folder was removed). A key or
+    anchor two chapters use is a :class:`ReportError` too: a reference must name one
+    figure.
+    """
+    entries: dict[str, dict[str, Any]] = {}
+    by_anchor: dict[str, str] = {}
+    files: dict[str, Path] = {}
+    for label, folder, nb in runs:
+        shown = _shown_anchors(nb)
+        twice = sorted({a for a in shown if shown.count(a) > 1})
+        if twice:
+            raise ReportError(f"chapter {label} shows the figure or table {twice[0]} twice",
+                              hint="a section called twice with the same arguments? Give "
+                                   "each a key of its own (key=...)")
+        path = Path(folder) / EVIDENCE_NAME
+        listed: list[Mapping[str, Any]] = []
+        if path.is_file():
+            try:
+                listed = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ReportError(f"cannot read the chapter's list of figures and tables: "
+                                  f"{exc}", where=str(path),
+                                  hint="build again with --no-cache") from None
+        have = {str(e.get("anchor")): e for e in listed if isinstance(e, Mapping)}
+        lacking = [a for a in shown if a not in have]
+        if lacking:
+            raise ReportError(f"chapter {label} shows {len(lacking)} figure(s) or table(s) "
+                              f"that its list of evidence lacks ({', '.join(lacking[:3])})",
+                              where=str(path), hint="its folder changed after it ran (a "
+                              "cached run whose folder was removed?): build again with "
+                              "--no-cache")
+        for anchor in shown:
+            e = dict(have[anchor])
+            key = str(e["key"])
+            if key in entries or anchor in by_anchor:
+                other = entries.get(key) or entries[by_anchor[anchor]]
+                raise ReportError(f"evidence key {key!r} ({e.get('label')} of chapter "
+                                  f"{label}) is also {other['label']} of chapter "
+                                  f"{other['run']}" + ("" if key == other["key"] else
+                                                       f" (key {other['key']!r})"),
+                                  hint="give each figure and table a key of its own: "
+                                       "ch.figure(..., key='fig:...') (a per-country "
+                                       "chapter's keys carry the country code)")
+            source = e.get("data")
+            e["run"] = label
+            e["data"] = None
+            if data and source:
+                csv = Path(folder) / str(source)
+                if not csv.is_file():
+                    raise ReportError(f"the data file of {e.get('label')} ({key}) of chapter "
+                                      f"{label} is missing", where=str(csv),
+                                      hint="its folder changed after it ran (a cached run "
+                                           "whose folder was removed?): build again with "
+                                           "--no-cache")
+                e["data"] = csv.name
+                files[csv.name] = csv
+            entries[key] = e
+            by_anchor[anchor] = key
+    return Evidence(entries=entries, files=files)
+
+
+def resolve_evidence_links(text: str, evidence: Mapping[str, Mapping[str, Any]], *,
+                           strict: bool = True) -> str:
+    """``text`` (HTML) with every ``<a class="evidence-ref" data-evidence="KEY">`` pointing
+    at the figure or table ``evidence[KEY]`` (``href="#<anchor>"``) and showing its label
+    ("Figure 4.1") as its text, so that the reference reads the same on screen and in
+    print.
+
+    A key that ``evidence`` lacks is a :class:`ReportError` naming it and the closest
+    keys there are (its ``details``: ``keys`` and ``suggestions``, for a caller that
+    knows where the reference was written); with ``strict=False`` (a build that keeps
+    going past a failed chapter, or leaves chapters or countries out) its text becomes
+    ``[KEY: not in this report]``, as it does for a reference marked
+    ``data-optional="1"`` (a figure that shows a finding, if the report has it).
+
+    >>> ev = {"fig:trend:heroin:heroin_seized": {"label": "Figure 4.1",
+    ...                                          "anchor": "ev-fig-trend-heroin-heroin-seized"}}
+    >>> resolve_evidence_links('<a class="evidence-ref" '
+    ...     'data-evidence="fig:trend:heroin:heroin_seized" href="#x">?</a>', ev)
+    '<a class="evidence-ref" data-evidence="fig:trend:heroin:heroin_seized" href="#ev-fig-trend-heroin-heroin-seized">Figure 4.1</a>'
+    >>> resolve_evidence_links('<a class="evidence-ref" data-evidence="fig:trend:heroin:heroin">?</a>', ev)
+    Traceback (most recent call last):
+    ...
+    octasee.errors.ReportError: an evidence reference names no figure or table of the report: 'fig:trend:heroin:heroin'; did you mean 'fig:trend:heroin:heroin_seized'?
+    """
+    unknown: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        attrs = _attrs(m.group(1))
+        key = html.unescape(attrs.get("data-evidence", ""))
+        entry = evidence.get(key)
+        if entry is None:
+            if attrs.get("data-optional") != "1":  # optional: a figure a finding is shown in
+                unknown.append(key)
+            attrs.pop("href", None)
+            text_ = f"[{key}: not in this report]"
+        else:
+            attrs["href"] = "#" + html.escape(str(entry["anchor"]))
+            text_ = str(entry["label"])
+        return f"{_start_tag('a', attrs)}{html.escape(text_)}</a>"
+
+    out = _EVIDENCE_REF.sub(sub, text)
+    if unknown and strict:
+        keys = list(dict.fromkeys(unknown))
+        known = list(evidence)
+        suggestions = {k: difflib.get_close_matches(k, known, n=3, cutoff=0.6) for k in keys}
+        close = [repr(s) for k in keys for s in suggestions[k]]
+        what = (f"an evidence reference names no figure or table of the report: {keys[0]!r}"
+                if len(keys) == 1 else f"{len(keys)} evidence references name no figure or "
+                "table of the report: " + ", ".join(map(repr, keys)))
+        hint = ("did you mean " + " or ".join(dict.fromkeys(close)) + "?" if close else
+                "the report's keys: " + ", ".join(map(repr, sorted(known)[:12]))
+                + (" …" if len(known) > 12 else "") if known else
+                "no chapter of the report defines one")
+        raise ReportError(what, hint=hint, keys=keys, suggestions=suggestions)
+    return out
+
+
+def link_evidence(text: str, evidence: Evidence, *, folder: str | None,
+                  strict: bool = True) -> str:
+    """The converted report with its evidence linked: each caption carries its evidence
+    id (moved from the anchor just before it onto the caption itself), each data link
+    points at ``<folder>/<file>`` beside the report and prints that path, and evidence
+    references show their labels (:func:`resolve_evidence_links`).
+
+    ``folder`` None (the public edition): there must be no data link; one is a
+    :class:`ReportError` (a chapter that wrote one in the public edition), and nothing
+    is published.
+    """
+    def caption(m: re.Match[str]) -> str:
+        attrs = _attrs(m.group(1))
+        return m.group(2) + _start_tag("h4", {
+            "class": f"{m.group(3)}-caption", "id": attrs.get("id", ""),
+            "data-evidence": attrs.get("data-evidence", "")})
+
+    text = _ANCHOR.sub(caption, text)
+    if folder is None:
+        if 'class="data-link"' in text:
+            raise ReportError("the public edition holds a link to a data file",
+                              hint="a chapter wrote one in the public edition: fix it "
+                                   "(ch.figure and ch.show_table write none there)")
+    else:
+        missing: list[str] = []
+
+        def data_link(m: re.Match[str]) -> str:
+            attrs = _attrs(m.group(1))
+            name = html.unescape(attrs.get("data-csv", ""))
+            if name not in evidence.files:
+                missing.append(name)
+            path = html.escape(f"{folder}/{name}")
+            attrs["href"] = path
+            return (f"{_start_tag('a', attrs)}{m.group(2)}</a>{m.group(3)}"
+                    f'<span class="data-file">({path})</span>')
+
+        text = _DATA_LINK.sub(data_link, text)
+        if missing:
+            raise ReportError(f"the report links {len(missing)} data file(s) that no "
+                              f"chapter lists: {', '.join(missing[:3])}",
+                              hint="build again with --no-cache")
+    return resolve_evidence_links(text, evidence.entries, strict=strict)
+
+
+def write_data_folder(folder: Path, files: Mapping[str, Path]) -> list[Path]:
+    """Copy the data files beside the report into ``folder`` as a whole: into a new
+    folder first, which then replaces the old one, so that the folder never holds half
+    of a build or files of an earlier one. No files: the folder is removed (the public
+    edition has none). Returns the files written, by name."""
+    token = uuid.uuid4().hex[:12]
+    old = folder.with_name(f".{folder.name}.old-{token}")
+    if not files:
+        if folder.exists():
+            os.replace(folder, old)
+            shutil.rmtree(old, ignore_errors=True)
+        return []
+    tmp = folder.with_name(f".{folder.name}.partial-{token}")
+    tmp.mkdir(parents=True)
+    try:
+        for name, source in sorted(files.items()):
+            shutil.copyfile(source, tmp / name)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return [folder / name for name in sorted(files)]
+
+
+def data_folder_name(stem: str) -> str:
+    """The folder beside ``<stem>.html`` that holds the restricted edition's data files.
+
+    >>> data_folder_name("octa-see_2013-2017_restricted")
+    'octa-see_2013-2017_restricted.evidence'
+    """
+    return f"{stem}.evidence"

@@ -33,6 +33,9 @@ Everything it writes goes to ``out`` under names that say the cycle and the vari
                                                    audit's result (and .json), for release
     out/octa-see_<cycle>_<variant>.chapters/       each executed chapter notebook
     out/octa-see_<cycle>_<variant>.data/<chapter>/ the chapters' own files (output_dir)
+    out/octa-see_<cycle>_restricted.evidence/      restricted edition: the data of each
+                                                   figure and table (<anchor>.csv), with
+                                                   source rows, linked from the report
 
 Each file is written to a temporary name and renamed: an interrupted build leaves the
 previous files or none, never half a file.
@@ -51,6 +54,7 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -61,12 +65,23 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from octasee._version import __version__
+from octasee.analysis.findings import find
+from octasee.analysis.register import STATE_ENV, Register, check_references, read_register
 from octasee.chapters.disclosure import public_view, restricted_indicators
 from octasee.errors import UsageError
 from octasee.notebooks import STANDARD_PARAMETERS, Chapter, notebook_parameters
 from octasee.reference import country_name, resolve_country
 from octasee.report._io import write_text_atomic
-from octasee.report.assemble import Part, convert_to_html, digest_templates, merge_chapters
+from octasee.report.assemble import (
+    Part,
+    collect_evidence,
+    convert_to_html,
+    data_folder_name,
+    digest_templates,
+    link_evidence,
+    merge_chapters,
+    write_data_folder,
+)
 from octasee.report.cache import (
     Cache,
     library_fingerprint,
@@ -90,6 +105,12 @@ from octasee.report.drafts import (
 )
 from octasee.report.errors import ChapterError, ReportError
 from octasee.report.execute import Task, run_tasks
+from octasee.report.judgements import (
+    RegisterState,
+    finding_records,
+    register_state,
+    write_state,
+)
 from octasee.report.pdf import chromium_path, print_pdf
 from octasee.samples import ensure_samples
 from octasee.sdc import (
@@ -99,7 +120,7 @@ from octasee.sdc import (
     read_publications,
     write_output_check,
 )
-from octasee.store import PIN_ENV, pin_snapshot
+from octasee.store import PIN_ENV, Store, pin_snapshot
 from octasee.workspace import Workspace, find_workspace
 
 __all__ = ["Assembled", "BuildOptions", "BuildResult", "ChapterRun", "Checked", "Executed",
@@ -204,6 +225,10 @@ class BuildOptions:
     cache_dir: Path | None  # None: no cache
     timeout: float
     stall_minutes: float  # 0: no watchdog
+    #: Every chapter of the workspace (for this variant) and every expected country: the
+    #: register's references must all resolve. A partial build (a chapter or a country
+    #: left out) shows a reference it lacks as "[...: not in this report]" instead.
+    complete: bool = True
 
     @property
     def stem(self) -> str:
@@ -256,6 +281,9 @@ class Plan:
     annex_letter: str  # the first annex letter no chapter takes (the changes annex)
     seconds: float = 0.0
     store_path: Path | None = None  # the store file the chapters read (the pinned copy)
+    register: Register | None = None  # the analysts' judgements.yaml, checked (if any)
+    judgements: RegisterState | None = None  # its state in this version (if a register)
+    findings: Mapping[str, Mapping[str, Any]] | None = None  # key → digest, numbers, title
 
     @property
     def book(self) -> DraftBook | None:
@@ -309,6 +337,13 @@ class Assembled:
     changes: Changes | None  # since the previous version, if there is one
     scrubbed: int = 0  # in total, the kept notebooks' included
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: Every figure and table of the report by evidence key (key, label, caption, kind,
+    #: chapter, anchor, data: the data file's name or None, run): what references resolve
+    #: against (:func:`octasee.report.assemble.collect_evidence`).
+    evidence: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The data files to publish beside the report (restricted edition): name → the
+    #: chapter's copy.
+    data_files: Mapping[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -320,6 +355,8 @@ class Published:
     pdf: Path | None
     manifest: Path
     timings: Mapping[str, float] = field(default_factory=dict)
+    #: The data files beside the report (``<stem>.evidence/<anchor>.csv``; restricted).
+    data: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -408,6 +445,8 @@ def configure(*, workspace: Workspace | str | os.PathLike[str] | None = None,
                           hint="ingest the questionnaires first: octasee ingest FILE...")
     codes = [resolve_country(c) for c in (countries if countries is not None else ws.expected)]
     chapter_list = list(chapters) if chapters is not None else ws.chapters()
+    # An editors' annex (notebook metadata octasee.variants) stays out of the public edition.
+    chapter_list = [c for c in chapter_list if variant in c.variants]
     if not chapter_list:
         raise ReportError("no chapters to build", hint="pass at least one chapter")
     slugs = [c.slug for c in chapter_list]
@@ -416,13 +455,15 @@ def configure(*, workspace: Workspace | str | os.PathLike[str] | None = None,
             sorted({s for s in slugs if slugs.count(s) > 1})), hint="rename one notebook")
     cache = (Path(cache_dir) if cache_dir else ws.path / ".octasee-cache" / "report") \
         if use_cache else None
+    whole = {c.slug for c in ws.chapters() if variant in c.variants}
+    complete = whole <= set(slugs) and set(ws.expected) <= set(codes)
     return BuildOptions(
         workspace=ws, cycle=cycle or ws.cycle, variant=variant, formats=tuple(fmts),
         jobs=jobs, executor=executor, scheduler=scheduler, keep_going=keep_going,
         out=Path(out or "build").resolve(), chapters=tuple(chapter_list),
         countries=tuple(codes), build_date=build_date or dt.date.today(), label=label,
         use_cache=use_cache, record_draft=record_draft, final=final, cache_dir=cache,
-        timeout=timeout, stall_minutes=minutes)
+        timeout=timeout, stall_minutes=minutes, complete=complete)
 
 
 # --------------------------------------------------------------------------- plan
@@ -482,10 +523,14 @@ def _numbers(chapters: Sequence[Chapter]) -> tuple[dict[str, str], str]:
 def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) -> Plan:
     """Decide the build from one state of the store (``store``: a pinned copy, default
     the workspace's store): the fingerprints and each run's cache key, each chapter's
-    parameters, the draft this build makes and its snapshot. Runs nothing, writes nothing.
+    parameters, the draft this build makes and its snapshot, the analysts' register
+    (``judgements.yaml``) and its state across drafts. Runs nothing and writes nothing
+    but that state, for the chapter kernels (a JSON file in the workspace's cache named
+    by :data:`~octasee.analysis.register.STATE_ENV` in their environment).
 
     Raises :class:`ReportError` for a chapter whose parameters cell lacks a parameter
-    the build must pass."""
+    the build must pass, and :class:`~octasee.errors.ConfigError` (file, line, what to
+    write) for a register that cannot be read or cites a finding that does not exist."""
     t0 = time.perf_counter()
     o = options
     ws = o.workspace
@@ -503,6 +548,7 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
     base_of, annex_letter = _numbers(o.chapters)
     runs: list[PlannedRun] = []
     digests: dict[str, str] = {}
+    notebooks: dict[str, tuple[dict[str, Any], str]] = {}
     for ch in o.chapters:
         declared = notebook_parameters(ch.notebook)
         lacking = [p for p in _REQUIRED if p not in declared]
@@ -514,6 +560,39 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
                                 "public build would read restricted data")
         text = ch.notebook.read_text("utf-8")
         digests[ch.slug] = notebook_digest(json.loads(text))
+        notebooks[ch.slug] = (declared, text)
+    # The analysts' register (judgements.yaml) is checked before any chapter runs; its
+    # text is an input of the draft and of every chapter's cache key, and its state
+    # across drafts reaches the chapter kernels through STATE_ENV.
+    register = read_register(ws.path)
+    inputs_cfg = cfg_fp if not register.exists else hashlib.sha256(
+        (cfg_fp + ":" + hashlib.sha256(register.text.encode()).hexdigest()).encode()
+    ).hexdigest()
+    version = stored = None
+    if o.record_draft:
+        version = DraftBook(ws.path, o.cycle).plan(inputs_fingerprint(
+            cycle=o.cycle, countries=codes, store=store_fp, config=inputs_cfg,
+            library=lib_fp,
+            chapters=[(c.slug, digests[c.slug], c.parameters) for c in o.chapters]),
+            final=o.final)
+        stored = DraftBook(ws.path, o.cycle).snapshot(version) if not version.is_new \
+            else None
+    found = None  # the findings, when they had to be computed (not kept in a snapshot)
+    records = (stored or {}).get("findings")
+    if not isinstance(records, Mapping) and (register.exists or version is not None):
+        with Store(store_path, read_only=True) as reader:
+            found = find(reader, cycle=o.cycle, countries=codes)
+        records = finding_records(found)
+    state = None
+    key_cfg = inputs_cfg
+    if register.exists and o.complete:  # a partial build may lack some findings
+        check_references(register, findings=records or {})
+        state = register_state(DraftBook(ws.path, o.cycle), version, register, records or {})
+        given = state if o.variant == "restricted" else state.public()
+        env = {**env, STATE_ENV: str(_write_state(given, ws))}
+        key_cfg = hashlib.sha256((inputs_cfg + ":" + given.digest()).encode()).hexdigest()
+    for ch in o.chapters:
+        declared, text = notebooks[ch.slug]
         base = base_of[ch.slug]
         if ch.per_country:
             instances = [(f"{ch.slug}-{c}", c, f"{base}.{i}" if base else str(i),
@@ -529,7 +608,7 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
                 params["country"] = code
             params.update(ch.parameters)
             key = task_key(notebook=digests[ch.slug], parameters=params, store=store_fp,
-                           library=lib_fp, config=cfg_fp)
+                           library=lib_fp, config=key_cfg)
             task = Task(key=key, chapter=ch.slug, label=label, notebook_json=text,
                         parameters=params, cwd=str(o.data_dir / label), country=code,
                         timeout=o.timeout,
@@ -537,21 +616,27 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
                         env=env)
             runs.append(PlannedRun(label, ch.slug, title, number, code, key, task,
                                    group_number=base, per_country=ch.per_country))
-    version = snap = None
-    if o.record_draft:
-        book = DraftBook(ws.path, o.cycle)
-        version = book.plan(inputs_fingerprint(
-            cycle=o.cycle, countries=codes, store=store_fp, config=cfg_fp, library=lib_fp,
-            chapters=[(c.slug, digests[c.slug], c.parameters) for c in o.chapters]),
-            final=o.final)
+    snap = None
+    if version is not None:
         # From the store the chapters read (the fingerprint above), not after execution.
-        snap = (book.snapshot(version) if not version.is_new else None) or snapshot(
+        snap = stored or snapshot(
             store_path, cycle=o.cycle, countries=codes,
-            rules=DisclosureRules.from_settings(ws))
+            rules=DisclosureRules.from_settings(ws), findings=found,
+            register=register if register.exists else None, state=state)
     return Plan(options=o, runs=tuple(runs), store=store_fp, library=lib_fp, config=cfg_fp,
                 digests=digests, terms=terms, version=version, snapshot=snap,
                 annex_letter=annex_letter, seconds=round(time.perf_counter() - t0, 3),
-                store_path=store_path)
+                store_path=store_path, register=register if register.exists else None,
+                judgements=state, findings=records)
+
+
+def _write_state(state: RegisterState, ws: Workspace) -> Path:
+    """The register's state as the chapter kernels read it (STATE_ENV): a JSON file in
+    the workspace's cache (named by its content), else in the temporary folder."""
+    try:
+        return write_state(state, ws.path / ".octasee-cache" / "judgements")
+    except OSError:  # a read-only workspace
+        return write_state(state, Path(tempfile.gettempdir()) / "octasee-judgements")
 
 
 # --------------------------------------------------------------------------- execute
@@ -777,8 +862,24 @@ def assemble(executed: Executed, *, on_event: Event | None = None) -> Assembled:
     html = convert_to_html(merged)
     timings["convert"] = round(time.perf_counter() - t0, 3)
     emit("[html]", "ok", {"seconds": timings["convert"]})
+    # The figures and tables by evidence key; the data links (restricted edition) point
+    # at the copies publish writes beside the report; references show their labels.
+    t0 = time.perf_counter()
+    restricted = o.variant == "restricted"
+    evidence = collect_evidence([(r.label, o.data_dir / r.label, parsed[r.label])
+                                 for r in executed.runs if r.label in parsed],
+                                data=restricted)
+    strict = o.complete and not executed.failed
+    if strict and plan.register is not None:
+        # Every figure and table key the register cites, with its file and line.
+        check_references(plan.register, findings=plan.findings or {},
+                         evidence=evidence.entries)
+    html = link_evidence(html, evidence, folder=data_folder_name(o.stem) if restricted
+                         else None, strict=strict)
+    timings["evidence"] = round(time.perf_counter() - t0, 3)
     return Assembled(executed=executed, meta=meta, html=html, content=content,
-                     changes=changes, scrubbed=scrubbed, timings=timings)
+                     changes=changes, scrubbed=scrubbed, timings=timings,
+                     evidence=evidence.entries, data_files=evidence.files)
 
 
 # --------------------------------------------------------------------------- publish
@@ -799,14 +900,18 @@ def _result(executed: Executed, *, timings: Mapping[str, float], scrubbed: int,
 def publish(assembled: Assembled, *, on_event: Event | None = None,
             timings: Mapping[str, float] | None = None,
             started: float | None = None, checked: Checked | None = None) -> Published:
-    """Write the report: the HTML, the PDF printed from it (when asked for) and the
-    manifest, each atomically. The manifest records ``timings`` (the build's so far) with
-    this stage's, and the total since ``started`` (a ``time.perf_counter()``) if given;
-    :attr:`Published.timings` is what it recorded."""
+    """Write the report: the data files beside it (restricted edition:
+    ``<stem>.evidence/``, replaced as a whole; none in the public edition), the HTML,
+    the PDF printed from it (when asked for) and the manifest, each atomically. The
+    manifest records ``timings`` (the build's so far) with this stage's, and the total
+    since ``started`` (a ``time.perf_counter()``) if given; :attr:`Published.timings` is
+    what it recorded."""
     executed = assembled.executed
     o = executed.plan.options
     emit: Event = on_event or _quiet
     t0 = time.perf_counter()
+    # The data first: the report never links a file that is not there yet.
+    data = tuple(write_data_folder(o.out / data_folder_name(o.stem), assembled.data_files))
     html_path = write_text_atomic(o.out / f"{o.stem}.html", assembled.html)
     spent = {"convert": round(assembled.timings.get("convert", 0.0)
                               + time.perf_counter() - t0, 3)}
@@ -825,9 +930,9 @@ def publish(assembled: Assembled, *, on_event: Event | None = None,
     result = _result(executed, timings=recorded, scrubbed=assembled.scrubbed,
                      changes=assembled.changes, html=html_path, pdf=pdf_path,
                      checked=checked)
-    manifest = write_manifest(result, executed.plan, checked=checked)
+    manifest = write_manifest(result, executed.plan, checked=checked, data=data)
     return Published(assembled=assembled, html=html_path, pdf=pdf_path, manifest=manifest,
-                     timings=recorded)
+                     timings=recorded, data=data)
 
 
 def fail(executed: Executed, *, timings: Mapping[str, float] | None = None) -> NoReturn:
@@ -965,10 +1070,11 @@ def _file_entry(path: Path | None, base: Path) -> dict[str, Any] | None:
             "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def write_manifest(result: BuildResult, plan: Plan, *, checked: Checked | None = None
-                   ) -> Path:
-    """The build's manifest: parameters, input hashes, versions, timings, each run, and
-    (public edition) the output-checking report with the audit's verdict."""
+def write_manifest(result: BuildResult, plan: Plan, *, checked: Checked | None = None,
+                   data: Sequence[Path] = ()) -> Path:
+    """The build's manifest: parameters, input hashes, versions, timings, each run, the
+    data files beside the report (``data``: restricted edition), and (public edition)
+    the output-checking report with the audit's verdict."""
     o = plan.options
     manifest: dict[str, Any] = {
         "manifest_version": 1,
@@ -999,7 +1105,8 @@ def write_manifest(result: BuildResult, plan: Plan, *, checked: Checked | None =
         "timings": result.timings,
         "chapters": [asdict(r) for r in result.runs],
         "outputs": {"html": _file_entry(result.html, result.out),
-                    "pdf": _file_entry(result.pdf, result.out)},
+                    "pdf": _file_entry(result.pdf, result.out),
+                    "data": [e for e in (_file_entry(p, result.out) for p in data) if e]},
     }
     if checked is not None:
         manifest["output_check"] = {

@@ -9,7 +9,13 @@ and says, for one variant:
 - **figures**: each key figure whose printed value or rank moved, appeared or went;
 - **chapters**: each chapter (or country section) whose text changed (paragraphs added,
   removed or rewritten, with the first few shown before and after), or whose figures or
-  tables changed.
+  tables changed;
+- **findings** (restricted variant only): each finding of the data whose numbers moved,
+  that appeared or that went (:func:`octasee.analysis.findings.find`, kept in the
+  snapshots);
+- **judgements** (restricted variant only): each key judgement of the later version
+  flagged "evidence changed since agreed": a finding it cites moved since the draft it
+  was agreed in (:mod:`octasee.report.judgements`, kept in the later snapshot).
 
 The same :class:`Changes` becomes the report's annex "What changed since the previous
 draft" (:func:`annex_cells`) and the output of ``octasee diff`` (:func:`as_text`). In
@@ -18,7 +24,9 @@ dissemination as a whole are not listed, file names are left out, chapter text, 
 and tables are those of the public report, and key figures are compared only when both
 versions read theirs from the public view (``figures_basis`` of the snapshot: published
 totals and bands, never figures recomputed from the rows the public variant keeps, nor
-anything about single groups).
+anything about single groups). The public variant says nothing about findings or
+judgements: their numbers are the restricted rows', and a judgement's public wording is
+all the public edition shows of it.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from octasee.reference import country_name
 from octasee.report.disclosure import compile_terms, restricted_terms, scrub_notebook
 from octasee.report.drafts import open_drafts
 
-__all__ = ["Changes", "annex_cells", "as_text", "compare", "diff_versions"]
+__all__ = ["Changes", "annex_cells", "as_text", "compare", "diff_versions", "finding_line",
+           "judgement_line"]
 
 _KIND_TITLES = {"threat score": "Threat scores by crime area",
                 "mean threat score": "Mean threat score by country",
@@ -42,8 +51,10 @@ _KIND_TITLES = {"threat score": "Threat scores by crime area",
                 "groups": "Organised crime groups", "group score": "Organised crime groups",
                 "threat band": "Member states by threat band"}
 EXCERPTS = 3  # changed paragraphs shown per chapter
-#: The parts of a version that are compared.
+#: The parts of a version that are compared (both variants).
 PARTS = ("submissions", "key figures", "chapters")
+#: Compared in the restricted variant only, when both snapshots keep them.
+RESTRICTED_PARTS = ("findings",)
 
 
 @dataclass
@@ -58,6 +69,10 @@ class Changes:
     submissions: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     chapters: list[dict[str, Any]] = field(default_factory=list)
+    #: Findings whose numbers moved, appeared or went (restricted variant only).
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    #: Judgements of version ``b`` flagged "evidence changed since agreed" (restricted).
+    judgements: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     #: What could be compared: "submissions", "key figures", "chapters" (a part that was
     #: not is neither listed as changed nor said to be unchanged).
@@ -65,7 +80,9 @@ class Changes:
 
     @property
     def empty(self) -> bool:
-        return not (self.submissions or self.figures or self.chapters)
+        """Nothing changed between the two versions (a judgement flagged stale since an
+        earlier draft is not a change between these two)."""
+        return not (self.submissions or self.figures or self.chapters or self.findings)
 
     @property
     def complete(self) -> bool:
@@ -76,7 +93,9 @@ class Changes:
         return {"from": self.a, "to": self.b, "variant": self.variant,
                 "from_date": self.a_date, "to_date": self.b_date,
                 "submissions": self.submissions, "figures": self.figures,
-                "chapters": self.chapters, "notes": self.notes, "compared": self.compared}
+                "chapters": self.chapters, "findings": self.findings,
+                "judgements": self.judgements, "notes": self.notes,
+                "compared": self.compared}
 
 
 # ---------------------------------------------------------------------- compare
@@ -254,6 +273,18 @@ def compare(*, a_label: str, b_label: str, variant: str,
                                   _public_figures(b_snapshot, variant))
             if public:
                 ch.figures = [_public_figure(f) for f in ch.figures]
+        if not public:
+            found_a, found_b = a_snapshot.get("findings"), b_snapshot.get("findings")
+            if isinstance(found_a, Mapping) and isinstance(found_b, Mapping):
+                ch.findings = _findings(found_a, found_b)
+                compared.add("findings")
+            else:
+                older = a_label if found_b is not None else b_label
+                ch.notes.append(f"The record of {_called(older)} keeps no findings (it was "
+                                "built before drafts kept them), so findings that moved "
+                                "cannot be listed.")
+    if not public:
+        ch.judgements = _stale_judgements(b_snapshot)
     if a_content is None or b_content is None:
         which = a_label if a_content is None else b_label
         ch.notes.append(f"{which} was not built in the {variant} variant, so its chapters "
@@ -266,8 +297,35 @@ def compare(*, a_label: str, b_label: str, variant: str,
                 for e in c.get("excerpts", []):
                     if e["before"]:
                         e["before"] = EARLIER_NOT_REPRINTED
-    ch.compared = [p for p in PARTS if p in compared]
+    ch.compared = [p for p in (*PARTS, *RESTRICTED_PARTS) if p in compared]
     return ch
+
+
+def _findings(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Findings whose digest differs between two snapshots, or that are in only one."""
+    out = []
+    for key in _union(a, b):
+        fa, fb = a.get(key), b.get(key)
+        if fa is not None and fb is not None and fa.get("digest") == fb.get("digest"):
+            continue
+        f = fb or fa or {}
+        out.append({"key": key, "title": f.get("title", key),
+                    "change": "new" if fa is None else ("gone" if fb is None else "moved"),
+                    "before": dict((fa or {}).get("numbers") or {}),
+                    "after": dict((fb or {}).get("numbers") or {})})
+    return out
+
+
+def _stale_judgements(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The judgements a snapshot flags "evidence changed since agreed", in register
+    order, each with the findings that moved."""
+    out = []
+    for ident, rec in (snapshot.get("judgements") or {}).items():
+        if isinstance(rec, Mapping) and rec.get("status") == "stale":
+            out.append({"id": ident, "statement": rec.get("statement", ""),
+                        "agreed_in": rec.get("agreed_in"),
+                        "moved": [dict(m) for m in rec.get("moved") or []]})
+    return out
 
 
 #: What the public annex shows in place of an earlier version's wording.
@@ -295,7 +353,10 @@ def _unchanged(ch: Changes) -> str:
     """What the annex says when nothing it compared changed: only about the parts that
     were compared (never that the text is as it was when the chapters were not)."""
     if ch.complete:
-        return ("Nothing changed: the submissions, the key figures and the text of every "
+        found = "the findings, " if "findings" in ch.compared else ""
+        return (f"Nothing changed: the submissions, the key figures, {found}and the text of "
+                "every chapter are as they were." if found else
+                "Nothing changed: the submissions, the key figures and the text of every "
                 "chapter are as they were.")
 
     def phrase(parts: list[str]) -> str:
@@ -432,12 +493,16 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
              + f". It is compared here with {_called(ch.a)}"
              + (f" of {ch.a_date}" if ch.a_date else "") + ". Listed are the submissions "
              "received or replaced since, the key figures whose printed value or rank moved, "
-             "and the chapters whose text, figures or tables changed.")
+             "and the chapters whose text, figures or tables changed"
+             + ("; the findings whose numbers moved, and the key judgements whose evidence "
+                "changed since they were agreed." if ch.variant != "public" else "."))
     cells = [_html_cell(f"<p>{html.escape(intro)}</p>")]
     for note in ch.notes:
         cells.append(_html_cell(f"<p><em>{html.escape(note)}</em></p>"))
     if ch.empty:
         cells.append(_html_cell(f"<p>{html.escape(_unchanged(ch))}</p>"))
+        if ch.judgements:  # stale since an earlier draft: still to review
+            cells += _judgement_cells(ch)
         return cells
 
     cells.append(_html_cell("<h2>Submissions</h2>"))
@@ -476,7 +541,69 @@ def annex_cells(ch: Changes, *, number: str) -> list[dict[str, Any]]:
         cells.append(_html_cell(f"<p>{_NOT_COMPARED}</p>"))
     else:
         cells.append(_html_cell("<p>No chapter's text, figures or tables changed.</p>"))
+    if ch.variant == "public":
+        return cells  # nothing about findings or judgements (see the module docstring)
+
+    cells.append(_html_cell("<h2>Findings that moved</h2>"))
+    if ch.findings:
+        rows = [[f["key"], f["title"], _numbers(f["before"]) or "–",
+                 _numbers(f["after"]) or "–"] for f in ch.findings]
+        cells.append(_html_cell(caption("Findings whose numbers moved, new or gone")
+                                + _html_table(["Finding", "Title", ch.a, ch.b], rows,
+                                              kind="changes-findings")))
+    elif "findings" not in ch.compared:
+        cells.append(_html_cell(f"<p>{_NOT_COMPARED}</p>"))
+    else:
+        cells.append(_html_cell("<p>No finding moved.</p>"))
+    return cells + _judgement_cells(ch)
+
+
+def _judgement_cells(ch: Changes) -> list[dict[str, Any]]:
+    """The key judgements flagged "evidence changed since agreed" (restricted only)."""
+    cells = [_html_cell("<h2>Key judgements whose evidence changed since agreed</h2>")]
+    if not ch.judgements:
+        cells.append(_html_cell("<p>No agreed key judgement cites a finding that moved "
+                                "since it was agreed.</p>"))
+        return cells
+    items = "".join(f'<li class="stale">{html.escape(judgement_line(j))}</li>'
+                    for j in ch.judgements)
+    cells.append(_html_cell(f'<ul class="changes-judgements">{items}</ul>'))
     return cells
+
+
+def _numbers(numbers: Mapping[str, Any]) -> str:
+    """A finding's numbers as printed: ``"total: 2,134; share: 74 %"``."""
+    return "; ".join(f"{k}: {v}" for k, v in numbers.items())
+
+
+def finding_line(f: Mapping[str, Any]) -> str:
+    """One sentence about one finding that moved, appeared or went."""
+    if f["change"] == "new":
+        return f"{f['key']} ({f['title']}): new" + (f", {_numbers(f['after'])}"
+                                                     if f["after"] else "") + "."
+    if f["change"] == "gone":
+        return f"{f['key']} ({f['title']}): no longer found."
+    keys = list(dict.fromkeys([*f["before"], *f["after"]]))
+    moved = [f"{k}: {f['before'].get(k, '–')} → {f['after'].get(k, '–')}" for k in keys
+             if f["before"].get(k) != f["after"].get(k)]
+    return f"{f['key']} ({f['title']}): " + ("; ".join(moved) or "its basis changed") + "."
+
+
+def judgement_line(j: Mapping[str, Any]) -> str:
+    """One sentence about one key judgement whose evidence changed since agreed."""
+    since = f" in {j['agreed_in']}" if j.get("agreed_in") else ""
+    moved = []
+    for m in j.get("moved") or []:
+        was, now = m.get("was") or {}, m.get("now") or {}
+        keys = list(dict.fromkeys([*was, *now]))
+        bits = [f"{k}: {was.get(k, '–')} → {now.get(k, '–')}" for k in keys
+                if was.get(k) != now.get(k)]
+        what = "; ".join(bits) if now else "no longer found"
+        moved.append(f"{m.get('finding')} ({m.get('title', '')}): {what or 'its basis changed'}")
+    statement = " ".join(str(j.get("statement", "")).split())
+    return (f"{j['id']}: evidence changed since agreed{since}. " + " ".join(
+        f"Finding {x}." for x in moved) + (f" The judgement: “{_clip(statement, 240)}”"
+                                          if statement else ""))
 
 
 _NOT_COMPARED = "Not compared (see above): whether anything changed here is not known."
@@ -519,6 +646,12 @@ def as_text(ch: Changes) -> str:
                 lines.append(f"      after:  {_clip(e['after'], 200) or '(nothing)'}")
     else:
         lines.append("  none changed" if "chapters" in ch.compared else "  not compared")
+    if ch.variant != "public":
+        lines += ["", "Findings that moved"]
+        lines += [f"  {finding_line(f)}" for f in ch.findings] or [
+            "  none moved" if "findings" in ch.compared else "  not compared"]
+        lines += ["", "Key judgements whose evidence changed since agreed"]
+        lines += [f"  {judgement_line(j)}" for j in ch.judgements] or ["  none"]
     return "\n".join(lines) + "\n"
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # import time: every `octasee` command loads this module (the group registers these
 # commands), and `octasee status` should not pay for the build (about 0.17 s).
 
-__all__ = ["build_command", "diff_command", "drafts_command"]
+__all__ = ["build_command", "diff_command", "drafts_command", "judgements_command"]
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -207,3 +207,73 @@ def drafts_command(workspace: Path | None, cycle: str | None) -> None:
                               ", ".join(sorted(v.variants)), ", ".join(dates),
                               str(v.folder))))
     console.print(t)
+
+
+@click.command("judgements", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+@click.option("--cycle", help="Assessment cycle (default: the workspace's).")
+@click.option("--init", "init", is_flag=True,
+              help="Start the register (judgements.yaml) from the current findings: every "
+                   "judgement a draft to rewrite. Never overwrites a register.")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+def judgements_command(workspace: Path | None, cycle: str | None, init: bool,
+                       as_json: bool) -> None:
+    """The analysts' key judgements (judgements.yaml in the workspace): each one's state
+    (draft; agreed; or stale: a finding it cites moved since the draft it was agreed in),
+    its evidence, and the findings no judgement cites yet. With --init, start the
+    register from the current findings."""
+    from octasee.report.judgements import (  # lazy for import time (see above)
+        init_register,
+        register_status,
+        state_lines,
+    )
+
+    if init:
+        path, n = init_register(workspace, cycle)
+        if not n:
+            click.echo(f"wrote {path}: the findings suggest no judgement yet; write your "
+                       "own there (its header explains every key).")
+            return
+        click.echo(f"wrote {path}: {n} suggested judgement{'s' if n != 1 else ''}, each "
+                   "a draft. Rewrite each statement as a judgement about the threat, check "
+                   "its probability, confidence, horizon and evidence, delete the ones you "
+                   "do not keep, and write 'state: agreed' when it is signed off; the next "
+                   "build prints the agreed ones.")
+        return
+    status = register_status(workspace, cycle)
+    reg, state = status.register, status.state
+    if as_json:
+        click.echo(json.dumps({**state.as_dict(), "cycle": status.cycle,
+                               "problem": status.problem.message if status.problem else None},
+                              indent=2, ensure_ascii=False))
+    elif not reg.exists:
+        click.echo(f"No register yet: {reg.path} does not exist. Start one from the "
+                   "current findings with 'octasee judgements --init', or write it by hand.")
+    else:
+        counts = {k: sum(s.state == k for s in state.judgements.values())
+                  for k in ("agreed", "stale", "draft")}
+        click.echo(f"Register {reg.path}, {status.cycle} cycle: {len(reg)} judgement"
+                   f"{'s' if len(reg) != 1 else ''} ({counts['agreed']} agreed, "
+                   f"{counts['stale']} stale, {counts['draft']} in draft)")
+        lines = state_lines(state, reg, status.findings)
+        if lines:
+            click.echo("")
+            click.echo("\n".join(lines))
+    if not as_json:
+        by_key = {f.key: f for f in status.findings}
+        click.echo("")
+        if state.uncovered:
+            click.echo(f"Findings no judgement cites ({len(state.uncovered)} of "
+                       f"{len(status.findings)}):")
+            for key in state.uncovered:
+                f = by_key.get(key)
+                number = f"F{f.number} " if f is not None and getattr(f, "number", None) \
+                    else ""
+                click.echo(f"  {number}{key}" + (f": {f.title}" if f is not None else ""))
+        elif status.findings:
+            click.echo(f"Every one of the {len(status.findings)} findings is cited by a "
+                       "judgement.")
+        else:
+            click.echo("The data of this cycle give no finding yet.")
+    if status.problem is not None:
+        raise status.problem  # the group prints it and exits 1

@@ -13,8 +13,8 @@ Each version is kept in the workspace, beside its store::
 
     <workspace>/drafts/<cycle>/draft-2/
         version.json           number, label, final, when, input fingerprints, variants
-        snapshot.json          submissions and key figures (both variants): what drafts
-                               are compared on
+        snapshot.json          submissions, key figures (both variants), findings and
+                               the register's judgements: what drafts are compared on
         restricted/            the report as built: .html, .pdf, .manifest.json, and
                                content.json (each chapter's paragraphs, figures, tables)
         public/                the same for the public variant, when it was built
@@ -40,11 +40,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from octasee.analysis.findings import Finding, find
 from octasee.analysis.keyfigures import key_figures_by_edition
+from octasee.analysis.register import Register, finding_record
+from octasee.analysis.threat import threat_areas, threat_scores
 from octasee.chapters.disclosure import public_view, restricted_indicators
 from octasee.errors import ReportError, UsageError
+from octasee.reference import MEMBER_CODES
 from octasee.reference import cycle as get_cycle
 from octasee.report._io import write_text_atomic
 from octasee.report.assemble import HIDDEN_TAGS, PLOTLY_MIME, joined
@@ -52,8 +56,11 @@ from octasee.sdc import DisclosureRules
 from octasee.store import Store
 from octasee.workspace import Workspace, find_workspace
 
+if TYPE_CHECKING:
+    from octasee.report.judgements import RegisterState
+
 __all__ = ["DRAFTS_DIR", "DraftBook", "Version", "chapter_content", "inputs_fingerprint",
-           "open_drafts", "snapshot"]
+           "judgement_records", "open_drafts", "snapshot"]
 
 DRAFTS_DIR = "drafts"
 
@@ -249,11 +256,18 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
-             rules: DisclosureRules) -> dict[str, Any]:
+             rules: DisclosureRules, findings: Sequence[Finding] | None = None,
+             register: Register | None = None, state: RegisterState | None = None
+             ) -> dict[str, Any]:
     """What a version is compared on, read from the store: every submission of the cycle
-    (with its status), and the key figures of both editions, both from the restricted
+    (with its status), the key figures of both editions, both from the restricted
     rows (:func:`octasee.analysis.keyfigures.key_figures_by_edition`: the public edition's
-    from the public view, never recomputed on fewer rows)."""
+    from the public view, never recomputed on fewer rows), every finding (its digest, its
+    numbers as printed and its title: :func:`octasee.analysis.findings.find` on the
+    restricted rows of ``countries``, unless the caller computed ``findings`` already),
+    and each judgement of the ``register`` (its state as written, statement and
+    evidence; with ``state``, what the build made of it: ``status`` agreed, draft or
+    stale, ``agreed_in`` and the findings that ``moved``)."""
     with Store(store_path, read_only=True) as store:
         subs = store.query(
             "SELECT submission_id, country, status, source_label, file_sha256, "
@@ -264,12 +278,40 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
         ind = restricted_indicators(store, cycle=cycle, countries=countries,
                                     all_cycles=False)
         ocgs = store.table("ocgs", cycle=cycle, countries=countries)
+        # Threat scores compare every member, whichever countries the build shows.
+        members = (ind if set(MEMBER_CODES) <= set(countries) else restricted_indicators(
+            store, cycle=cycle, countries=list(MEMBER_CODES), all_cycles=False))
+        threat = threat_scores(members, areas=threat_areas()) if len(members) else None
+        if findings is None:
+            findings = find(store, cycle=cycle, countries=list(countries))
     view = public_view(ind, cycle=cycle, countries=countries, rules=rules)
-    by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, view=view)
+    by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, view=view,
+                                threat=threat)
     figures = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
     records = json.loads(subs.to_json(orient="records", date_format="iso"))
     return {"cycle": cycle, "countries": list(countries), "submissions": records,
-            "figures": figures, "figures_basis": {"public": "view"}}
+            "figures": figures, "figures_basis": {"public": "view"},
+            "findings": {f.key: finding_record(f) for f in findings},
+            "judgements": judgement_records(register, state)}
+
+
+def judgement_records(register: Register | None, state: RegisterState | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    """What a draft keeps of each judgement of the register, by id: its ``state`` as
+    written (draft, agreed), ``statement`` and ``evidence`` (from which later drafts
+    tell whether it was agreed as it reads then), and with ``state`` the build's view:
+    ``status`` (agreed, draft, stale), ``agreed_in`` and the findings that ``moved``."""
+    out: dict[str, dict[str, Any]] = {}
+    for j in register.judgements if register is not None else ():
+        rec: dict[str, Any] = {"state": j.state, "statement": j.statement,
+                               "evidence": list(j.evidence)}
+        s = state.judgements.get(j.id) if state is not None else None
+        if s is not None:
+            rec.update(s.as_dict())
+            rec["status"] = rec.pop("state")
+            rec["state"] = j.state
+        out[j.id] = rec
+    return out
 
 
 # ---------------------------------------------------------------------- content

@@ -4,6 +4,7 @@ withheld counts, and sentences that do not promise what the edition withholds.""
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 
@@ -179,16 +180,29 @@ def test_country_table_rate_of_a_withheld_count_shows_x_with_a_note(public_ch, s
     assert "A rate of a withheld count is withheld too (x)" in text_of(shown)
 
 
-def test_public_summary_does_not_promise_the_judgements_it_withholds(public_ch, shown):
-    judged = [("heroin", "heroin_seized"), ("thb", "victims_identified")]
+def test_public_summary_shows_only_public_wordings_and_says_once_what_it_withholds(
+        public_ch, shown):
+    from octasee.analysis.register import read_register
+    from octasee.chapters import judgements
+
+    register = read_register(public_ch.workspace.path)
+    agreed = register.agreed()
+    worded = [j for j in agreed if (j.public or "").strip()]
+    assert 0 < len(worded) < len(agreed)  # the sample has both kinds
     sections.summary_intro(public_ch)
-    sections.key_judgements(public_ch, indicators=judged)
-    text = text_of(shown)
+    judgements.key_judgements(public_ch)
+    text = html.unescape(text_of(shown))
     assert "likelihood" not in text and "how likely" not in text
+    for j in agreed:  # the restricted statement never, the public wording always
+        assert " ".join(j.statement.split()) not in text
+    for j in worded:
+        assert " ".join(j.public.split()) in text
     # said once, by the key judgements section (the intro does not count them again)
-    said = re.findall(r"2 key judgements of the restricted edition are withheld from the "
-                      r"public edition until their public wording is agreed", text)
+    n = len(agreed) - len(worded)
+    said = re.findall(rf"{n} key judgements of the restricted edition are withheld from "
+                      r"the public edition until their public wording is agreed", text)
     assert len(said) == 1, text
+    assert "finding-" not in "".join(shown)  # no link to the restricted findings annex
 
 
 def test_public_profile_intro_does_not_promise_threat_scores(public_ch, shown):

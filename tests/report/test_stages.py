@@ -85,7 +85,7 @@ def test_plan_on_the_sample_workspace_runs_and_writes_nothing(sample_plan, sampl
         params = run.task.parameters
         assert params["cycle"] == "2013-2017" and params["variant"] == "restricted"
         assert params["workspace"] == str(sample_workspace.path.resolve())
-        assert run.task.env == {}  # the store as it is: nothing pinned
+        assert PIN_ENV not in run.task.env  # the store as it is: nothing pinned
     profile = [r for r in p.runs if r.per_country]
     assert [r.country for r in profile] == list(o.countries)
     assert profile[0].number == f"{profile[0].group_number}.1"
