@@ -1,10 +1,13 @@
 """The analyst's cycle, end to end, through the command line (docs/guide.md tells it).
 
-A new workspace; the templates sent; two rounds of questionnaires (Croatia's first workbook
-has an error and is resent, Moldova is late); draft 1; Croatia corrects one figure; draft 2, whose annex "What changed since the previous draft" must name exactly
-that: Croatia's resubmission, the one key figure that moved, the four chapters whose
-text, figures or tables show Croatia's heroin seizures. Then ``octasee diff`` must print
-the same, and an unchanged rebuild must stay draft 2.
+A new workspace with the sample's register of key judgements; the templates sent; two
+rounds of questionnaires (Croatia's first workbook has an error and is resent, Moldova is
+late); draft 1; Croatia corrects one figure; draft 2, whose annex "What changed since the
+previous draft" must name exactly that: Croatia's resubmission, the one key figure that
+moved, the chapters whose text, figures or tables show Croatia's heroin seizures, the
+heroin findings that moved, and judgement KJ1, which cites them, flagged "evidence changed
+since agreed" (also in the executive summary). Then ``octasee diff`` must print the same,
+and an unchanged rebuild must stay draft 2.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from click.testing import CliRunner
 
 from octasee.cli import main
 from octasee.report.pdf import chromium_path
-from octasee.samples import sample_files, samples_dir
+from octasee.samples import sample_files, sample_register, samples_dir
 
 CYCLE = "2013-2017"
 STEM = f"octa-see_{CYCLE}_restricted"
@@ -63,6 +66,11 @@ def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 "--deadline", "2018-03-31"])
     assert "octa/octasee.toml" in out
     monkeypatch.chdir(tmp_path / "octa")
+    # The analysts' register: the sample's, KJ1 (heroin) agreed among others. This store
+    # holds no earlier cycle, so no break or change since it is found: not cited here.
+    register = [line for line in sample_register().read_text("utf-8").splitlines()
+                if not re.match(r"\s+- (break|change):", line)]
+    Path("judgements.yaml").write_text("\n".join(register) + "\n", "utf-8")
 
     # 2. The templates, one per expected country, in a folder and a zip.
     out = _run(["questionnaire", "--all", "--out", "outbox"])
@@ -92,6 +100,9 @@ def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = report.read_text("utf-8")
     assert 'class="cover-label">Draft 1<' in text
     assert _annex(report) is None  # nothing to compare the first draft with
+    summary = BeautifulSoup(text, "html.parser")
+    kj1 = summary.find(id="judgement-kj1")
+    assert kj1 is not None and kj1.find(class_="stale") is None
     kept = Path("drafts") / CYCLE / "draft-1" / "restricted"
     manifest = json.loads((kept / f"{STEM}.manifest.json").read_text("utf-8"))
     assert manifest["version"]["label"] == "Draft 1"
@@ -101,11 +112,20 @@ def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     formats = "html,pdf" if chromium_path() else "html"
     out = _run(["build", "--format", formats, "--date", "2018-06-15"])
     assert "Draft 2 of the 2013-2017 report" in out
-    assert "changes since draft 1: 1 submission(s), 1 key figure(s) and 5 chapter(s)" in out
+    assert "changes since draft 1: 1 submission(s), 1 key figure(s) and 7 chapter(s)" in out
     assert 'class="cover-label">Draft 2<' in report.read_text("utf-8")
     assert (Path("drafts") / CYCLE / "draft-2" / "restricted" / f"{STEM}.manifest.json"
             ).is_file()
     assert (kept / f"{STEM}.manifest.json").is_file()  # draft 1's manifest is kept
+
+    # KJ1 cites the heroin findings, which the correction moved: flagged in the summary.
+    page = BeautifulSoup(report.read_text("utf-8"), "html.parser")
+    flagged = page.select(".judgement .stale")
+    assert [f.find_parent(class_="judgement")["id"] for f in flagged] == [
+        "judgement-kj1", "judgement-kj1-in-04"]  # the summary, and chapter 4
+    words = flagged[0].get_text(" ", strip=True)
+    assert "Evidence changed since agreed in Draft 1" in words
+    assert "Heroin seized" in words and "7,492 kg" in words and "7,531 kg" in words
 
     annex = _annex(report)
     assert annex is not None
@@ -122,21 +142,31 @@ def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     b, a = (float(v.removesuffix(" kg").replace(",", "")) for v in (before, after))
     assert abs((a - b) - (NEW_KG - OLD_KG)) <= 1  # printed rounded to the kilogram
     assert change.startswith(f"+{NEW_KG - OLD_KG:.1f}") and rank == ""
-    # Exactly the chapters that show Croatia's heroin seizures (2, 4, 11, its profile) or
-    # count late returns (1: the correction is dated after the deadline).
+    # Exactly the chapters that show Croatia's heroin seizures (2, 4, 11, its profile),
+    # the findings about them (the summary's and chapter 4's KJ1, Annex C) or count late
+    # returns (1: the correction is dated after the deadline).
     chapters = [li.get_text(" ", strip=True) for li in annex.select("ul.changes-chapters li")]
     named = [c.split(":")[0] for c in chapters]
-    assert named == ["Chapter 1 Introduction and methodology",
+    assert named == ["Executive summary", "Chapter 1 Introduction and methodology",
                      "Chapter 2 Regional threat overview", "Chapter 4 Drug trafficking",
-                     "Chapter 11 Outlook and priorities", "Annex A.4 Croatia"]
-    assert chapters[0].endswith("text changed (1 paragraph rewritten).")
-    assert "Figure 2.1" in chapters[1] and "Figure 11.1" in chapters[3]
-    assert "text changed (1 paragraph rewritten)" in chapters[2]
-    assert "Table A.1" in chapters[4] and "text changed" not in chapters[4]
-    late, heroin = (_rows(t) for t in annex.select("table.changes-text"))
+                     "Chapter 11 Outlook and priorities", "Annex A.4 Croatia",
+                     "Annex C Findings and evidence"]
+    assert chapters[1].endswith("text changed (1 paragraph rewritten).")
+    assert "Figure 2.1" in chapters[2] and "Figure 11.1" in chapters[4]
+    assert "Figure 4.1" in chapters[3] and "text changed" in chapters[3]
+    assert "Table A.1" in chapters[5] and "text changed" not in chapters[5]
+    texts = {h.get_text(" ", strip=True): _rows(h.find_next("table"))
+             for h in annex.find_all("h4") if "text before and after" in h.get_text()}
+    late = next(rows for title, rows in texts.items() if "Chapter 1 " in title)
     assert "(1 after the deadline)" in late[0][0] and "(2 after the deadline)" in late[0][1]
-    assert len(heroin) == 1 and "7,492 kg in 2017" in heroin[0][0]
-    assert "7,531 kg in 2017" in heroin[0][1]
+    heroin = next(rows for title, rows in texts.items() if "Chapter 4 " in title)
+    assert any("7,492 kg in 2017" in r[0] and "7,531 kg in 2017" in r[1] for r in heroin)
+    # The findings that moved, and the judgement that cites them.
+    moved = [r[0] for r in _rows(annex.select_one("table.changes-findings"))]
+    assert "trend:heroin:heroin_seized" in moved and "dominance:heroin:heroin_seized" in moved
+    assert all(":heroin:" in k for k in moved)
+    stale = [li.get_text(" ", strip=True) for li in annex.select("ul.changes-judgements li")]
+    assert len(stale) == 1 and stale[0].startswith("KJ1: evidence changed since agreed")
 
     if chromium_path():
         import subprocess
@@ -154,6 +184,7 @@ def test_a_whole_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert f"{label}: {before} → {after}" in diff
     for c in chapters:
         assert c.split(":")[0] + ":" in diff
+    assert "KJ1" in diff and "evidence changed since agreed" in diff.lower()
     data = json.loads(_run(["diff", "1", "2", "--json"]))
     assert [s["country"] for s in data["submissions"]] == ["HR"]
     assert [f["key"] for f in data["figures"]] == ["total:heroin:heroin_seized"]

@@ -566,27 +566,36 @@ def _change_finding(recs: list[_Rec], code: str, label: str, unit: str, ctx: _Co
     p0, p1 = prev
     now = [r for r in recs if ctx.first <= r.year <= ctx.last]
     then = [r for r in recs if p0 <= r.year <= p1]
-    both = sorted({r.country for r in now} & {r.country for r in then})
+    # A balanced panel: the countries that reported every year of both cycles, so that
+    # neither mean fills a missing year (a gap would read as a change).
+    years_of: dict[str, set[int]] = {}
+    for r in now + then:
+        years_of.setdefault(r.country, set()).add(r.year)
+    every = set(range(p0, p1 + 1)) | set(range(ctx.first, ctx.last + 1))
+    both = sorted(c for c, ys in years_of.items() if every <= ys)
     if not both:
         return None
 
     def level(part: list[_Rec]) -> float:
-        """Each country's mean over the years it reported, summed: a mean yearly total."""
-        per: dict[str, list[float]] = {}
+        """The panel's yearly totals, averaged over the cycle's years."""
+        per: dict[int, float] = {}
         for r in part:
             if r.country in both:
-                per.setdefault(r.country, []).append(r.value)
-        return float(sum(sum(v) / len(v) for v in per.values()))
+                per[r.year] = per.get(r.year, 0.0) + r.value
+        return float(sum(per.values()) / len(per))
 
     a, b = level(then), level(now)
     if a <= 0:
         return None
     pct = (b - a) / a * 100
     cur, old = f"{ctx.first}-{ctx.last}", f"{p0}-{p1}"
-    who = (f"all {ctx.n} member countries" if len(both) == ctx.n else
-           f"the {len(both)} member countries that reported in both cycles"
-           if len(both) > 1 else f"{country_name(both[0])}, the one member country that "
-                                 f"reported in both cycles")
+    left = [c for c in ctx.countries if c not in both]
+    who = (f"all {ctx.n} member countries, each reporting every year of both"
+           if not left else
+           f"the {len(both)} member countries that reported every year of both cycles; not "
+           f"in the sum: {_names(left)}" if len(both) > 1 else
+           f"{country_name(both[0])}, the one member country that reported every year of "
+           f"both cycles")
     statement = (f"{label} averaged {fmt_value(b, unit)} a year in {cur} against "
                  f"{fmt_value(a, unit)} in {old} ({fmt_change(pct)}), in {who}.")
     numbers = {"mean_now": fmt_value(b, unit), "mean_before": fmt_value(a, unit),
@@ -676,8 +685,7 @@ def _networks(ocgs: pd.DataFrame, ctx: _Context) -> list[Finding]:
     nd = bool(g["nd"].any())
     head = f"Of the {fmt_count(total)} organised crime groups reported for {ctx.cycle}"
     out: list[Finding] = []
-    base = {"countries": who, "years": years, "chapter": GROUPS_CHAPTER,
-            "shows": ("tab:groups:attributes",), "nd": nd}
+    base = {"countries": who, "years": years, "chapter": GROUPS_CHAPTER, "nd": nd}
     for attr, words in NETWORK_ATTRIBUTES:
         if attr in ("corruption", "violence", "legal_business_structures"):
             if attr not in g.columns:
@@ -735,8 +743,13 @@ def _networks(ocgs: pd.DataFrame, ctx: _Context) -> list[Finding]:
             numbers = {"groups": str(total), **{str(k): str(v) for k, v in counts.items()}}
             top = str(counts.index[0])
             title = f"Group structures: {top} most common ({fmt_share(counts.iloc[0] / total)})"
+        # Table 3.1 counts the graded attributes; links, nationalities and structures are
+        # in its data file only.
+        shows = (("tab:groups:attributes",) if attr in ("corruption", "violence",
+                                                          "legal_business_structures")
+                 else ())
         out.append(Finding(f"networks:{attr}", "networks", title, statement, numbers,
-                           **base))
+                           shows=shows, **base))
     return out
 
 

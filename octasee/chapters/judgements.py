@@ -38,6 +38,7 @@ from octasee.analysis.trends import BOOTSTRAP_DRAWS, MIN_JUDGED, MIN_SEGMENT, OU
 from octasee.chapters import context as _context
 from octasee.chapters.context import Chapter, evidence_anchor
 from octasee.chapters.disclosure import nd_mark
+from octasee.reference import country_name
 from octasee.scoring.trends import YARDSTICK
 
 __all__ = ["evidence_anchor", "finding_anchor", "finding_notes", "findings_annex",
@@ -76,6 +77,8 @@ def _register(ch: Chapter) -> Register:
     cached = getattr(ch, "_register_cache", None)
     if cached is None:
         cached = read_register(ch.workspace.path)
+        if ch.cycle.code != ch.workspace.cycle:  # it judges the workspace's cycle only
+            cached = Register((), cached.path)
         object.__setattr__(ch, "_register_cache", cached)
     return cached
 
@@ -141,7 +144,7 @@ def _moved_html(moved: Sequence[dict[str, Any]], agreed_in: str | None,
 
 
 def _box(ch: Chapter, j: Judgement, findings: dict[str, Finding],
-         state: dict[str, Any]) -> str:
+         state: dict[str, Any], *, in_chapter: bool = False, position: int = 0) -> str:
     if ch.public:
         statement = j.public or ""
         links = [_evidence_link(k, findings, optional=opt)
@@ -155,7 +158,10 @@ def _box(ch: Chapter, j: Judgement, findings: dict[str, Finding],
             f"{html.escape(j.horizon)}.")
     if links:
         meta += " Evidence: " + ", ".join(links) + "."
-    out = (f'<div class="judgement" id="judgement-{html.escape(j.id.lower())}">'
+    # The public edition numbers its boxes: the register's ids would show which are withheld.
+    name = f"public-{position}" if ch.public else j.id.lower()
+    anchor = f"judgement-{name}" + (f"-in-{j.chapter}" if in_chapter else "")
+    out = (f'<div class="judgement" id="{html.escape(anchor)}">'
            f"<p><strong>{html.escape(_term(j.probability))}</strong>: "
            f"{html.escape(statement.strip())}{nd}</p>"
            f'<p class="confidence">{meta}</p>')
@@ -186,13 +192,17 @@ def key_judgements(ch: Chapter, *, chapter: str | None = None, always: bool = Fa
         drafts = len([j for j in reg.judgements if j.state != "agreed"])
         if ch.public:
             ch.say("No key judgement has been agreed for publication yet.")
+        elif chapter is not None:
+            ch.say("No key judgement of this chapter has been agreed yet. Annex C lists "
+                   "what the data show and what no judgement covers yet.")
         else:
-            ch.say("No key judgement has been agreed yet ({n} in draft in the register, "
-                   "{path}). The findings annex lists what the data show and what no "
-                   "judgement covers yet.", n=drafts, path=reg.path.name)
+            ch.say("No key judgement has been agreed yet ({n} in draft in the analysts' "
+                   "register). Annex C lists what the data show and what no judgement "
+                   "covers yet.", n=drafts)
         return
     shown = [j for j in agreed if not ch.public or (j.public or "").strip()]
-    boxes = "".join(_box(ch, j, findings, state) for j in shown)
+    boxes = "".join(_box(ch, j, findings, state, in_chapter=chapter is not None,
+                         position=i) for i, j in enumerate(shown, start=1))
     if boxes:
         _context._html(boxes)
     if ch.public:
@@ -215,32 +225,42 @@ def _years(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in ys)
 
 
-def _finding_entry(ch: Chapter, f: Finding, cited_by: Sequence[str]) -> str:
+def _model_words(f: Finding) -> str:
+    """What a trend finding's model says, in words that cannot be read as the trend's
+    direction: the chance of a level above the last one, in PHIA terms."""
+    last = f.numbers.get("last_year", "the last year")
+    horizon_year = (f.horizon or "").rsplit("-", 1)[-1] or "the horizon"
+    out = (f"Model: the chance that the {html.escape(horizon_year)} level exceeds the "
+           f"{html.escape(last)} level is {html.escape(_term(f.term or ''))}")
+    if f.confidence:
+        out += f", confidence {html.escape(f.confidence)}"
+    return out + " (a model's output, not a judgement of this assessment)."
+
+
+def _finding_entry(ch: Chapter, f: Finding, cited_by: Sequence[str],
+                   agreed: frozenset[str] = frozenset()) -> str:
     bits = [html.escape(f.statement)]
     if f.term:
-        bits.append(f"Data model: {html.escape(_term(f.term))}"
-                    + (f" over {html.escape(f.horizon)}" if f.horizon else "")
-                    + (f", confidence {html.escape(f.confidence)}" if f.confidence else "")
-                    + " (a model output, not a judgement of this assessment).")
+        bits.append(_model_words(f))
     elif f.confidence:
         bits.append(f"Confidence in the data: {html.escape(f.confidence)}.")
-    rests = []
-    if f.countries:
-        rests.append(f"{len(set(f.countries))} member "
-                     f"{'country' if len(set(f.countries)) == 1 else 'countries'} "
-                     f"({html.escape(', '.join(sorted(set(f.countries))))})")
+    names = ", ".join(country_name(c) for c in sorted(set(f.countries)))
+    # What the countries of a finding are depends on its kind: a gap names who is missing.
+    about = {"coverage": "Gaps in the reporting of", "dominance": "The country:",
+             "divergence": "Countries that differ:"}.get(f.kind, "Rests on")
+    rests = [html.escape(names)] if names else []
     if f.years:
         rests.append(html.escape(_years(f.years)))
     if rests:
-        bits.append("Rests on " + "; ".join(rests) + ".")
+        bits.append(f"{about} " + "; ".join(rests) + ".")
     if f.shows:
         bits.append("Shown in " + ", ".join(
             f'<a class="evidence-ref" data-optional="1" data-evidence="{html.escape(k)}" '
             f'href="#{evidence_anchor(k)}">{html.escape(k)}</a>' for k in f.shows) + ".")
     if cited_by:
         bits.append("Cited by " + ", ".join(
-            f'<a href="#judgement-{html.escape(j.lower())}">{html.escape(j)}</a>'
-            for j in cited_by) + ".")
+            f'<a href="#{"judgement" if j in agreed else "register"}-{html.escape(j.lower())}">'
+            f"{html.escape(j)}</a>" for j in cited_by) + ".")
     nd = nd_mark() if f.nd else ""
     return (f'<div class="finding" id="{finding_anchor(f.key)}"><p><strong>F{f.number}'
             f" · {html.escape(f.kind.capitalize())} · {html.escape(f.title)}</strong>{nd}"
@@ -269,14 +289,17 @@ def findings_annex(ch: Chapter) -> None:
                "numbered in the order of the chapters. A finding says what the data show; "
                "the key judgements are the analysts'.", n=len(findings),
                cycle=ch.cycle.code)
-        _context._html("".join(_finding_entry(ch, f, cited.get(f.key, [])) for f in findings))
+        agreed = frozenset(j.id for j in reg.agreed())
+        _context._html("".join(_finding_entry(ch, f, cited.get(f.key, []), agreed)
+                               for f in findings))
     ch.heading("For the editors")
     state = read_state()
     uncovered = [f for f in findings if f.key not in cited]
     ch.heading("Findings no judgement covers", level=3)
     if uncovered:
         _context._html(_table(([f'<a href="#{finding_anchor(f.key)}">F{f.number}</a>',
-                       html.escape(f.kind), html.escape(f.title)] for f in uncovered),
+                       html.escape(f.kind.capitalize()), html.escape(f.title)]
+                      for f in uncovered),
                      ["Finding", "Kind", "Title"]))
     else:
         ch.say("Every finding is cited by at least one judgement of the register.")
@@ -287,7 +310,9 @@ def findings_annex(ch: Chapter) -> None:
         for j in reg.judgements:
             st = infos.get(j.id, {}).get("state") or j.state
             label = {"stale": "agreed; evidence changed since agreed"}.get(st, st)
-            rows.append([html.escape(j.id), html.escape(j.chapter or ""), html.escape(label),
+            rows.append([f'<span id="register-{html.escape(j.id.lower())}">'
+                         f"{html.escape(j.id)}</span>", html.escape(j.chapter or ""),
+                         html.escape(label),
                          html.escape(_term(j.probability)), html.escape(j.statement.strip())])
         _context._html(_table(rows, ["Judgement", "Chapter", "State", "Probability", "Statement"]))
         ch.say("Only agreed judgements are key judgements of the report; the register is "
@@ -306,7 +331,8 @@ def findings_annex(ch: Chapter) -> None:
                        html.escape(f.title), html.escape(_term(f.term or "")),
                        html.escape(f.horizon or ""), html.escape(f.confidence or "")]
                       for f in suggestions),
-                     ["Finding", "Title", "Data model", "Horizon", "Confidence"]))
+                     ["Finding", "Title", "Model: chance of a level above the last year's",
+                      "Horizon", "Confidence"]))
     else:
         ch.say("No uncited trend gives a suggestion.")
 
@@ -330,8 +356,8 @@ def method(ch: Chapter) -> None:
         f"<p><strong>Probability.</strong> Judgements use the PHIA probability yardstick: "
         f"{terms}. Analytic confidence (high, moderate, low) says how well the evidence "
         "supports a judgement.</p>"
-        "<p><strong>Findings</strong> are numbered (F1, F2, …) and listed in Annex C of the "
-        "restricted edition: trends, breaks, outlier years, one country's dominance of a "
+        "<p><strong>Findings</strong> are numbered (F1, F2, …) and listed, for the analysts, in "
+        "the restricted edition: trends, breaks, outlier years, one country's dominance of a "
         "regional total, gaps in reporting, changes since the previous cycle, differences "
         "from UNODC's figures, and what the reported groups and routes have in common.</p>"
         "<p><strong>How a trend is read.</strong> A regional series is the total of the "
@@ -350,7 +376,7 @@ def method(ch: Chapter) -> None:
         "horizon, and the share of projections above the last observed level is the "
         "probability of a rise. With n years it is never put above (n+1)/(n+2) or below "
         f"1/(n+2); fewer than {MIN_JUDGED} years after a break give no probability. This "
-        "is a model's output, shown in Annex C as a suggestion for the analysts, never as "
+        "is a model's output, shown to the analysts as a suggestion, never as "
         "a judgement of the assessment.</p>"
         "<p><strong>Confidence in a finding</strong> starts from the 4x4 grading of the "
         "rows behind it and drops one step for each of: a year in which not every member "
@@ -382,9 +408,7 @@ def finding_notes(ch: Chapter, *, area: str, indicator: str) -> None:
     for f in found:
         text = html.escape(f.statement)
         if f.kind == "trend" and f.term:
-            text += (f" Data model: {html.escape(_term(f.term))}, confidence "
-                     f"{html.escape(f.confidence or 'low')} (not a judgement: see the key "
-                     "judgements).")
+            text += " " + _model_words(f)
         parts.append(f'<p class="finding-note"><a class="finding-ref" '
                      f'href="#{finding_anchor(f.key)}">F{f.number}</a> {text}'
                      f"{nd_mark() if f.nd else ''}</p>")

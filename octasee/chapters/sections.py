@@ -476,7 +476,15 @@ def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) 
               parts=("year",), key=f"fig:trend:{area}:{indicator}")
     first, last = series.iloc[0], series.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
-    if published.iloc[0] and published.iloc[-1]:
+    cells = totals(ch.table("indicators", all_cycles=True))
+    cells = cells[(cells["indicator"] == indicator) & (cells["crime_area"] == area)]
+    who = {y: set(cells.loc[cells["year"] == y, "country"]) for y in (y0, y1)}
+    if published.iloc[0] and published.iloc[-1] and who[y0] != who[y1]:
+        # Totals of different countries: a change between them would mislead.
+        ch.say("The totals of {y0} and {y1} cover different member countries ({k0} and {k1} "
+               "of {n}), so they are not compared.", y0=str(y0), y1=str(y1),
+               k0=len(who[y0]), k1=len(who[y1]), n=len(ch.countries))
+    elif published.iloc[0] and published.iloc[-1]:
         v0, v1 = float(first["value"]), float(last["value"])
         change = f"{(v1 - v0) / v0 * 100:+.0f}" if v0 else "n/a"
         ch.say("{what} {direction} from {first}{unit} in {y0} to {last}{unit} in {y1} "
@@ -493,7 +501,6 @@ def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) 
     ch.say("The {y1} total covers {k} of {n} member countries; {shown} of them "
            "{are} shown individually in this edition.", y1=str(y1), k=reporting,
            n=len(ch.countries), shown=shown, are="is" if shown == 1 else "are")
-    ch.withheld(1, "trend judgements")
 
 
 @_section()
@@ -597,7 +604,7 @@ SLEIPNIR_MAX = 760
 
 
 @_section()
-def group_attributes(ch: Chapter) -> pd.DataFrame:
+def group_attributes(ch: Chapter) -> None:
     """How many of the reported groups use corruption, violence, legal business structures
     … at each level (:func:`octasee.analysis.networks.group_attributes`), from every
     reported group in both editions (the public one never counts fewer rows); the public
@@ -607,7 +614,7 @@ def group_attributes(ch: Chapter) -> pd.DataFrame:
     table = attribute_counts(groups, cycle=ch.cycle.code, countries=ch.countries)
     if table.empty or int(table["groups"].max()) == 0:
         ch.say("No organised crime group was reported this cycle.")
-        return table
+        return
     levels = [lv.capitalize() for lv in LEVELS]
     shown = table.rename(columns={"label": "Attribute", **{lv: lv.capitalize()
                                                            for lv in LEVELS},
@@ -630,7 +637,6 @@ def group_attributes(ch: Chapter) -> pd.DataFrame:
                   "(number of groups)", source="submissions", markers=markers,
                   key="tab:groups:attributes",
                   data=None if ch.public else ch.source_rows(groups))
-    return table
 
 
 @_section(empty=_scored_groups)

@@ -565,6 +565,8 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
     # text is an input of the draft and of every chapter's cache key, and its state
     # across drafts reaches the chapter kernels through STATE_ENV.
     register = read_register(ws.path)
+    if o.cycle != ws.cycle:  # the register judges the workspace's cycle, not an earlier one
+        register = Register((), register.path)
     inputs_cfg = cfg_fp if not register.exists else hashlib.sha256(
         (cfg_fp + ":" + hashlib.sha256(register.text.encode()).hexdigest()).encode()
     ).hexdigest()
