@@ -186,6 +186,7 @@ def key_judgements(ch: Chapter, *, chapter: str | None = None, always: bool = Fa
         j for j in reg.agreed() if j.chapter == chapter]
     if chapter is not None and not agreed and not always:
         return
+    ch.notice()  # the chapter's notice comes first (no questionnaire yet; k of n returned)
     findings = _findings(ch)
     state = read_state()
     if not agreed:
@@ -274,6 +275,9 @@ def findings_annex(ch: Chapter) -> None:
     editors' lists are for the analysts who write the assessment.
     """
     if ch.public:
+        return
+    ch.notice()  # no questionnaire yet, or how many countries have answered so far
+    if ch.empty:
         return
     findings = list(_findings(ch).values())
     reg = _register(ch)

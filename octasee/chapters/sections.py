@@ -1048,8 +1048,10 @@ def cpi_scores(ch: Chapter) -> None:
     c = load_cpi()
     c = c[c["country"].isin(ch.countries) & c["year"].isin(ed.cpi_years)]
     if c.empty:
+        years = sorted(int(y) for y in load_cpi()["year"].unique())
         ch.say("The CPI extract shipped with octasee holds none of the years of the {cycle} "
-               "cycle.", cycle=ed.cycle)
+               "cycle: it covers {y0}-{y1} only.", cycle=ed.cycle, y0=str(years[0]),
+               y1=str(years[-1]))
         return
     wide = c.pivot_table(index="country", columns="year", values="score").reset_index()
     wide.insert(1, "name", wide["country"].map(ch.name))

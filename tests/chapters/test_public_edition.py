@@ -22,6 +22,7 @@ import base64
 import dataclasses
 import datetime as dt
 import html as html_lib
+import html as htmlmod
 import json
 import math
 import re
@@ -348,13 +349,30 @@ def test_nothing_about_single_groups(public, canary_ws):
     assert "Sleipnir" in groups and "group_ref" not in groups
 
 
-def test_judgements_are_withheld_not_recomputed(public):
+def test_judgements_are_the_register_s_public_wordings_or_withheld(public, canary_ws):
+    """The public edition states a key judgement only in its agreed public wording (the
+    register's), never the restricted statement, never one derived again from fewer rows;
+    it says how many it withholds."""
+    from octasee.analysis.register import read_register
+
+    register = read_register(canary_ws)
     nbs = notebooks(public)
     for chapter in ("00_front_matter", "06_trafficking_in_human_beings",
                     "09_economic_crime_and_corruption"):
         html = html_of(nbs[chapter])
-        assert 'class="judgement"' not in html, chapter
-        assert "withheld from the public edition" in html, chapter
+        text = " ".join(htmlmod.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        for j in register.judgements:
+            assert " ".join(j.statement.split()) not in text, (chapter, j.id)
+        boxes = html.count('class="judgement"')
+        mine = [j for j in register.agreed() if chapter.startswith("00") or
+                chapter.startswith(j.chapter)]
+        assert boxes == len([j for j in mine if j.public]), chapter
+        for j in mine:
+            if j.public:
+                assert " ".join(j.public.split()) in text, (chapter, j.id)
+        if any(not j.public for j in mine):
+            assert "withheld from the public edition" in html, chapter
+        assert "will keep rising after" not in text and "will keep falling after" not in text
     assert re.search(r"\d+ key judgements of the restricted edition are withheld",
                      html_of(nbs["00_front_matter"]))
 
