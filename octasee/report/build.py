@@ -229,6 +229,10 @@ class BuildOptions:
     #: register's references must all resolve. A partial build (a chapter or a country
     #: left out) shows a reference it lacks as "[...: not in this report]" instead.
     complete: bool = True
+    #: Every chapter asked for, in report order, both editions' (an editors' annex the
+    #: public edition leaves out included): the draft's inputs, so that both editions of
+    #: one state of the inputs are one draft.
+    all_chapters: tuple[Chapter, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -446,6 +450,7 @@ def configure(*, workspace: Workspace | str | os.PathLike[str] | None = None,
     codes = [resolve_country(c) for c in (countries if countries is not None else ws.expected)]
     chapter_list = list(chapters) if chapters is not None else ws.chapters()
     # An editors' annex (notebook metadata octasee.variants) stays out of the public edition.
+    all_chapters = tuple(chapter_list)
     chapter_list = [c for c in chapter_list if variant in c.variants]
     if not chapter_list:
         raise ReportError("no chapters to build", hint="pass at least one chapter")
@@ -463,7 +468,8 @@ def configure(*, workspace: Workspace | str | os.PathLike[str] | None = None,
         out=Path(out or "build").resolve(), chapters=tuple(chapter_list),
         countries=tuple(codes), build_date=build_date or dt.date.today(), label=label,
         use_cache=use_cache, record_draft=record_draft, final=final, cache_dir=cache,
-        timeout=timeout, stall_minutes=minutes, complete=complete)
+        timeout=timeout, stall_minutes=minutes, complete=complete,
+        all_chapters=all_chapters)
 
 
 # --------------------------------------------------------------------------- plan
@@ -575,7 +581,9 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
         version = DraftBook(ws.path, o.cycle).plan(inputs_fingerprint(
             cycle=o.cycle, countries=codes, store=store_fp, config=inputs_cfg,
             library=lib_fp,
-            chapters=[(c.slug, digests[c.slug], c.parameters) for c in o.chapters]),
+            chapters=[(c.slug, digests[c.slug] if c.slug in digests else notebook_digest(
+                json.loads(c.notebook.read_text("utf-8"))), c.parameters)
+                for c in (o.all_chapters or o.chapters)]),
             final=o.final)
         stored = DraftBook(ws.path, o.cycle).snapshot(version) if not version.is_new \
             else None
