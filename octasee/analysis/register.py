@@ -353,6 +353,17 @@ def _text(value: Any, key: str, what: str, fail: Any) -> str:
     return text
 
 
+def _choice(value: Any, key: str, choices: Sequence[str], *, example: str, what: str,
+            hint: str, fail: Any) -> str:
+    """A value that must be one of ``choices`` (any case), lower-cased; otherwise the
+    error names it, the closest choice and ``hint``."""
+    raw = _text(value, key, example, fail)
+    if raw.lower() not in choices:
+        close = did_you_mean(raw.lower(), choices)
+        raise fail(f"{key} {raw!r} is not {what}", key, (close + "; " if close else "") + hint)
+    return raw.lower()
+
+
 def _judgement(item: Mapping[str, Any], raw: Any, src: Source, at: tuple[Any, ...],
                name: str) -> Judgement:
     start = src.line(at)
@@ -389,36 +400,24 @@ def _judgement(item: Mapping[str, Any], raw: Any, src: Source, at: tuple[Any, ..
         raise fail(f"probability {prob_raw!r} is not a term of the PHIA yardstick",
                    "probability", (close + "; " if close else "")
                    + f"the terms are: {_TERM_LIST}")
-    conf_raw = _text(item["confidence"], "confidence", "moderate", fail)
-    confidence = conf_raw.lower()
-    if confidence not in CONFIDENCE:
-        close = did_you_mean(confidence, CONFIDENCE)
-        raise fail(f"confidence {conf_raw!r} is not a confidence level", "confidence",
-                   (close + "; " if close else "") + "write high, moderate or low")
+    confidence = _choice(item["confidence"], "confidence", CONFIDENCE, example="moderate",
+                         what="a confidence level", hint="write high, moderate or low",
+                         fail=fail)
     horizon = _text(item["horizon"], "horizon", "the next cycle, 2018-2022", fail)
     evidence, ev_lines = _evidence(item.get("evidence"), raw, fail)
     topic = None
     if item.get("topic") is not None:
-        topic_raw = _text(item["topic"], "topic", "markets", fail)
-        topic = topic_raw.lower()
-        if topic not in TOPICS:
-            close = did_you_mean(topic, TOPICS)
-            raise fail(f"topic {topic_raw!r} is not a topic", "topic",
-                       (close + "; " if close else "") + "write one of " + ", ".join(TOPICS)
-                       + ", or leave the topic out")
+        topic = _choice(item["topic"], "topic", TOPICS, example="markets", what="a topic",
+                        hint="write one of " + ", ".join(TOPICS) + ", or leave the topic out",
+                        fail=fail)
     public = None
     if item.get("public") is not None:
         public = _text(item["public"], "public", "the wording for the public edition",
                        fail)
     state = "draft"
     if item.get("state") is not None:
-        state_raw = _text(item["state"], "state", "agreed", fail)
-        state = state_raw.lower()
-        if state not in STATES:
-            close = did_you_mean(state, STATES)
-            raise fail(f"state {state_raw!r} is not a state", "state",
-                       (close + "; " if close else "")
-                       + "write draft (being written) or agreed (signed off)")
+        state = _choice(item["state"], "state", STATES, example="agreed", what="a state",
+                        hint="write draft (being written) or agreed (signed off)", fail=fail)
     agreed_in = None
     if item.get("agreed_in") is not None:
         value = item["agreed_in"]
