@@ -37,19 +37,22 @@ module holds what the chapters add on top of it:
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from octasee.analysis.threat import BANDS, band, band_counts, band_edges
-from octasee.errors import UsageError
+from octasee.errors import DisclosureError, UsageError
 from octasee.reference import cycle as get_cycle
 from octasee.sdc.rules import DisclosureRules
 from octasee.sdc.view import PublicView, make_public_view
 from octasee.store import Store
 
-__all__ = ["BANDS", "ND", "ND_NOTE", "band", "band_counts", "band_edges", "nd_mark",
+__all__ = ["BANDS", "EARLIER_ENV", "ND", "ND_NOTE", "band", "band_counts", "band_edges", "nd_mark",
            "protect_counts", "public_view", "published_elsewhere", "rate_markers",
            "restricted_indicators", "suppress_small"]
 
@@ -274,12 +277,44 @@ def published_elsewhere(countries: Sequence[str], years: Sequence[int] | range, 
             .reset_index(drop=True)[cols])
 
 
+#: The environment variable naming the JSON file of what earlier drafts' public editions
+#: showed (:meth:`octasee.sdc.PublicView.record` of each, one list): the build sets it
+#: for the chapter kernels of a public edition, so that they make the view its release
+#: check audits.
+EARLIER_ENV = "OCTASEE_EARLIER_PUBLIC"
+
+
+def earlier_entries() -> list[dict[str, Any]]:
+    """What earlier drafts' public editions showed, from the file :data:`EARLIER_ENV`
+    names (none when it is not set: JupyterLab, a test, a first draft)."""
+    raw = os.environ.get(EARLIER_ENV)
+    if not raw:
+        return []
+    try:
+        data = json.loads(Path(raw).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DisclosureError(f"what earlier public editions showed cannot be read ({exc})",
+                              where=f"{EARLIER_ENV}={raw}",
+                              hint="rebuild the public edition with octasee build "
+                                   "--variant public (the build writes that file)") from None
+    if not isinstance(data, list):
+        raise DisclosureError("what earlier public editions showed is not a list of entries",
+                              where=f"{EARLIER_ENV}={raw}",
+                              hint="rebuild the public edition with octasee build "
+                                   "--variant public")
+    return data
+
+
 def public_view(rows: pd.DataFrame, *, cycle: str, countries: Sequence[str],
-                rules: DisclosureRules) -> PublicView:
+                rules: DisclosureRules, earlier: Sequence[Mapping[str, Any]] | None = None
+                ) -> PublicView:
     """The public view of ``rows`` (:func:`restricted_indicators`), knowing the figures
     the edition prints from public sources for the cycle's years
-    (:func:`published_elsewhere`). One function, so that every chapter, the build's
-    release check and the draft's snapshot make the same view."""
+    (:func:`published_elsewhere`) and what earlier drafts' public editions showed
+    (``earlier``; None: :func:`earlier_entries`, what the build gave a chapter kernel).
+    One function, so that every chapter, the build's release check and the draft's
+    snapshot make the same view."""
     c = get_cycle(cycle)
     known = published_elsewhere(countries, range(c.first_year, c.last_year + 1), rules=rules)
-    return make_public_view(rows, rules, known=known)
+    return make_public_view(rows, rules, known=known,
+                            earlier=earlier_entries() if earlier is None else earlier)

@@ -67,7 +67,7 @@ from typing import Any, NoReturn
 from octasee._version import __version__
 from octasee.analysis.findings import find
 from octasee.analysis.register import STATE_ENV, Register, check_references, read_register
-from octasee.chapters.disclosure import public_view, restricted_indicators
+from octasee.chapters.disclosure import EARLIER_ENV, public_view, restricted_indicators
 from octasee.errors import UsageError
 from octasee.notebooks import STANDARD_PARAMETERS, Chapter, notebook_parameters
 from octasee.reference import country_name, resolve_country
@@ -116,6 +116,7 @@ from octasee.samples import ensure_samples
 from octasee.sdc import (
     AuditResult,
     DisclosureRules,
+    EarlierEdition,
     audit,
     read_publications,
     write_output_check,
@@ -288,6 +289,15 @@ class Plan:
     register: Register | None = None  # the analysts' judgements.yaml, checked (if any)
     judgements: RegisterState | None = None  # its state in this version (if a register)
     findings: Mapping[str, Mapping[str, Any]] | None = None  # key → digest, numbers, title
+    #: what earlier drafts' public editions showed: (label, entries) of each that kept a
+    #: record (private: restricted figures), and the labels of those that did not
+    earlier: tuple[tuple[str, tuple[Mapping[str, Any], ...]], ...] = ()
+    earlier_unrecorded: tuple[str, ...] = ()
+
+    @property
+    def earlier_entries(self) -> list[Mapping[str, Any]]:
+        """Every entry of :attr:`earlier`, one list (what the public view is made with)."""
+        return [e for _, entries in self.earlier for e in entries]
 
     @property
     def book(self) -> DraftBook | None:
@@ -324,6 +334,9 @@ class Checked:
     html: Path
     json: Path
     seconds: float = 0.0
+    #: what the edition shows of every cell and total (:meth:`PublicView.record`; the
+    #: draft keeps it to audit later drafts against; private: restricted figures)
+    record: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -361,6 +374,8 @@ class Published:
     timings: Mapping[str, float] = field(default_factory=dict)
     #: The data files beside the report (``<stem>.evidence/<anchor>.csv``; restricted).
     data: tuple[Path, ...] = ()
+    #: The public edition's release check (None: the restricted edition).
+    checked: Checked | None = None
 
 
 @dataclass(frozen=True)
@@ -603,6 +618,21 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
         given = state if o.variant == "restricted" else state.public()
         env = {**env, STATE_ENV: str(_write_state(given, ws))}
         key_cfg = hashlib.sha256((inputs_cfg + ":" + given.digest()).encode()).hexdigest()
+    # What earlier drafts' public editions showed: the public view is made knowing it
+    # (a figure already out is never a complement; a complement stays withheld), in the
+    # kernels (EARLIER_ENV), the snapshot and the release check alike.
+    earlier: list[tuple[str, tuple[Mapping[str, Any], ...]]] = []
+    unrecorded: list[str] = []
+    for v, entries in DraftBook(ws.path, o.cycle).public_records(exclude=version):
+        if entries is None:
+            unrecorded.append(v.label)
+        else:
+            earlier.append((f"the public edition of {v.label}", tuple(entries)))
+    flat = [e for _, entries in earlier for e in entries]
+    if flat and o.variant == "public":
+        path, digest = _write_earlier(flat, ws)
+        env = {**env, EARLIER_ENV: str(path)}
+        key_cfg = hashlib.sha256((key_cfg + ":earlier:" + digest).encode()).hexdigest()
     for ch in o.chapters:
         declared, text = notebooks[ch.slug]
         base = base_of[ch.slug]
@@ -634,12 +664,34 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
         snap = stored or snapshot(
             store_path, cycle=o.cycle, countries=codes,
             rules=DisclosureRules.from_settings(ws), findings=found,
-            register=register if register.exists else None, state=state)
+            register=register if register.exists else None, state=state, earlier=flat)
     return Plan(options=o, runs=tuple(runs), store=store_fp, library=lib_fp, config=cfg_fp,
                 digests=digests, terms=terms, version=version, snapshot=snap,
                 annex_letter=annex_letter, seconds=round(time.perf_counter() - t0, 3),
                 store_path=store_path, register=register if register.exists else None,
-                judgements=state, findings=records)
+                judgements=state, findings=records, earlier=tuple(earlier),
+                earlier_unrecorded=tuple(unrecorded))
+
+
+def _write_earlier(entries: Sequence[Mapping[str, Any]], ws: Workspace) -> tuple[Path, str]:
+    """What earlier public editions showed, as the chapter kernels read it (EARLIER_ENV):
+    a JSON file in the workspace's cache named by its content (it holds restricted
+    figures: the workspace, else a private temporary folder); and its digest."""
+    text = json.dumps(list(entries), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    for folder in (ws.path / ".octasee-cache" / "earlier",
+                   Path(tempfile.gettempdir()) / f"octasee-earlier-{os.getuid()}"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / f"{digest[:16]}.json"
+            if not path.exists():
+                write_text_atomic(path, text)
+            return path, digest
+        except OSError:  # a read-only workspace
+            continue
+    raise ReportError("what earlier public editions showed cannot be written for the "
+                      "chapters", where=str(ws.path / ".octasee-cache"),
+                      hint="make the workspace writable, or TMPDIR")
 
 
 def _write_state(state: RegisterState, ws: Workspace) -> Path:
@@ -756,20 +808,30 @@ def check(executed: Executed, *, on_event: Event | None = None) -> Checked | Non
     rules = DisclosureRules.from_settings(o.workspace)
     rows = restricted_indicators(plan.store_path or o.workspace.store_path,
                                  cycle=o.cycle, countries=o.countries)
-    view = public_view(rows, cycle=o.cycle, countries=o.countries, rules=rules)
+    view = public_view(rows, cycle=o.cycle, countries=o.countries, rules=rules,
+                       earlier=plan.earlier_entries)
     publications = read_publications(o.data_dir / r.label for r in executed.runs)
-    result = audit(view, publications=publications)
+    result = audit(view, publications=publications,
+                   earlier=[EarlierEdition(label, entries) for label, entries in plan.earlier])
     html = write_output_check(o.out / f"{o.stem}.output-check.html", view, result,
-                              publications=publications)
+                              publications=publications, unaudited=plan.earlier_unrecorded)
     seconds = round(time.perf_counter() - t0, 3)
     emit("[disclosure]", "ok" if result.ok else "failed", {"seconds": seconds})
+    out = [b for f in result.findings for b in f.binding
+           if b.startswith("the public edition of ") and " printed " in b]
     result.raise_if_failed(hint=f"see the output-checking report {html}; the public "
-                                "edition was not written")
+                                "edition was not written" + (
+                                    "; " + out[0].split(" printed ")[0] + " printed a figure "
+                                    "this edition withholds, with the same value: withholding "
+                                    "it now cannot take it back (ask the country whether it "
+                                    "may stay published; if that edition never left the "
+                                    "team, delete its view.json in the draft's public folder "
+                                    "and build again)" if out else ""))
     suppressed = int((view.cells["status"] != "published").sum()
                      + (view.margins["status"] != "published").sum())
     return Checked(executed=executed, result=result, suppressed=suppressed,
                    published=len(publications), html=html, json=html.with_suffix(".json"),
-                   seconds=seconds)
+                   seconds=seconds, record=tuple(view.record()))
 
 
 def _report_meta(ws: Workspace, *, cycle: str, variant: str, build_date: dt.date,
@@ -944,7 +1006,7 @@ def publish(assembled: Assembled, *, on_event: Event | None = None,
                      checked=checked)
     manifest = write_manifest(result, executed.plan, checked=checked, data=data)
     return Published(assembled=assembled, html=html_path, pdf=pdf_path, manifest=manifest,
-                     timings=recorded, data=data)
+                     timings=recorded, data=data, checked=checked)
 
 
 def fail(executed: Executed, *, timings: Mapping[str, float] | None = None) -> NoReturn:
@@ -987,7 +1049,9 @@ def record(published: Published) -> Recorded:
     book.save(version, variant=plan.options.variant, snap=plan.snapshot,
               content=assembled.content or {},
               files=[published.html, published.pdf, published.manifest],
-              build_date=plan.options.build_date)
+              build_date=plan.options.build_date,
+              view=(list(published.checked.record) if published.checked is not None
+                    else None))
     return Recorded(published=published, version=version,
                     seconds=round(time.perf_counter() - t0, 3))
 

@@ -63,6 +63,8 @@ __all__ = ["DRAFTS_DIR", "DraftBook", "Version", "chapter_content", "inputs_fing
            "judgement_records", "open_drafts", "snapshot"]
 
 DRAFTS_DIR = "drafts"
+#: What a public edition showed of every cell and total, in its variant folder.
+VIEW_RECORD = "view.json"
 
 
 @dataclass
@@ -190,11 +192,30 @@ class DraftBook:
     def content(self, version: Version, variant: str) -> dict[str, Any] | None:
         return _read_json(version.folder / variant / "content.json")
 
+    def public_records(self, exclude: Version | None = None
+                       ) -> list[tuple[Version, list[dict[str, Any]] | None]]:
+        """What the public edition of each version built in it showed (``view.json``:
+        :meth:`octasee.sdc.PublicView.record`; None for one built before octasee kept
+        it), oldest first, ``exclude`` (the version being built) left out. Private: the
+        records hold restricted figures (to tell what changed since)."""
+        out = []
+        for v in self.versions():
+            if "public" not in v.variants or (exclude is not None
+                                              and v.number == exclude.number):
+                continue
+            data = _read_json(v.folder / "public" / VIEW_RECORD)
+            entries = data.get("entries") if isinstance(data, dict) else None
+            out.append((v, list(entries) if isinstance(entries, list) else None))
+        return out
+
     def save(self, version: Version, *, variant: str, snap: Mapping[str, Any],
              content: Mapping[str, Any], files: Sequence[Path | None],
-             build_date: dt.date) -> Version:
+             build_date: dt.date, view: Sequence[Mapping[str, Any]] | None = None
+             ) -> Version:
         """Record that ``version`` was built in ``variant``: its snapshot, its content and
-        copies of the files (report, PDF, manifest).
+        copies of the files (report, PDF, manifest); for the public edition, ``view``:
+        what it showed of every cell and total (:meth:`octasee.sdc.PublicView.record`),
+        which later drafts' public editions are audited against.
 
         What a version keeps is what it was first built as (what was sent): rebuilding the
         same version adds a file it lacked (a PDF after an HTML-only build) but replaces
@@ -224,6 +245,11 @@ class DraftBook:
         if not (folder / variant / "content.json").exists():
             write_text_atomic(folder / variant / "content.json",
                               json.dumps(content, indent=1, ensure_ascii=False))
+        if view is not None and not (folder / variant / VIEW_RECORD).exists():
+            write_text_atomic(folder / variant / VIEW_RECORD, json.dumps(
+                {"note": "what this public edition showed of every cell and total; "
+                         "'restricted' holds restricted figures: keep this file in the "
+                         "workspace", "entries": list(view)}, ensure_ascii=False))
         version.variants[variant] = {
             "built": before.get("built", dt.datetime.now().isoformat(timespec="seconds")),
             "build_date": before.get("build_date", build_date.isoformat()), "files": kept}
@@ -257,8 +283,8 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
              rules: DisclosureRules, findings: Sequence[Finding] | None = None,
-             register: Register | None = None, state: RegisterState | None = None
-             ) -> dict[str, Any]:
+             register: Register | None = None, state: RegisterState | None = None,
+             earlier: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """What a version is compared on, read from the store: every submission of the cycle
     (with its status), the key figures of both editions, both from the restricted
     rows (:func:`octasee.analysis.keyfigures.key_figures_by_edition`: the public edition's
@@ -267,7 +293,8 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
     restricted rows of ``countries``, unless the caller computed ``findings`` already),
     and each judgement of the ``register`` (its state as written, statement and
     evidence; with ``state``, what the build made of it: ``status`` agreed, draft or
-    stale, ``agreed_in`` and the findings that ``moved``)."""
+    stale, ``agreed_in`` and the findings that ``moved``). ``earlier``: what earlier
+    drafts' public editions showed (the public view is made knowing it, as the build's)."""
     with Store(store_path, read_only=True) as store:
         subs = store.query(
             "SELECT submission_id, country, status, source_label, file_sha256, "
@@ -284,7 +311,8 @@ def snapshot(store_path: Path, *, cycle: str, countries: Sequence[str],
         threat = threat_scores(members, areas=threat_areas()) if len(members) else None
         if findings is None:
             findings = find(store, cycle=cycle, countries=list(countries))
-    view = public_view(ind, cycle=cycle, countries=countries, rules=rules)
+    view = public_view(ind, cycle=cycle, countries=countries, rules=rules,
+                       earlier=list(earlier))
     by = key_figures_by_edition(ind, ocgs, cycle=cycle, rules=rules, view=view,
                                 threat=threat)
     figures = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}

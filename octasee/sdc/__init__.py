@@ -13,7 +13,7 @@ This is an analysis layer: it takes DataFrames, never the store, and knows nothi
 chapters or the build.
 """
 
-from octasee.sdc.audit import AuditResult, Finding, Publication, audit
+from octasee.sdc.audit import AuditResult, EarlierEdition, Finding, Publication, audit
 from octasee.sdc.report import check_release, read_publications, write_output_check
 from octasee.sdc.rules import DisclosureRules, IndicatorRule
 from octasee.sdc.view import MARKER_WITHHELD, PublicCell, PublicView, make_public_view
@@ -22,6 +22,7 @@ __all__ = [
            "MARKER_WITHHELD",
            "AuditResult",
            "DisclosureRules",
+           "EarlierEdition",
            "Finding",
            "IndicatorRule",
            "PublicCell",

@@ -5,8 +5,9 @@ of values consistent with everything published: the published cells and totals (
 row and column of a table adds up), values of 0 or more, what the markers say (``"<5"``:
 1 to 4; a complementary ``"x"`` in a table of counts: at least the threshold, since a
 smaller count would show ``"<5"`` and zeros are never used), and any ``extra``
-publication (a rounded rate or share printed somewhere, a previous draft's figures), each a
-linear range ``lo ≤ Σ coef × cell ≤ hi``. The bounds are the minimum and the maximum of a
+publication (a rounded rate or share printed somewhere), each a linear range
+``lo ≤ Σ coef × cell ≤ hi``, and the public editions of earlier drafts (``earlier``: what
+each printed, see below). The bounds are the minimum and the maximum of a
 linear programme (scipy's HiGHS). A cell whose interval does not cover its protection
 interval is a finding: it names the table or figure, the cell, its interval and the
 published equations that pin it (the constraints with a non-zero dual value).
@@ -14,6 +15,14 @@ published equations that pin it (the constraints with a non-zero dual value).
 Independent tables are solved together (a block-diagonal programme: the optimum of a sum
 of independent parts is the optimum of each part), so the sample's ~200 tables take a few
 dozen solves, not thousands.
+
+Earlier drafts. A reader may hold the public edition of an earlier draft too. Its
+tables are equations as well: every row and column of what it printed adds up. An entry
+whose restricted figure is the same now is the same unknown in both drafts (or, printed in
+either, a known number: so a cell an earlier draft printed and this one withholds, after a
+resubmission marked it not for dissemination, is found); an entry that changed since is
+an unknown of its own, bounded by what its marker said then. Subtracting one draft's
+totals from another's is thereby audited, whatever changed in between.
 
 The audit never passes silently: a programme that cannot be solved (no solver, published
 figures that contradict each other) raises :class:`~octasee.errors.DisclosureError`.
@@ -32,7 +41,7 @@ import pandas as pd
 from octasee.errors import DisclosureError
 from octasee.sdc.view import PublicView, _Structure
 
-__all__ = ["AuditResult", "Finding", "Publication", "audit"]
+__all__ = ["AuditResult", "EarlierEdition", "Finding", "Publication", "audit"]
 
 _BIG = 1e4  # in units of a table's largest value: beyond BIG / 2 a bound is "no bound"
 _TOL = 1e-6
@@ -49,6 +58,16 @@ class Publication:
     terms: Mapping[Any, float]
     lo: float = -math.inf
     hi: float = math.inf
+
+
+@dataclass(frozen=True)
+class EarlierEdition:
+    """What the public edition of an earlier draft printed (:meth:`PublicView.record` of
+    its view, as the draft keeps it). ``label`` names it in findings, e.g. "the public
+    edition of Draft 2"."""
+
+    label: str
+    entries: Sequence[Mapping[str, Any]]
 
 
 @dataclass
@@ -86,6 +105,8 @@ class AuditResult:
     intervals: pd.DataFrame
     restricted_equals_public: bool = True
     solves: int = 0
+    #: the earlier public editions audited against (their labels)
+    earlier: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -117,8 +138,11 @@ class _Problem:
     table so that its largest value is 1)."""
 
     def __init__(self, view: PublicView, extra: Sequence[Publication],
-                 known: pd.DataFrame | None = None) -> None:
-        self.vars: list[tuple[_Structure, int]] = []
+                 known: pd.DataFrame | None = None,
+                 earlier: Sequence[EarlierEdition] = ()) -> None:
+        #: (structure, entry) of a suppressed entry of the view; (None, name) for an
+        #: auxiliary unknown: an earlier draft's withheld figure that changed since
+        self.vars: list[tuple[_Structure | None, Any]] = []
         self.lo: list[float] = []
         self.hi: list[float] = []
         self.scale: list[float] = []
@@ -126,6 +150,8 @@ class _Problem:
         self.rlo: list[float] = []
         self.rhi: list[float] = []
         self.rname: list[str] = []
+        #: a suppressed entry an earlier public edition printed with the same figure
+        self.printed_before: dict[int, str] = {}
         index: dict[tuple[int, int], int] = {}
         for s in view._structures:
             sc = max(1.0, float(np.max(np.abs(s.value))) if s.n else 1.0)
@@ -184,8 +210,89 @@ class _Problem:
             self.rlo.append(klo)
             self.rhi.append(khi)
             self.rname.append(f"{label} prints {s.entry_name(e)} ({s.label})")
+        if earlier:
+            current = {_entry_key(s.describe_entry(e)): (s, e)
+                       for s in view._structures for e in range(s.n)}
+            for edition in earlier:
+                self._add_earlier(edition, current, index)
         self.n = len(self.vars)
         self._components: list[list[int]] | None = None
+
+    def _add_earlier(self, edition: EarlierEdition,
+                     current: Mapping[tuple[Any, ...], tuple[_Structure, int]],
+                     index: Mapping[tuple[int, int], int]) -> None:
+        """The equations of an earlier public edition's tables (see the module
+        docstring), in the units of the figures (a variable's coefficient is its scale)."""
+        tables: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+        for r in edition.entries:
+            tables.setdefault((r.get("cycle"), r["indicator"], r["crime_area"]), []).append(r)
+        for (cycle, indicator, area), entries in tables.items():
+            label = f"{indicator} ({area}{f', {cycle}' if cycle is not None else ''})"
+            sc = max([1.0] + [abs(float(r["restricted"])) for r in entries
+                              if r.get("restricted") is not None])
+            whole = all(r.get("marker") == "x" for r in entries)
+            terms: dict[tuple[Any, ...], tuple[dict[int, float], float]] = {}
+            for r in entries:
+                key = _entry_key(r)
+                name = _entry_label(r)
+                cur = current.get(key)
+                j = index.get((id(cur[0]), cur[1])) if cur is not None else None
+                same = (cur is not None and r.get("restricted") is not None
+                        and math.isclose(float(cur[0].value[cur[1]]), float(r["restricted"]),
+                                         rel_tol=1e-9, abs_tol=1e-9))
+                if r.get("published") is not None:
+                    value = float(r["published"])
+                    terms[key] = ({}, value)
+                    if same and j is not None:  # printed then, withheld now
+                        self.rows.append({j: self.scale[j]})
+                        self.rlo.append(value)
+                        self.rhi.append(value)
+                        self.rname.append(f"{edition.label} printed {name} ({label})")
+                        self.printed_before.setdefault(j, self.rname[-1])
+                elif same:
+                    terms[key] = (({j: self.scale[j]}, 0.0) if j is not None else
+                                  ({}, cur[0].public_value(cur[1])))
+                else:  # withheld then, and changed since: an unknown of its own
+                    lo, hi = _marker_bounds(r, whole=whole)
+                    self.vars.append((None, f"{edition.label}'s withheld {name} ({label})"))
+                    self.scale.append(sc)
+                    self.lo.append(lo / sc)
+                    self.hi.append(_BIG if math.isinf(hi) else hi / sc)
+                    terms[key] = ({len(self.vars) - 1: sc}, 0.0)
+            countries = sorted({r["country"] for r in entries if r["country"] is not None})
+            years = sorted({int(r["year"]) for r in entries if r["year"] is not None})
+            groups: list[tuple[str, list[tuple[Any, ...]], tuple[Any, ...]]] = []
+            for c in countries:
+                groups.append((f"{c}'s years add up to its total",
+                               [("cell", cycle, indicator, area, c, y) for y in years],
+                               ("country", cycle, indicator, area, c, None)))
+            groups.append(("the regional totals of the years add up to the grand total",
+                           [("year", cycle, indicator, area, None, y) for y in years],
+                           ("grand", cycle, indicator, area, None, None)))
+            for y in years:
+                groups.append((f"the countries add up to the regional total of {y}",
+                               [("cell", cycle, indicator, area, c, y) for c in countries],
+                               ("year", cycle, indicator, area, None, y)))
+            groups.append(("the countries' totals add up to the grand total",
+                           [("country", cycle, indicator, area, c, None) for c in countries],
+                           ("grand", cycle, indicator, area, None, None)))
+            for what, parts, total in groups:
+                if total not in terms:
+                    continue
+                coefs: dict[int, float] = {}
+                const = 0.0
+                for k, sign in [(p, 1.0) for p in parts if p in terms] + [(total, -1.0)]:
+                    cf, cst = terms[k]
+                    const += sign * cst
+                    for jj, w in cf.items():
+                        coefs[jj] = coefs.get(jj, 0.0) + sign * w
+                coefs = {jj: w for jj, w in coefs.items() if w != 0.0}
+                if not coefs:
+                    continue
+                self.rows.append(coefs)
+                self.rlo.append(-const)
+                self.rhi.append(-const)
+                self.rname.append(f"{edition.label}: {what} ({label})")
 
     @staticmethod
     def _known(s: _Structure, e: int) -> tuple[float, float]:
@@ -294,6 +401,38 @@ class _Problem:
         return res
 
 
+def _entry_key(d: Mapping[str, Any]) -> tuple[Any, ...]:
+    """An entry's identity across drafts: kind, cycle, indicator, crime area, country,
+    year."""
+    return (d["kind"], None if d.get("cycle") is None else str(d["cycle"]), d["indicator"],
+            d["crime_area"], d.get("country"),
+            None if d.get("year") is None else int(d["year"]))
+
+
+def _entry_label(d: Mapping[str, Any]) -> str:
+    kind = d["kind"]
+    if kind == "cell":
+        return f"{d['country']} {d['year']}"
+    if kind == "country":
+        return f"{d['country']}'s total over the years"
+    if kind == "year":
+        return f"the regional total of {d['year']}"
+    return "the grand total"
+
+
+def _marker_bounds(r: Mapping[str, Any], *, whole: bool) -> tuple[float, float]:
+    """What a reader of an earlier edition knew of an entry it withheld: as
+    :meth:`_Problem._known` says of this edition's."""
+    marker, threshold = str(r.get("marker") or ""), r.get("threshold")
+    if marker.startswith("<") and threshold:
+        return 1.0, float(threshold) - 1
+    if whole:
+        return 0.0, math.inf
+    if r.get("status") == "complementary" and threshold:
+        return float(threshold), math.inf
+    return 0.0, math.inf
+
+
 def _equation_name(s: _Structure, axis: str, node: int) -> str:
     nC, nY = len(s.countries), len(s.years)
     t = s.label
@@ -317,7 +456,8 @@ def _labels(publications: Sequence[Mapping[str, Any]]) -> dict[tuple[str, Any], 
 
 def audit(view: PublicView, *, extra: Iterable[Publication] = (),
           publications: Sequence[Mapping[str, Any]] = (),
-          known: pd.DataFrame | None = None) -> AuditResult:
+          known: pd.DataFrame | None = None,
+          earlier: Iterable[EarlierEdition] = ()) -> AuditResult:
     """For each suppressed entry of ``view``, the interval a reader can work out from
     everything published (see the module docstring); ``extra``: further publications;
     ``publications``: the chapters' list of tables and figures (names them in findings).
@@ -325,9 +465,13 @@ def audit(view: PublicView, *, extra: Iterable[Publication] = (),
     Figures published elsewhere are equations too: those the view was made with
     (``make_public_view(..., known=...)``), or ``known`` (same columns) to audit the view
     against other figures, e.g. a view made without them; cells the view says the other
-    publication withholds (:attr:`PublicView.mask_elsewhere`) are left out."""
+    publication withholds (:attr:`PublicView.mask_elsewhere`) are left out.
+
+    ``earlier``: the public editions of earlier drafts a reader may hold (see the module
+    docstring)."""
     extra = list(extra)
-    prob = _Problem(view, extra, known)
+    earlier = list(earlier)
+    prob = _Problem(view, extra, known, earlier)
     lo = np.full(prob.n, -np.inf)
     hi = np.full(prob.n, np.inf)
     solves = 0
@@ -338,7 +482,7 @@ def audit(view: PublicView, *, extra: Iterable[Publication] = (),
     own_lo, own_hi = np.array(prob.lo), np.array(prob.hi)
     for direction, found in ((1.0, lo), (-1.0, hi)):
         own = own_lo if direction > 0 else own_hi
-        open_ = [list(c) for c in comps]
+        open_ = [[j for j in c if prob.vars[j][0] is not None] for c in comps]
         while True:
             open_ = [[j for j in c if np.isinf(found[j])] for c in open_]
             open_ = [c for c in open_ if c]
@@ -357,6 +501,8 @@ def audit(view: PublicView, *, extra: Iterable[Publication] = (),
     labels = _labels(publications)
     records = []
     for j, (s, e) in enumerate(prob.vars):
+        if s is None:  # an earlier draft's changed figure: not this edition's to protect
+            continue
         sc = prob.scale[j]
         a = lo[j] * sc
         b = math.inf if hi[j] >= _BIG / 2 else hi[j] * sc
@@ -379,13 +525,14 @@ def audit(view: PublicView, *, extra: Iterable[Publication] = (),
             else:
                 p = view.rules.protection_ratio_for(s.indicator)
                 required = f"it must stay uncertain by at least ±{p:.0%}"
-            binding = _binding(prob, j, up=math.isnan(need_lo) or b < need_hi - tol)
+            binding = ([prob.printed_before[j]] if j in prob.printed_before else
+                       _binding(prob, j, up=math.isnan(need_lo) or b < need_hi - tol))
             findings.append(Finding(label, s.describe_entry(e), (a, b), required, binding))
     cols = ["kind", "cycle", "indicator", "crime_area", "country", "year", "status", "reason",
             "marker", "lo", "hi", "protected"]
     return AuditResult(findings, pd.DataFrame(records, columns=cols),
                        restricted_equals_public=view.restricted_equals_public(),
-                       solves=solves)
+                       solves=solves, earlier=[ed.label for ed in earlier])
 
 
 def _binding(prob: _Problem, j: int, *, up: bool) -> list[str]:
@@ -419,6 +566,9 @@ def _binding(prob: _Problem, j: int, *, up: bool) -> list[str]:
         for jj, local in res.local.items():
             if jj != j and abs(m[local]) > 1e-9:
                 s, e = prob.vars[jj]
+                if s is None:
+                    out.append(f"the bound of {e}")
+                    continue
                 what = (f"the marker {s.marker[e]!r} of {s.entry_name(e)}"
                         if s.marker[e].startswith("<") else
                         f"{s.entry_name(e)} is at least {_num(prob.lo[jj] * prob.scale[jj])}"

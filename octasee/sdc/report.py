@@ -281,14 +281,21 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def write_output_check(path: str | os.PathLike[str], view: PublicView, result: AuditResult,
-                       *, publications: Sequence[Mapping[str, Any]] = ()) -> Path:
+                       *, publications: Sequence[Mapping[str, Any]] = (),
+                       unaudited: Sequence[str] = ()) -> Path:
     """Write the output-checking report to ``path`` (HTML; a folder: its
-    ``output-check.html``) and the same as JSON beside it; returns the HTML's path."""
+    ``output-check.html``) and the same as JSON beside it; returns the HTML's path.
+    ``unaudited``: earlier drafts whose public edition kept no record of what it showed
+    (the audit could not take them into account: the report says so)."""
     path = Path(path)
     if path.is_dir() or not path.suffix:
         path = path / REPORT_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     summary = _summary(view, result, list(publications))
+    summary["totals"]["earlier public editions audited against"] = list(result.earlier)
+    if unaudited:
+        summary["totals"]["earlier public editions not audited against (no record of "
+                          "what they showed)"] = list(unaudited)
     _atomic_write(path, _html(summary))
     _atomic_write(path.with_suffix(".json"),
                   json.dumps(summary, indent=1, ensure_ascii=False, default=_json_default))

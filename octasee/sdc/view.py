@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -308,6 +308,30 @@ class PublicView:
                     out.append((s, e, lo, hi, label))
         return out
 
+    def record(self) -> list[dict[str, Any]]:
+        """Every entry of every table as this edition publishes it: what a draft keeps
+        (``report.drafts``, beside its public edition in the restricted workspace) so that
+        a later public edition is audited against it (:func:`octasee.sdc.audit`'s
+        ``earlier``).
+
+        Each entry: ``kind`` (cell, country, year, grand), ``cycle``, ``indicator``,
+        ``crime_area``, ``country``, ``year``, ``status``, ``marker``, ``threshold`` (the
+        table's), ``published`` (the number printed; None when withheld) and
+        ``restricted`` (the figure behind it: private, kept so that a later draft can tell
+        which entries did not change)."""
+        out = []
+        for s in self._structures:
+            for e in range(s.n):
+                d = s.describe_entry(e)
+                out.append({**d, "cycle": None if d["cycle"] is None else str(d["cycle"]),
+                            "year": None if d["year"] is None else int(d["year"]),
+                            "status": s.status[e], "marker": s.marker[e],
+                            "threshold": s.threshold,
+                            "published": (float(s.value[e]) if s.status[e] == "published"
+                                          else None),
+                            "restricted": float(s.value[e])})
+        return out
+
     # ------------------------------------------------------------------ checks
     def restricted_equals_public(self) -> bool:
         """Whether every published number equals the restricted figure (recomputed here
@@ -350,7 +374,8 @@ def _truthy(x: Any) -> bool:
 
 def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = None, *,
                      withheld_submissions: Iterable[Any] = (),
-                     known: pd.DataFrame | None = None) -> PublicView:
+                     known: pd.DataFrame | None = None,
+                     earlier: Iterable[Mapping[str, Any]] = ()) -> PublicView:
     """The public view of the restricted ``indicators`` table (see the module docstring).
 
     ``indicators``: the restricted rows of current submissions, not-for-dissemination rows
@@ -368,9 +393,17 @@ def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = N
     suppressed one is withheld in the other publication too (:attr:`PublicView.
     mask_elsewhere`) unless the known figure says no more than its own marker, and the
     audit adds the rest as equations (:func:`octasee.sdc.audit`).
+    ``earlier``: entries of earlier drafts' public editions (:meth:`PublicView.record`).
+    Where an entry's restricted figure has not changed since, one they printed is never
+    a complement (a reader knows it), and one they withheld as a complement stays
+    withheld ("withheld in an earlier public edition"), so that a new suppression
+    pattern neither rests on figures already out nor prints what an earlier pattern
+    used to protect a cell: a reader holding both editions could subtract. The audit
+    checks the two together (``audit(..., earlier=...)``).
     """
     rules = rules or DisclosureRules()
     known_index = _known_index(known)
+    before = _earlier_index(earlier)
     need = {"country", "indicator", "crime_area", "year", "value"}
     missing = need - set(indicators.columns)
     if missing:
@@ -416,6 +449,7 @@ def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = N
         s = _build_structure(key, g, rules)
         _primary(s, g["_nfd"].to_numpy(), rules)
         _apply_known(s, known_index, rules)
+        _apply_earlier(s, before)
         _complementary(s)
         structures.append(s)
         for e in range(s.n):
@@ -430,6 +464,53 @@ def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = N
     margins = _margins_frame(structures, has_cycle)
     return PublicView(cells.reset_index(drop=True), margins, structures, rules, withheld_rows,
                       known=None if known is None else known.copy())
+
+
+def _entry_id(kind: str, cycle: Any, indicator: str, area: str, country: Any,
+              year: Any) -> tuple[Any, ...]:
+    return (kind, None if cycle is None else str(cycle), indicator, area,
+            None if country is None else str(country), None if year is None else int(year))
+
+
+def _earlier_index(earlier: Iterable[Mapping[str, Any]]
+                   ) -> dict[tuple[Any, ...], list[tuple[str, float]]]:
+    """What earlier public editions did with each entry: ``(status, restricted figure)``
+    by entry."""
+    out: dict[tuple[Any, ...], list[tuple[str, float]]] = {}
+    for r in earlier:
+        if r.get("restricted") is None:
+            continue
+        key = _entry_id(r["kind"], r.get("cycle"), r["indicator"], r["crime_area"],
+                        r.get("country"), r.get("year"))
+        out.setdefault(key, []).append((str(r.get("status")), float(r["restricted"])))
+    return out
+
+
+def _apply_earlier(s: _Structure, earlier: Mapping[tuple[Any, ...], list[tuple[str, float]]]
+                   ) -> None:
+    """Entries whose figure is the same as when an earlier public edition showed them
+    (see :func:`make_public_view`): one it printed is fixed (complementary suppression
+    cannot use it: a reader knows it); one it withheld as a complement is withheld
+    again."""
+    if not earlier:
+        return
+    for e in range(s.n):
+        if s.status[e] != "published" or e in s.known:
+            continue
+        d = s.describe_entry(e)
+        was = earlier.get(_entry_id(d["kind"], d["cycle"], d["indicator"], d["crime_area"],
+                                    d["country"], d["year"]))
+        if not was:
+            continue
+        v = float(s.value[e])
+        same = {st for st, w in was if math.isclose(v, w, rel_tol=1e-9, abs_tol=1e-9)}
+        if "published" in same:
+            s.klo[e] = s.khi[e] = v
+        elif "complementary" in same:
+            s.status[e] = "complementary"
+            s.reason[e] = "withheld in an earlier public edition"
+            s.marker[e] = MARKER_WITHHELD
+            s.lb[e], s.ub[e] = s.candidate_lb(), math.inf
 
 
 def _build_structure(key: tuple[Any, ...], g: pd.DataFrame, rules: DisclosureRules
