@@ -48,6 +48,7 @@ import pandas as pd
 from octasee.analysis.threat import BANDS, band, band_counts, band_edges
 from octasee.errors import DisclosureError, UsageError
 from octasee.reference import cycle as get_cycle
+from octasee.sdc.audit import across_drafts
 from octasee.sdc.rules import DisclosureRules
 from octasee.sdc.view import PublicView, make_public_view
 from octasee.store import Store
@@ -316,5 +317,13 @@ def public_view(rows: pd.DataFrame, *, cycle: str, countries: Sequence[str],
     snapshot make the same view."""
     c = get_cycle(cycle)
     known = published_elsewhere(countries, range(c.first_year, c.last_year + 1), rules=rules)
-    return make_public_view(rows, rules, known=known,
-                            earlier=earlier_entries() if earlier is None else earlier)
+    before = earlier_entries() if earlier is None else list(earlier)
+    view = make_public_view(rows, rules, known=known, earlier=before)
+    if before:
+        # Tables that this edition and an earlier one would together give away are
+        # withheld whole (a rare repair: the view already keeps earlier complements).
+        tables = across_drafts(view, before)
+        if tables:
+            view = make_public_view(rows, rules, known=known, earlier=before,
+                                    withhold=tables)
+    return view

@@ -296,8 +296,9 @@ class Plan:
 
     @property
     def earlier_entries(self) -> list[Mapping[str, Any]]:
-        """Every entry of :attr:`earlier`, one list (what the public view is made with)."""
-        return [e for _, entries in self.earlier for e in entries]
+        """Every entry of :attr:`earlier`, one list, each with its ``edition`` label
+        (what the public view is made with)."""
+        return _flat(self.earlier)
 
     @property
     def book(self) -> DraftBook | None:
@@ -628,7 +629,7 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
             unrecorded.append(v.label)
         else:
             earlier.append((f"the public edition of {v.label}", tuple(entries)))
-    flat = [e for _, entries in earlier for e in entries]
+    flat = _flat(earlier)
     if flat and o.variant == "public":
         path, digest = _write_earlier(flat, ws)
         env = {**env, EARLIER_ENV: str(path)}
@@ -671,6 +672,11 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
                 store_path=store_path, register=register if register.exists else None,
                 judgements=state, findings=records, earlier=tuple(earlier),
                 earlier_unrecorded=tuple(unrecorded))
+
+
+def _flat(earlier: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]
+          ) -> list[Mapping[str, Any]]:
+    return [{**e, "edition": label} for label, entries in earlier for e in entries]
 
 
 def _write_earlier(entries: Sequence[Mapping[str, Any]], ws: Workspace) -> tuple[Path, str]:

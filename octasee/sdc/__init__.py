@@ -13,7 +13,15 @@ This is an analysis layer: it takes DataFrames, never the store, and knows nothi
 chapters or the build.
 """
 
-from octasee.sdc.audit import AuditResult, EarlierEdition, Finding, Publication, audit
+from octasee.sdc.audit import (
+    AuditResult,
+    EarlierEdition,
+    Finding,
+    Publication,
+    across_drafts,
+    audit,
+    editions,
+)
 from octasee.sdc.report import check_release, read_publications, write_output_check
 from octasee.sdc.rules import DisclosureRules, IndicatorRule
 from octasee.sdc.view import MARKER_WITHHELD, PublicCell, PublicView, make_public_view
@@ -28,8 +36,10 @@ __all__ = [
            "PublicCell",
            "PublicView",
            "Publication",
+           "across_drafts",
            "audit",
            "check_release",
+           "editions",
            "make_public_view",
            "read_publications",
            "write_output_check",

@@ -41,7 +41,8 @@ import pandas as pd
 from octasee.errors import DisclosureError
 from octasee.sdc.view import PublicView, _Structure
 
-__all__ = ["AuditResult", "EarlierEdition", "Finding", "Publication", "audit"]
+__all__ = ["AuditResult", "EarlierEdition", "Finding", "Publication", "across_drafts", "audit",
+           "editions"]
 
 _BIG = 1e4  # in units of a table's largest value: beyond BIG / 2 a bound is "no bound"
 _TOL = 1e-6
@@ -575,3 +576,26 @@ def _binding(prob: _Problem, j: int, *, up: bool) -> list[str]:
                         if attr == "lower" else f"the bound of {s.entry_name(e)}")
                 out.append(what + f" ({s.label})")
     return out
+
+
+def editions(entries: Iterable[Mapping[str, Any]]) -> list[EarlierEdition]:
+    """Entries of several earlier public editions in one list (each with its ``edition``
+    label, as the build gives them to the chapters), as one :class:`EarlierEdition`
+    each, in the order they first appear."""
+    by: dict[str, list[Mapping[str, Any]]] = {}
+    for r in entries:
+        by.setdefault(str(r.get("edition") or "an earlier public edition"), []).append(r)
+    return [EarlierEdition(label, tuple(rs)) for label, rs in by.items()]
+
+
+def across_drafts(view: PublicView, earlier: Iterable[Mapping[str, Any]]
+                  ) -> set[tuple[Any, str, str]]:
+    """The tables (``(cycle, indicator, crime_area)``) of ``view`` in which a reader
+    holding the ``earlier`` public editions (:func:`editions` of their entries) as well
+    could narrow a withheld cell below its protection interval: what
+    :func:`~octasee.sdc.view.make_public_view` then withholds whole (``withhold``).
+    Withholding a table whole leaves a reader what the earlier editions printed, which
+    their own audits passed; a figure an earlier edition printed and this view withholds
+    stays a finding of :func:`audit` (nothing here can take it back)."""
+    found = audit(view, earlier=editions(earlier)).findings
+    return {(f.cell["cycle"], f.cell["indicator"], f.cell["crime_area"]) for f in found}

@@ -375,7 +375,8 @@ def _truthy(x: Any) -> bool:
 def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = None, *,
                      withheld_submissions: Iterable[Any] = (),
                      known: pd.DataFrame | None = None,
-                     earlier: Iterable[Mapping[str, Any]] = ()) -> PublicView:
+                     earlier: Iterable[Mapping[str, Any]] = (),
+                     withhold: Iterable[tuple[Any, str, str]] = ()) -> PublicView:
     """The public view of the restricted ``indicators`` table (see the module docstring).
 
     ``indicators``: the restricted rows of current submissions, not-for-dissemination rows
@@ -400,10 +401,14 @@ def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = N
     pattern neither rests on figures already out nor prints what an earlier pattern
     used to protect a cell: a reader holding both editions could subtract. The audit
     checks the two together (``audit(..., earlier=...)``).
+    ``withhold``: tables (``(cycle, indicator, crime_area)``) withheld whole, every cell
+    and total shown "x" (:func:`octasee.sdc.audit.across_drafts` names those that an
+    earlier public edition and this one would together give a withheld cell back).
     """
     rules = rules or DisclosureRules()
     known_index = _known_index(known)
     before = _earlier_index(earlier)
+    whole = {(None if c is None else str(c), i, a) for c, i, a in withhold}
     need = {"country", "indicator", "crime_area", "year", "value"}
     missing = need - set(indicators.columns)
     if missing:
@@ -450,7 +455,11 @@ def make_public_view(indicators: pd.DataFrame, rules: DisclosureRules | None = N
         _primary(s, g["_nfd"].to_numpy(), rules)
         _apply_known(s, known_index, rules)
         _apply_earlier(s, before)
-        _complementary(s)
+        if (None if s.cycle is None else str(s.cycle), s.indicator, s.crime_area) in whole:
+            _withhold_table(s, "the whole table is withheld: with an earlier public edition "
+                               "its figures would give a withheld cell back")
+        else:
+            _complementary(s)
         structures.append(s)
         for e in range(s.n):
             i = s.cell_index[e]
