@@ -424,11 +424,44 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
         cell["id"] = f"c{n}"
     metadata = {
         "title": str(meta.get("title", "Report")),
-        "octasee": {**dict(meta), "toc": toc},
+        "octasee": {**dict(meta), "toc": toc, "figures": list_of_figures(cells)},
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python", "pygments_lexer": "ipython3"},
     }
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+_CAPTION_HTML = re.compile(
+    r'<h4 class="(figure|table)-caption" id="([^"]+)"[^>]*>(.*?)</h4>'
+    r'|<figure class="report-(figure|table)" id="([^"]+)">(?:(?!<figure[ >]).)*?'
+    r"<figcaption>(.*?)</figcaption>", re.S)
+_TAG = re.compile(r"<sup\b[^>]*>.*?</sup>|<[^>]+>", re.S)
+_LABEL = re.compile(r"((?:Figure|Table) [A-Z0-9]+(?:\.[0-9]+)*):?\s*(.*)", re.S)
+
+
+def list_of_figures(cells: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The report's figures and tables in order, from their captions in the merged
+    cells' outputs: ``id`` (the caption's anchor), ``kind`` (figure, table), ``label``
+    ("Figure 4.1") and ``title`` (the caption's text, marks such as ND left out): what
+    the front matter's list of figures and tables shows and links to."""
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for cell in cells:
+        for o in cell.get("outputs", []):
+            body = joined(o.get("data", {}).get("text/html", ""))
+            if "caption" not in body:
+                continue
+            for m in _CAPTION_HTML.finditer(body):
+                kind, ident, text = ((m.group(1), m.group(2), m.group(3)) if m.group(1)
+                                     else (m.group(4), m.group(5), m.group(6)))
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                plain = html.unescape(re.sub(r"\s+", " ", _TAG.sub("", text))).strip()
+                named = _LABEL.match(plain)
+                label, title = (named.group(1), named.group(2)) if named else ("", plain)
+                out.append({"id": ident, "kind": kind, "label": label, "title": title})
+    return out
 
 
 def has_plots(nb: Mapping[str, Any]) -> bool:

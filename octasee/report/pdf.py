@@ -122,9 +122,42 @@ def page_templates(marking: str, label: str = "") -> tuple[str, str]:
     return header, footer
 
 
+#: Fills every ``.toc-page[data-target]`` of the contents and the list of figures with
+#: the page its target starts on (``pages``: anchor → page), or with a placeholder as wide
+#: as a page number (``pages`` null), so that the first pass lays them out the same.
+_FILL_PAGES = """(pages) => {
+  const spans = document.querySelectorAll('.toc-page[data-target]');
+  spans.forEach(e => {
+    const n = pages === null ? '000' : pages[e.dataset.target];
+    e.textContent = n ? String(n) : '';
+  });
+  return spans.length;
+}"""
+
+
+def destination_pages(pdf_path: str | os.PathLike[str]) -> dict[str, int]:
+    """The page (1 = the cover) of every named destination of a PDF Chromium printed: an
+    anchor the report links to, by its id (pypdf)."""
+    from pypdf import PdfReader  # lazy: only the PDF stage needs it
+
+    reader = PdfReader(str(pdf_path))
+    out = {}
+    for name, dest in (reader.named_destinations or {}).items():
+        try:
+            out[str(name).lstrip("/")] = reader.get_destination_page_number(dest) + 1
+        except (KeyError, ValueError, TypeError):  # a destination without a page
+            continue
+    return out
+
+
 def _print(html_path: Path, pdf_path: Path, marking: str, label: str, timeout: float
            ) -> dict[str, Any]:
+    """Print with bookmarks (Chromium's outline of the headings, a tagged PDF); then,
+    when the report has a contents page, fill in the page of each entry (read back from
+    the first print's named destinations) and print again, until the pages hold (at
+    most three passes: the numbers take the placeholders' room, so one is the rule)."""
     blocked: list[str] = []
+    passes = 0
     with launch_chromium() as browser:
         page = offline_page(browser, blocked=blocked)
         page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
@@ -132,16 +165,29 @@ def _print(html_path: Path, pdf_path: Path, marking: str, label: str, timeout: f
         page.emulate_media(media="print")
         header, footer = page_templates(marking, label)
         tmp = temp_path_beside(pdf_path)
+        kw: dict[str, Any] = {
+            "format": "A4", "print_background": True, "display_header_footer": True,
+            "header_template": header, "footer_template": footer, "margin": MARGIN,
+            "prefer_css_page_size": True, "outline": True, "tagged": True}
         try:
-            page.pdf(path=str(tmp), format="A4", print_background=True,
-                     display_header_footer=True, header_template=header,
-                     footer_template=footer, margin=MARGIN, prefer_css_page_size=True)
+            numbered = page.evaluate(_FILL_PAGES, None)
+            page.pdf(path=str(tmp), **kw)
+            passes = 1
+            pages: dict[str, int] | None = None
+            while numbered and passes < 4:
+                found = destination_pages(tmp)
+                if found == pages:
+                    break
+                pages = found
+                page.evaluate(_FILL_PAGES, pages)
+                page.pdf(path=str(tmp), **kw)
+                passes += 1
             os.chmod(tmp, 0o644)
             os.replace(tmp, pdf_path)
         finally:
             if tmp.exists():
                 tmp.unlink()
-    return {"blocked_requests": len(blocked)}
+    return {"blocked_requests": len(blocked), "passes": passes}
 
 
 def print_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str], *,

@@ -1,0 +1,68 @@
+"""PDF navigation: bookmarks for every chapter and annex section (Chromium's outline of a
+tagged PDF), and a contents page and a list of figures and tables that print the page
+each entry starts on (read back from the first print's named destinations, then printed
+again)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from octasee.report.pdf import destination_pages
+
+from .conftest import needs_chromium
+
+_ENTRY = re.compile(r'<li class="toc-level-\d[^"]*"><a href="#([^"]+)"><span class="toc-number">'
+                    r'([^<]*)</span> <span class="toc-text">([^<]*)</span>')
+_FIG = re.compile(r'<li><a href="#([^"]+)"><span class="lof-label">([^<]*)</span>')
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+
+    def walk(items) -> None:
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out.append((" ".join(it.title.split()),
+                            reader.get_destination_page_number(it) + 1))
+    walk(reader.outline)
+    return out
+
+
+def _lines(reader: PdfReader, pages: range) -> list[str]:
+    text = "\n".join(reader.pages[i].extract_text() for i in pages)
+    return [" ".join(ln.replace("ﬁ", "fi").split()) for ln in text.splitlines()]
+
+
+@needs_chromium
+@pytest.mark.parametrize("edition", ["restricted_build", "public_build"])
+def test_bookmarks_contents_and_figures_carry_their_pages(edition, request):
+    build = request.getfixturevalue(edition)
+    page_html = build.html.read_text("utf-8")
+    entries = [(i, html.unescape(n), html.unescape(t)) for i, n, t in _ENTRY.findall(page_html)]
+    figures = [(i, html.unescape(lab)) for i, lab in _FIG.findall(page_html)]
+    assert len(entries) >= 4 and any(n.startswith("Annex") for _, n, _ in entries)
+    assert any(lab.startswith("Figure") for _, lab in figures)
+    assert any(lab.startswith("Table") for _, lab in figures)
+    reader = PdfReader(str(build.pdf))
+    marks = _outline(reader)
+    pages = destination_pages(build.pdf)
+    # every chapter, annex and annex section is a bookmark on the page it starts on
+    for ident, number, title in entries:
+        assert ident in pages, ident
+        assert any(title in t and p == pages[ident] for t, p in marks), (title, marks)
+    # the contents page and the list of figures print the same page for each entry
+    front = _lines(reader, range(1, 3))
+    for ident, number, title in entries:
+        want = f"{title} {pages[ident]}"
+        assert any(ln.endswith(want) for ln in front), (want, front)
+    for ident, label in figures:
+        assert any(ln.startswith(label) and ln.endswith(f" {pages[ident]}") for ln in front), (
+            label, pages[ident], front)
+    # the HTML shows no page numbers (the spans are filled only in the PDF)
+    assert re.search(r'<span class="toc-page" data-target="[^"]+">\d', page_html) is None
