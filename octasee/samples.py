@@ -27,10 +27,12 @@ from octasee.errors import UsageError
 from octasee.store import Store
 
 __all__ = [
+    "SAMPLE_ANALYST_FILES",
     "SAMPLE_DIR",
     "checkout_root",
     "ensure_samples",
     "is_checkout",
+    "sample_analyst_files",
     "sample_cycles",
     "sample_files",
     "sample_register",
@@ -109,6 +111,24 @@ def sample_register() -> Path:
     """The sample workspace's register of key judgements (``judgements.yaml``), written
     for the sample data as an analyst would write it."""
     return samples_dir() / "judgements.yaml"
+
+
+#: The analysts' files of the sample workspace, written for the sample data as analysts
+#: would write them: the register of key judgements, the executive summary's bottom line
+#: (restricted, and its public wording) and chapter 11's scenarios and priority settings.
+SAMPLE_ANALYST_FILES = ("judgements.yaml", "summary.md", "summary.public.md", "outlook.yaml")
+
+
+def sample_analyst_files() -> list[Path]:
+    """The analysts' files the sample workspace starts with (:data:`SAMPLE_ANALYST_FILES`
+    that the samples hold): :func:`octasee.workspace.sample_workspace` copies each one
+    the workspace lacks, and never over an analyst's edit.
+
+    >>> [p.name for p in sample_analyst_files()]
+    ['judgements.yaml', 'summary.md', 'summary.public.md', 'outlook.yaml']
+    """
+    base = samples_dir()
+    return [base / name for name in SAMPLE_ANALYST_FILES if (base / name).is_file()]
 
 
 def sample_cycles() -> list[str]:

@@ -36,7 +36,7 @@ from octasee.notebooks import Chapter, default_chapters, notebooks_dir
 from octasee.questionnaire.spec import all_specs
 from octasee.reference import MEMBER_CODES, resolve_country
 from octasee.reference import cycle as get_cycle
-from octasee.samples import ensure_samples, sample_register, sample_workspace_path
+from octasee.samples import ensure_samples, sample_analyst_files, sample_workspace_path
 from octasee.store import Store
 
 __all__ = ["CONFIG_NAME", "ChaptersSettings", "CycleSettings", "DisclosureSettings",
@@ -504,10 +504,11 @@ def sample_workspace(base: str | os.PathLike[str] | None = None) -> Workspace:
                           deadlines={"2009-2012": dt.date(2013, 3, 31)},
                           title="OCTA-SEE sample assessment (fictitious data)",
                           samples=True)
-    # The sample's register of key judgements, once: the analyst's edits are kept.
-    register = ws.path / sample_register().name
-    if not register.exists():
-        shutil.copyfile(sample_register(), register)
+    # The sample's analysts' files (register, bottom line, outlook), each once: the
+    # analyst's edits are kept.
+    for source in sample_analyst_files():
+        if not (ws.path / source.name).exists():
+            shutil.copyfile(source, ws.path / source.name)
     return ws
 
 

@@ -7,7 +7,9 @@ and returns tidy tables or typed records:
 - :mod:`~octasee.analysis.series`: totals, rates per 100,000 residents, regional series;
 - :mod:`~octasee.analysis.grading`: analytic confidence from the 4x4 grading;
 - :mod:`~octasee.analysis.trends`: trends of a series;
-- :mod:`~octasee.analysis.threat`: threat scores per country and crime area, their bands;
+- :mod:`~octasee.analysis.threat`: threat scores per country and crime area (each
+  indicator normalised as the index spec ``scoring/specs/threat_index.yaml`` says), the
+  one country ranking with its rank intervals, their bands;
 - :mod:`~octasee.analysis.keyfigures`: the key figures drafts are compared on.
 """
 

@@ -12,13 +12,22 @@ in ``[editions]`` of its ``octasee.toml`` (:class:`octasee.workspace.EditionsSet
 - **TI CPI** (Corruption Perceptions Index, 2012-2017 shipped): the cycle's last year,
   else the nearest year shipped (:attr:`Editions.cpi_note` says so); its table prints
   the cycle's years that are shipped.
+- **Vulnerability** (corruption and low resilience beside the threat) takes both from
+  these: a CPI year of the cycle where the extract has one, and the GI-TOC edition above;
+  :attr:`Editions.vulnerability_note` says which, and which of them is later (or earlier)
+  than the cycle, in one sentence for the method text.
 - **Base year**: the year changes over the cycle are measured from (the cycle's first).
+
+A note says why an edition or year outside the cycle is used: no edition or year of the
+cycle's own exists, or the workspace chose it in ``[editions]`` although one exists.
 
 >>> e = editions("2013-2017")
 >>> e.gitoc, e.gitoc_tables, e.gitoc_later, e.cpi_year, e.cpi_years, e.base_year
 (2021, (2021, 2023), True, 2017, (2013, 2014, 2015, 2016, 2017), 2013)
 >>> e.gitoc_note
 'GI-TOC has no edition for 2013-2017: the 2021 edition, published after the cycle, stands in for it.'
+>>> e.vulnerability_note
+'Vulnerability rests on the TI CPI 2017, a year of the cycle, and on the GI-TOC 2021 edition, published after the cycle (GI-TOC has no edition for 2013-2017).'
 >>> editions("2018-2022").gitoc, editions("2018-2022").cpi_year
 (2021, 2017)
 """
@@ -62,22 +71,69 @@ class Editions:
         return self.gitoc > self.last_year
 
     @property
+    def gitoc_of_cycle(self) -> tuple[int, ...]:
+        """The GI-TOC editions shipped that fall in the cycle's years (may be none)."""
+        return tuple(e for e in GITOC_EDITIONS if self.first_year <= e <= self.last_year)
+
+    @property
     def gitoc_note(self) -> str:
-        """A sentence when the GI-TOC edition used is not of the cycle's years; else ""."""
-        if not self.gitoc_later:
+        """A sentence when the GI-TOC edition used is not of the cycle's years: later or
+        earlier, and why (GI-TOC has none of the cycle's, or the workspace chose it);
+        else ""."""
+        if self.first_year <= self.gitoc <= self.last_year:
             return ""
-        return (f"GI-TOC has no edition for {self.cycle}: the {self.gitoc} edition, "
-                "published after the cycle, stands in for it.")
+        side = "after" if self.gitoc_later else "before"
+        own = self.gitoc_of_cycle
+        if own:
+            return (f"The GI-TOC {self.gitoc} edition, chosen in the workspace's "
+                    f"[editions], was published {side} the {self.cycle} cycle, whose years "
+                    f"the {_words(own)} edition{'s' if len(own) > 1 else ''} cover"
+                    f"{'' if len(own) > 1 else 's'}.")
+        if self.gitoc_later:
+            return (f"GI-TOC has no edition for {self.cycle}: the {self.gitoc} edition, "
+                    "published after the cycle, stands in for it.")
+        return (f"GI-TOC has no edition for {self.cycle} yet: the {self.gitoc} edition, "
+                "published before the cycle, stands in for it.")
 
     @property
     def cpi_note(self) -> str:
-        """A sentence when the CPI year used is outside the cycle; else ""."""
+        """A sentence when the CPI year used is outside the cycle (why: the extract has
+        none of its years, or the workspace chose it); else ""."""
         if self.first_year <= self.cpi_year <= self.last_year:
             return ""
         side = "after" if self.cpi_year > self.last_year else "before"
+        if self.cpi_years:
+            return (f"The CPI year used, {self.cpi_year}, chosen in the workspace's "
+                    f"[editions], is {side} the {self.cycle} cycle, whose years "
+                    f"{self.cpi_years[0]}-{self.cpi_years[-1]} the CPI extract has.")
         return (f"The CPI year used, {self.cpi_year}, is {side} the {self.cycle} cycle: "
                 "the CPI extract shipped with octasee covers "
                 f"{CPI_YEARS[0]}-{CPI_YEARS[-1]}.")
+
+    @property
+    def vulnerability_note(self) -> str:
+        """One sentence: the CPI year and the GI-TOC edition vulnerability rests on, each
+        said to be of the cycle, or later or earlier than it and why."""
+        def when(year: int, own: bool, none: str) -> str:
+            if self.first_year <= year <= self.last_year:
+                return "a year of the cycle" if none == "year" else "published in the cycle"
+            side = "after" if year > self.last_year else "before"
+            verb = "from" if none == "year" else "published"
+            why = ("chosen in the workspace's [editions]" if own else
+                   "the CPI extract shipped with octasee has no year of the cycle"
+                   if none == "year" else f"GI-TOC has no edition for {self.cycle}")
+            return f"{verb} {side} the cycle ({why})"
+
+        return (f"Vulnerability rests on the TI CPI {self.cpi_year}, "
+                f"{when(self.cpi_year, bool(self.cpi_years), 'year')}, and on the GI-TOC "
+                f"{self.gitoc} edition, "
+                f"{when(self.gitoc, bool(self.gitoc_of_cycle), 'edition')}.")
+
+
+def _words(years: tuple[int, ...]) -> str:
+    """2021; 2021 and 2023; 2019, 2021 and 2023."""
+    items = [str(y) for y in years]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 def _default_gitoc(last_year: int) -> int:

@@ -95,7 +95,9 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
         ranking = country_ranking(threat)
         of = len(ranking)
         for r in ranking[ranking["country"].isin(shown)].itertuples():
-            areas = f"{r.areas} crime area" + ("" if r.areas == 1 else "s")
+            # the mean is over every area of the index, the unreported ones imputed
+            areas = (f"{r.areas} crime area" + ("" if r.areas == 1 else "s")
+                     + (f" reported, {r.imputed} imputed" if r.imputed else ""))
             add(f"threat:mean:{r.country}", "mean threat score",
                 f"Mean threat score of {country_name(r.country)} ({areas})",
                 round(float(r.score), 1), "score", rank=int(r.rank), of=of,

@@ -172,6 +172,10 @@ class Chapter:
     threshold: int
     figures: int = 0
     tables: int = 0
+    #: A country profile's place among the countries the report is built for (1 for the
+    #: first, as the build numbers its sections A.1, A.2 ...): its figures and tables are
+    #: numbered within it ("Table A.3.1"); None for a chapter ("Table 4.1").
+    section: int | None = None
     sources_used: set[str] = field(default_factory=set)
     #: The chapter's countries with a current questionnaire of this cycle (in this variant);
     #: None (not given): every one of ``countries``.
@@ -678,8 +682,9 @@ class Chapter:
         name one figure); the same figure shown again (a cell run again in JupyterLab)
         takes its entry's place (the build refuses a notebook that shows it twice)."""
         n = self.figures if kind == "figure" else self.tables
-        if key is None:
-            key = f"{_KEY_PREFIX[kind]}:{self.number}:{n}"
+        if key is None:  # a profile's section in it: the 13 profiles' keys stay apart
+            where = self.number if self.section is None else f"{self.number}.{self.section}"
+            key = f"{_KEY_PREFIX[kind]}:{where}:{n}"
         if not isinstance(key, str) or not re.fullmatch(r"(?:fig|tab):\S.*", key):
             raise UsageError(f"{label}: evidence key {key!r} is not of the form "
                              "'fig:...' or 'tab:...'",
@@ -755,7 +760,10 @@ class Chapter:
 
     @property
     def number_label(self) -> str:
-        return self.number.lstrip("0") or "0"
+        """What figure and table numbers start with: the chapter's number ("4" for
+        "04"), with a country profile's :attr:`section` ("A.3")."""
+        label = self.number.lstrip("0") or "0"
+        return label if self.section is None else f"{label}.{self.section}"
 
     def _sources(self, source: str | Sequence[str]) -> str:
         keys = [source] if isinstance(source, str) else list(source)
@@ -893,8 +901,15 @@ def _table_html(original: pd.DataFrame, shown: pd.DataFrame, *, index: bool,
 
 
 def _countries(value: Any, ws: Workspace) -> list[str]:
+    """The chapter's countries (parameter ``countries``), by ISO code."""
+    return sorted(_countries_as_given(value, ws))
+
+
+def _countries_as_given(value: Any, ws: Workspace) -> list[str]:
+    """The countries of parameter ``countries`` in the order given (the build's order,
+    which numbers the country profiles), else the workspace's expected countries."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "all")):
-        return sorted(ws.expected)
+        return list(ws.expected)
     items: Iterable[Any] = [value] if isinstance(value, str) else value
     codes: list[str] = []
     for item in items:
@@ -909,7 +924,26 @@ def _countries(value: Any, ws: Workspace) -> list[str]:
     if not codes:
         raise UsageError("parameter 'countries' names no country",
                          hint="leave it empty for all member countries")
-    return sorted(dict.fromkeys(codes))
+    return list(dict.fromkeys(codes))
+
+
+def _profile_section(country: Any, countries: Any, ws: Workspace) -> int | None:
+    """A country profile's section number: the place of ``country`` among the chapter's
+    countries as given (the build passes them in the order it numbers the profiles);
+    None without a country (a chapter)."""
+    if country is None or (isinstance(country, str) and not country.strip()):
+        return None
+    try:
+        code = resolve_country(country)
+    except OctaseeError as exc:
+        raise UsageError(f"parameter 'country': {exc.message}",
+                         hint="use a member's name or ISO code, e.g. 'RS'") from None
+    order = _countries_as_given(countries, ws)
+    if code not in order:
+        raise UsageError(f"parameter 'country' is {code}, which is not among the chapter's "
+                         f"countries ({', '.join(order)})",
+                         hint="add it to 'countries', or leave 'countries' empty for all")
+    return order.index(code) + 1
 
 
 def _short_error(shell: Any, etype: type[BaseException], value: BaseException, tb: Any,
@@ -949,8 +983,14 @@ def show_errors_short() -> None:
 def open_chapter(number: str, title: str, *, cycle: str | None = None,
                  workspace: str | os.PathLike[str] | None = None,
                  countries: Any = None, variant: str = "restricted",
-                 output_dir: str | os.PathLike[str] | None = None) -> Chapter:
+                 output_dir: str | os.PathLike[str] | None = None,
+                 country: str | None = None) -> Chapter:
     """Check a chapter's parameters and open its data; the first call of every chapter.
+
+    ``country``: a country profile's country (a notebook run once per country). Its
+    figures and tables are numbered within the profile's section, the country's place
+    among ``countries`` as given (:attr:`Chapter.section`: "Table A.3.1" for the third),
+    which is how the build numbers the profiles.
 
     A cycle with no questionnaire yet (a fresh workspace, even one without a store) opens
     an empty chapter (:attr:`Chapter.empty`): its sections say once what is missing and
@@ -967,10 +1007,13 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
     ensure_samples(ws)  # the sample workspace fills itself (a notebook on a new clone)
     given = {"cycle": cycle, "countries": countries, "variant": variant,
              "output_dir": output_dir}
+    section = _profile_section(country, countries, ws)
     if not ws.store_path.exists():  # nothing ingested yet (ingest makes the store)
-        return _open(number, title, ws, _empty_store(), **given)
-    store = Store(ws.store_path, read_only=True)
-    return _open(number, title, ws, store, **given)
+        ch = _open(number, title, ws, _empty_store(), **given)
+    else:
+        ch = _open(number, title, ws, Store(ws.store_path, read_only=True), **given)
+    ch.section = section
+    return ch
 
 
 def _empty_store() -> Store:

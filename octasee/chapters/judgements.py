@@ -32,8 +32,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from octasee.analysis.editions import editions
 from octasee.analysis.findings import Finding, find, horizon
 from octasee.analysis.register import Judgement, Register, read_register, read_state
+from octasee.analysis.threat import index_method
 from octasee.analysis.trends import BOOTSTRAP_DRAWS, MIN_JUDGED, MIN_SEGMENT, OUTLIER_SD
 from octasee.chapters import context as _context
 from octasee.chapters.context import Chapter, evidence_anchor
@@ -344,7 +346,10 @@ def findings_annex(ch: Chapter) -> None:
 def method(ch: Chapter) -> None:
     """Chapter 1's account, in plain words, of how findings are computed and how the key
     judgements are made (the numbers in it are the analysis layer's own constants, so the
-    text cannot drift from the method)."""
+    text cannot drift from the method), how the threat index is computed (the sentences
+    of :func:`octasee.analysis.threat.index_method`, from the index spec: annex B prints
+    the same) and which CPI year and GI-TOC edition vulnerability rests on
+    (:attr:`octasee.analysis.editions.Editions.vulnerability_note`)."""
     terms = "; ".join(f"<em>{html.escape(t)}</em> ({lo:g}-{hi:g}%)"
                       for t, lo, hi, _, _ in YARDSTICK)
     label, _ = horizon(ch.cycle.code)
@@ -389,7 +394,14 @@ def method(ch: Chapter) -> None:
         f"{OUTLIER_SD:g} robust standard deviations from the line are outliers.</p>"
         "<p><strong>Coverage.</strong> Statements such as “reported by 12 of 13 member "
         "countries” are counted from the submissions in the store, never written by hand."
-        "</p>")
+        "</p>"
+        "<p><strong>The threat index</strong> compares the member countries crime area by "
+        "crime area, from the questionnaires' indicators. "
+        + " ".join(html.escape(s) for s in index_method(ranks=ch.rank_countries))
+        + "</p><p><strong>Vulnerability</strong> (corruption and resilience) is read from "
+        "public indices of the cycle's own years where a source has them; an edition from "
+        "outside the cycle is said to be so. "
+        + html.escape(editions(ch.cycle, ch.workspace).vulnerability_note) + "</p>")
 
 
 #: The kinds of finding a chapter states beside a trend chart, in this order.

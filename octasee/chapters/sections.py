@@ -24,10 +24,17 @@ import pandas as pd
 from octasee.analysis.editions import editions
 from octasee.analysis.findings import trend_view
 from octasee.analysis.grading import grading_profile
-from octasee.analysis.networks import LEVELS
-from octasee.analysis.networks import group_attributes as attribute_counts
 from octasee.analysis.series import per_100k, regional_series, totals
-from octasee.analysis.threat import country_ranking, threat_scores
+from octasee.analysis.threat import (
+    country_ranking,
+    index_areas,
+    index_method,
+    load_threat_spec,
+    normalisation_table,
+    rank_intervals,
+    threat_index_model,  # noqa: F401 (its old home)
+    threat_scores,
+)
 from octasee.chapters.context import Chapter
 from octasee.chapters.disclosure import (
     BANDS,
@@ -35,21 +42,43 @@ from octasee.chapters.disclosure import (
     band,
     band_counts,
     band_edges,
-    protect_counts,
     published_elsewhere,
     rate_markers,
 )
 from octasee.chapters.judgements import finding_notes
+from octasee.chapters.markets import gitoc_markets
+from octasee.chapters.networks import (  # chapter 3; notebooks call them from here
+    explore_groups,
+    group_attributes,
+    group_profile,
+    groups_by_country,
+    groups_by_crime_area,
+    ocg_overview,
+)
+from octasee.chapters.outlook import priorities, summary_intro  # 11, 00: called from here
+from octasee.chapters.profiles import (  # annex A; notebooks call them from here
+    country_profile,
+    profile_assessments,
+    profile_gitoc,
+    profile_intro,
+    profile_networks,
+    profile_overview,
+    profile_quality,
+    profile_threats,
+)
 from octasee.questionnaire.spec import spec_for
 from octasee.reference import crime_area, cycle
 from octasee.sources import gitoc_wide, load_cpi, load_frontex_annual
 from octasee.sources.glotip import indicator_total
 
 __all__ = [
-    "area_trend", "assessments", "country_table", "explore_groups", "explore_indicators",
-    "explore_weights", "gitoc_scores", "grading", "group_attributes", "ocg_overview",
-    "priorities", "profile_intro", "regional_map", "response", "robustness", "routes",
-    "summary_intro", "threat_overview",
+    "area_trend", "assessments", "country_profile", "country_table", "explore_groups",
+    "explore_indicators", "explore_weights", "gitoc_markets", "gitoc_scores", "grading",
+    "group_attributes", "group_profile", "groups_by_country", "groups_by_crime_area",
+    "ocg_overview", "priorities", "profile_assessments", "profile_gitoc",
+    "profile_intro", "profile_networks", "profile_overview", "profile_quality",
+    "profile_threats", "regional_map", "response", "robustness", "routes", "summary_intro",
+    "threat_overview",
 ]
 
 #: Years of an indicator needed to show (and judge) a trend.
@@ -125,13 +154,6 @@ def _comparable(ch: Chapter, tm: pd.DataFrame, *, say: bool = True) -> bool:
                "reporting indicators for {cycle}, there is nothing to compare them with yet.",
                name=ch.name(reporting[0]), cycle=ch.cycle.code)
     return False
-
-
-def _scored_groups(ch: Chapter) -> pd.DataFrame:
-    """The chapter's groups scored on the Sleipnir attributes (an empty table if none)."""
-    from octasee.scoring import score_groups  # lazy: ~100 ms on import
-
-    return score_groups(ch.all_rows("ocgs"), "sleipnir").scores
 
 
 def _no_threat(ch: Chapter) -> pd.DataFrame:
@@ -305,8 +327,7 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
         counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
         counts = counts.rename(columns={"crime_area": "Crime area"})
         ch.show_table(counts, f"Member states by threat band and crime area, {ch.cycle.code} "
-                      "(indicators per 100,000 residents, min-max across the member countries)",
-                      source="submissions", note=_unbanded_note(
+                      f"({_SCORES_HOW})", source="submissions", note=_unbanded_note(
                           ch, counts, why="reported no indicator of the area"),
                       key="tab:threat:bands")
         _public_note(ch)
@@ -314,25 +335,35 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
                          zmin=0, zmax=10, value_label="threat score")
     ch.figure(fig, f"Threat scores 0-10 by country and crime area, {ch.cycle.code} "
-              "(indicators per 100,000 residents, min-max across the member countries)",
+              f"({_SCORES_HOW}; blank: no indicator of the area reported)",
               source="submissions", nd=nd, key="fig:threat",
               data=ch.source_rows(ch.threat_rows()))
     top = (tm.sort_values("value", ascending=False).groupby("crime_area").head(1)
            .sort_values("value", ascending=False).head(3))
     parts = [f"{ch.name(r.country)} for {crime_area(r.crime_area).label.lower()}"
              for r in top.itertuples()]
-    ch.say("Relative to population, the highest scores this cycle are "
-           + "; ".join(f"{{p{i}}}" for i in range(len(parts))) + ".", nd=nd,
+    ch.say("The highest crime-area scores this cycle are "
+           + "; ".join(f"{{p{i}}}" for i in range(len(parts))) + ". Flows through the "
+           "region (seizures, migrants detected) count as shares of the regional total, "
+           "offenders and victims per 100,000 residents (annex B).", nd=nd,
            **{f"p{i}": p for i, p in enumerate(parts)})
     return everyone
+
+
+#: How the crime-area scores are computed, in a caption (annex B says it in full).
+_SCORES_HOW = ("each indicator as a share of the regional total or per 100,000 residents "
+               "as annex B lists, then min-max across the member countries")
 
 
 @_section()
 def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
     """Choropleth of the chapter's countries' threat index: the one country ranking's
     score (:func:`octasee.analysis.threat.country_ranking` of every member's scores: the
-    key figures, the weights explorer and annex B rank the same); in a public edition
-    that may not rank member states, how many fall in each band of it.
+    key figures, the weights explorer and annex B rank the same), and beside it the
+    ranking with each rank's 90 % interval
+    (:func:`octasee.analysis.threat.rank_intervals`, the same as annex B's; the map's
+    hover says it too); in a public edition that may not rank member states, how many
+    fall in each band of it (no names, no ranks).
 
     ``tm`` is :func:`threat_overview`'s result (every member's scores), which has said
     already when there are too few countries to compare; without it, this section reads
@@ -344,24 +375,45 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
     everyone = ch.threat() if tm is None else tm
     if not _comparable(ch, everyone, say=not given):
         return
-    ranking = country_ranking(everyone)
-    mean = ranking[ranking["country"].isin(ch.countries)].rename(columns={"score": "value"})
-    nd = bool(mean["nd"].any())
+    if not set(ch.countries) & set(everyone["country"]):  # a selection with no score
+        if not given:  # else threat_overview said so
+            ch.say("None of the selected countries reported an indicator for {cycle}.",
+                   cycle=ch.cycle.code)
+        return
+    summary = ch.number == "00"
     if not ch.rank_countries:
-        counts = {b: int((mean["value"].map(band) == b).sum()) for b in BANDS}
+        ranking = country_ranking(everyone)
+        mean = ranking[ranking["country"].isin(ch.countries)]
+        counts = {b: int((mean["score"].map(band) == b).sum()) for b in BANDS}
         ch.show_table(pd.DataFrame({"Band": list(BANDS), "Member states": list(counts.values())}),
-                      "Member states by band of the mean threat score across crime areas",
-                      source="submissions",
-                      key="tab:map:bands" if ch.number != "00" else "tab:summary:map:bands")
+                      "Member states by band of the threat index (the mean of the "
+                      "crime-area scores)", source="submissions",
+                      key="tab:summary:map:bands" if summary else "tab:map:bands")
         if not given:
             _public_note(ch)
         return
-    fig = choropleth(mean, value="value", country="country", value_label="threat score",
-                     value_format=".1f")
-    ch.figure(fig, "Mean threat score across the crime areas each country is scored on "
-              "(0-10; the ranking of annex B)", source="submissions", nd=nd,
-              key="fig:map" if ch.number != "00" else "fig:summary:map",
+    result = rank_intervals(everyone)
+    ranks = result.ranks[result.ranks["country"].isin(ch.countries)].reset_index(drop=True)
+    areas = len(index_areas(everyone))
+    nd = bool(ranks["nd"].any())
+    fig = choropleth(ranks.rename(columns={"score": "value"}), value="value",
+                     country="country", value_label="threat index", value_format=".1f")
+    labels = dict(zip(ranks["country"], ranks["label"], strict=True))
+    of = len(result.ranks)
+    for trace in fig.data:  # the hover of each member: its rank with the interval
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
+        if meta.get("role") == "member" and meta.get("iso2") in labels:
+            trace.text = f"{trace.text}<br>rank {labels[meta['iso2']]} of {of}"
+    ch.figure(fig, f"Threat index by member country, {ch.cycle.code}: the mean of the "
+              f"{areas} crime-area scores (0-10); rank and 90% interval in the table",
+              source="submissions", nd=nd, key="fig:summary:map" if summary else "fig:map",
               data=ch.source_rows(ch.threat_rows()))
+    table, marks = _ranks_table(ch, ranks, areas)
+    ch.show_table(table, f"Rank of each member country on the threat index, "
+                  f"{ch.cycle.code}, with its 90% interval under {result.variants:,} "
+                  "variants of the method (annex B)", source="submissions", nd=marks,
+                  key="tab:summary:map:ranks" if summary else "tab:map:ranks",
+                  data=ch.source_rows(ch.threat_rows()))
 
 
 @_section(public=True)
@@ -599,245 +651,21 @@ def routes(ch: Chapter, area: str | Sequence[str]) -> None:
 # ----------------------------------------------------------------------------- 03
 
 
-#: The Sleipnir scale's maximum (bands: its thirds).
-SLEIPNIR_MAX = 760
-
-
-@_section()
-def group_attributes(ch: Chapter) -> None:
-    """How many of the reported groups use corruption, violence, legal business structures
-    … at each level (:func:`octasee.analysis.networks.group_attributes`), from every
-    reported group in both editions (the public one never counts fewer rows); the public
-    edition hides counts from 1 to ``threshold - 1`` with a complement in their row, so
-    that no row gives one back."""
-    groups = ch.all_rows("ocgs")
-    table = attribute_counts(groups, cycle=ch.cycle.code, countries=ch.countries)
-    if table.empty or int(table["groups"].max()) == 0:
-        ch.say("No organised crime group was reported this cycle.")
-        return
-    levels = [lv.capitalize() for lv in LEVELS]
-    shown = table.rename(columns={"label": "Attribute", **{lv: lv.capitalize()
-                                                           for lv in LEVELS},
-                                  "groups": "Groups"})[["Attribute", *levels, "Groups"]]
-    markers = None
-    if ch.public:
-        t = ch.threshold
-        marks = []
-        for i, r in table.iterrows():
-            counts = {lv: int(r[lv]) for lv in LEVELS}
-            kept, _ = protect_counts(counts, threshold=t)
-            marks.append({lv.capitalize(): (None if kept[lv] is not None else
-                                            f"<{t}" if 0 < counts[lv] < t else "x")
-                          for lv in LEVELS})
-            for lv in LEVELS:
-                if kept[lv] is None:
-                    shown.loc[i, lv.capitalize()] = np.nan
-        markers = pd.DataFrame(marks, index=shown.index).reindex(columns=shown.columns)
-    ch.show_table(shown, f"Organised crime groups by level of each attribute, {ch.cycle.code} "
-                  "(number of groups)", source="submissions", markers=markers,
-                  key="tab:groups:attributes",
-                  data=None if ch.public else ch.source_rows(groups))
-
-
-@_section(empty=_scored_groups)
-def ocg_overview(ch: Chapter) -> pd.DataFrame:
-    """Sleipnir scores of the groups reported this cycle: table and network.
-
-    The public edition says nothing about single groups: how many were reported and how
-    many fall in each band of the scale (a count under the threshold hidden), from every
-    group of the restricted edition.
-    """
-    from octasee.charts import ocg_network  # lazy: plotly, ~180 ms on import
-    from octasee.scoring import score_groups  # lazy: ~100 ms on import
-
-    g = ch.all_rows("ocgs") if ch.public else ch.rows("ocgs")
-    if g.empty:
-        ch.say("No organised crime group was reported for this selection.")
-        return _scored_groups(ch)  # no row, the columns of the scores (for the explorer)
-    scored = score_groups(g.drop(columns="nd"), "sleipnir")
-    ranked = scored.scores
-    if ch.public:
-        _public_groups(ch, g, ranked)
-        return ranked.head(0)
-    nd_refs = set(map(tuple, g.loc[g["nd"], ["country", "group_ref"]].to_numpy()))
-    nd = bool(nd_refs)
-    high = int((ranked["score"] >= 0.5 * SLEIPNIR_MAX).sum()) if "score" in ranked else 0
-    ch.say("{n} {were} reported by {k}. On the Sleipnir scale (maximum 760) "
-           "{high} score at least half the maximum; unknown attributes make up {unk}% of "
-           "ratings.", n=_plural(len(g), "group"), were="was" if len(g) == 1 else "were",
-           k=_plural(g["country"].nunique(), "country", "countries"), high=high,
-           unk=round(100 * float(ranked["unknown_share"].mean())) if "unknown_share" in ranked
-           else 0, nd=nd)
-    cols = [c for c in ("rank", "country", "group_ref", "score", "unknown_share", "grading",
-                        "confidence") if c in ranked.columns]
-    top = ranked.head(15)
-    table = top[cols].copy()
-    if "unknown_share" in table:
-        table["unknown_share"] = (100 * table["unknown_share"]).round().astype(int)
-        table = table.rename(columns={"unknown_share": "unknown %"})
-    marks = pd.DataFrame(False, index=table.index, columns=table.columns)
-    if "group_ref" in marks:
-        marks["group_ref"] = [(c, r) in nd_refs for c, r in
-                              zip(top["country"], top["group_ref"], strict=True)]
-    ch.show_table(table, "The 15 highest-scoring groups (Sleipnir)", source="submissions",
-                  nd=marks, key="tab:groups:scores", data=ch.source_rows(g))
-    net = g.drop(columns="nd").merge(ranked[["group_ref", "country", "score"]],
-                                     on=["group_ref", "country"], how="left")
-    ch.figure(ocg_network(net), "Reported groups and the crime areas they are active in",
-              source="submissions", nd=nd, key="fig:groups:network", data=ch.source_rows(g))
-    return ranked
-
-
-def _public_groups(ch: Chapter, g: pd.DataFrame, ranked: pd.DataFrame) -> None:
-    """:func:`ocg_overview` in the public edition: counts, no group."""
-    t = ch.threshold
-    n = len(g)
-    if n < t:
-        ch.say("Fewer than {t} organised crime groups were reported this cycle: the public "
-               "edition does not describe them.", t=t)
-        return
-    scores = ranked["score"].dropna() if "score" in ranked else pd.Series(dtype=float)
-    counts = {b: int((scores.map(lambda v: band(float(v), top=SLEIPNIR_MAX)) == b).sum())
-              for b in BANDS}
-    # The number of groups (and of unscored ones) is the table's total: printed only if
-    # the hidden bands stay as wide as their markers say.
-    shown, with_total = protect_counts(counts, threshold=t)
-    k = _plural(g["country"].nunique(), "country", "countries")
-    ch.say(("{n} organised crime groups were reported by {k}. " if with_total else
-            "Organised crime groups were reported by {k}. ")
-           + "The public edition does not describe single groups: it counts them in three "
-           "bands of the Sleipnir scale (maximum {top}), a third of the scale each.", n=n,
-           k=k, top=SLEIPNIR_MAX)
-    lo, hi = band_edges(float(SLEIPNIR_MAX))
-    ranges = [f"under {lo:.0f}", f"{lo:.0f} to under {hi:.0f}", f"{hi:.0f} and over"]
-    table = pd.DataFrame({"Band": list(BANDS), "Sleipnir score": ranges,
-                          "Groups": [shown[b] for b in BANDS]})
-    markers = pd.DataFrame({"Groups": [f"<{t}" if shown[b] is None and counts[b] < t
-                                       else "x" if shown[b] is None else None
-                                       for b in BANDS]})
-    ch.show_table(table, f"Organised crime groups by band of the Sleipnir score, {ch.cycle.code}",
-                  source="submissions", markers=markers, key="tab:groups:bands")
-    unscored = n - len(scores)
-    if unscored >= t and with_total:
-        ch.say("{u} groups could not be scored (too many attributes unknown).", u=unscored)
+# group_profile, group_attributes, groups_by_crime_area, groups_by_country, ocg_overview
+# and explore_groups live in octasee.chapters.networks (imported above).
 
 
 # ----------------------------------------------------------------------------- 11, 00
 
 
-@_section(empty=lambda ch: pd.DataFrame())
-def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Priority per country and crime area: threat x vulnerability (GI-TOC, TI CPI).
-
-    Threat: every member's scores (:meth:`Chapter.threat`, or ``tm``), kept for the
-    chapter's countries. Vulnerability: the GI-TOC edition and the CPI year of
-    :func:`octasee.analysis.editions.editions` (the cycle's, or the workspace's
-    ``[editions]``); the text says which, and when the edition is later than the cycle.
-    In a public edition that may not rank member states: how many countries fall in each
-    priority band per crime area.
-    """
-    from octasee.charts import threat_heatmap  # lazy: plotly, ~180 ms on import
-    from octasee.scoring import priority_matrix  # lazy: ~100 ms on import
-
-    everyone = ch.threat() if tm is None else tm
-    if not _comparable(ch, everyone):
-        return pd.DataFrame()
-    tm = everyone[everyone["country"].isin(ch.countries)]
-    nd = bool(tm["nd"].any()) if "nd" in tm.columns else False
-    ed = editions(ch.cycle, ch.workspace)
-    res = gitoc_wide(ed.gitoc)[["country", "Resilience"]].rename(
-        columns={"Resilience": "value"})
-    res = res[res["country"].isin(ch.countries)]
-    cpi = load_cpi()
-    cpi = cpi[(cpi["year"] == ed.cpi_year) & cpi["country"].isin(ch.countries)]
-    cpi = cpi.rename(columns={"score": "value"})[["country", "value"]]
-    result = priority_matrix(tm, {"low resilience": (res, -1), "corruption": (cpi, -1)},
-                             ranges={"threat": (0, 10), "low resilience": (1, 10),
-                                     "corruption": (0, 100)})
-    table = result.table
-    if ch.rank_countries:
-        fig = threat_heatmap(table.rename(columns={"risk": "value"}), country="country",
-                             crime_area="crime_area", value="value", zmin=0, zmax=1,
-                             value_label="risk", value_format=".2f")
-        ch.figure(fig, "Risk (likelihood from threat and vulnerability) by country and "
-                  "crime area", source=["submissions", "gitoc", "cpi"], nd=nd,
-                  key="fig:priorities", data=ch.source_rows(ch.threat_rows()).merge(
-                      table, on=["country", "crime_area"], how="left"))
-    else:
-        counts = (table.groupby(["crime_area", "priority"]).size().unstack(fill_value=0)
-                  .reindex(columns=list(BANDS), fill_value=0))
-        counts.columns.name = None
-        counts = counts.reset_index()
-        counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
-        counts = counts.rename(columns={"crime_area": "Crime area"})
-        ch.show_table(counts, "Member states by priority band and crime area (likelihood "
-                      "from threat and vulnerability)", source=["submissions", "gitoc", "cpi"],
-                      note=_unbanded_note(ch, counts, why="have no priority for it (no "
-                                          "indicator of the area reported, or no "
-                                          "vulnerability score)"),
-                      key="tab:priorities:bands")
-    high = table[table["priority"] == "high"] if "priority" in table else table.head(0)
-    notes = " ".join(x for x in (ed.gitoc_note, ed.cpi_note) if x)
-    ch.say("{n} of {m} country and crime-area pairs fall in the high-priority band; "
-           "vulnerability combines low resilience (GI-TOC {gitoc}) and corruption (TI CPI "
-           "{year})." + (" {notes}" if notes else ""), n=len(high), m=len(table),
-           gitoc=str(ed.gitoc), year=str(ed.cpi_year), notes=notes, nd=nd)
-    return table
-
-
-def summary_intro(ch: Chapter) -> None:
-    """The executive summary's opening paragraph (not a section: the chapter's notice
-    comes with the first section after it).
-
-    The restricted edition promises what :func:`octasee.chapters.judgements.key_judgements`
-    states (the register's agreed judgements). The public one promises only what it
-    shows: ``key_judgements`` itself says, once, how many
-    judgements are withheld (the intro does not count them a second time).
-    """
-    if not ch.public:
-        ch.say("The key judgements of this assessment, for decision-makers, as the analysts "
-               "agreed them. Each states how likely we judge a development to be, in the "
-               "terms of the probability yardstick explained in chapter 1, over which "
-               "horizon, how confident we are, and the findings, figures and tables it "
-               "rests on.")
-        return
-    ch.say("This summary is for decision-makers: which key judgements this public edition "
-           "can state, and how the threat across the region falls in bands.")
-
-
-def profile_intro(ch: Chapter) -> None:
-    """Annex A's opening paragraph: what a country profile shows in this edition (threat
-    scores against the regional median only where it may rank member states, and where
-    more than one country answered, so that there is a median to compare with)."""
-    if ch.rank_countries and len(ch.received or ()) > 1:
-        ch.say("One member country: its key figures, its threat scores against the regional "
-               "median, its GI-TOC scores and what it wrote.")
-    else:
-        ch.say("One member country: its key figures, its GI-TOC scores and what it wrote.")
-
-
-def threat_index_model(areas: Sequence[str]) -> Any:
-    """The threat index over crime areas as a scoring model (annex B), whose nominal run
-    is the one country ranking (:func:`octasee.analysis.threat.country_ranking` at equal
-    weights): the area scores as they are (0-10, no second normalisation), a missing area
-    left out (no imputation), the arithmetic mean of the areas a country is scored on
-    with equal weights. :func:`robustness` varies each of these choices around it."""
-    from octasee.scoring import Model  # lazy: ~100 ms on import
-
-    return Model.from_dict({
-        "name": "OCTA-SEE threat index", "unit": "country",
-        "tree": [{"id": "threat", "label": "Threat"}]
-        + [{"id": a, "parent": "threat", "label": crime_area(a).label} for a in areas],
-        "steps": [{"step": "impute", "method": "none"},
-                  {"step": "normalise", "method": "none"},
-                  {"step": "aggregate", "method": "mean", "missing": "skip"}],
-    })
+# priorities and summary_intro: octasee.chapters.outlook (imported above).
 
 
 #: How annex B names the options of the uncertainty analysis (the nominal one first).
 _CHOICES = {
     "impute": ("a crime area a country did not report", {
-        "none": "left out of its mean", "mean": "set to the area's regional mean"}),
+        "median": "set to the area's regional median", "mean": "set to the area's regional "
+        "mean", "skip": "left out of its mean"}),
     "normalise": ("the area scores", {
         "none": "as scored (0-10)", "minmax": "re-scaled min-max",
         "prank": "as percentile ranks", "rank": "as ranks"}),
@@ -846,104 +674,132 @@ _CHOICES = {
 }
 _FACTOR_LABELS = {"impute": "missing crime areas", "normalise": "scale of the area scores",
                   "aggregate": "aggregation", "weights": "weights"}
-#: The relative perturbation of each crime area's weight in annex B's analysis.
-_WEIGHTS_NOISE = 0.25
+#: How a missing crime area is treated, in the words of annex B's ranking paragraph.
+_MISSING = {
+    "median": "the areas a country did not report are imputed with the area's median score "
+              "across the member countries that reported it, so that every country is "
+              "compared on the same {a} crime areas",
+    "mean": "the areas a country did not report are imputed with the area's mean score "
+            "across the member countries that reported it, so that every country is "
+            "compared on the same {a} crime areas",
+    "skip": "a country is scored on the areas it reported: a crime area it did not report "
+            "counts neither as zero nor as the regional level",
+}
+
+
+def _ranks_table(ch: Chapter, ranks: pd.DataFrame, areas: int) -> tuple[pd.DataFrame,
+                                                                          pd.DataFrame]:
+    """A ranking with its rank intervals as the chapters print it (the rank with its 90 %
+    interval, the country, its threat index, the areas it reported) and the ND marks of
+    its cells."""
+    table = pd.DataFrame({
+        "Rank (90% interval)": ranks["label"].to_numpy(),
+        "Country": ranks["country"].map(ch.name).to_numpy(),
+        # Two decimals: the rank is taken on the unrounded score, and one decimal
+        # would print countries of different ranks alike.
+        "Threat index (0-10)": ranks["score"].map(lambda v: f"{v:.2f}").to_numpy(),
+        "Crime areas reported": [f"{int(k)} of {areas}" for k in ranks["areas"]]})
+    marks = pd.DataFrame(False, index=table.index, columns=table.columns)
+    marks["Threat index (0-10)"] = ranks["nd"].astype(bool).to_numpy()
+    return table, marks
+
+
+@_section(public=True)
+def threat_method(ch: Chapter) -> None:
+    """Annex B's account of the threat index: :func:`octasee.analysis.threat.index_method`
+    (the same sentences as chapter 1, from the index spec) and the spec's table of how
+    each indicator is normalised and why (:func:`~octasee.analysis.threat.normalisation_table`).
+    The same in both editions: it is the method, not a country's figures."""
+    for sentence in index_method(ranks=ch.rank_countries, here=True):
+        ch.say("{t}", t=sentence)
+    t = normalisation_table()
+    t = t[t["weight"] > 0]
+    table = pd.DataFrame({"Indicator": t["label"].to_numpy(),
+                          "Asked for": t["crime_areas"].to_numpy(),
+                          "Normalised as": t["normalised"].to_numpy(),
+                          "Why": t["why"].to_numpy()})
+    spec = "the threat index spec of octasee (scoring/specs/threat_index.yaml)"
+    ch.show_table(table, "How each questionnaire indicator enters the threat index",
+                  source=spec, key="tab:method:indicators", data=t.assign(source=spec))
 
 
 @_section(empty=lambda ch: pd.DataFrame())
 def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
-    """Annex B: the one country ranking, how missing crime areas are treated, and how
-    much the ranking depends on the method (rank intervals and sensitivity indices).
+    """Annex B: the one country ranking with its rank intervals, how missing crime areas
+    are treated, and how much the ranking depends on the method (sensitivity indices).
 
     The ranking is :func:`octasee.analysis.threat.country_ranking` of every member's
     scores (:meth:`Chapter.threat`), the same as the key figures, the map and the weights
-    explorer at equal weights. The uncertainty analysis
-    (:func:`octasee.scoring.uncertainty_analysis`, ``n`` base runs) varies the choices of
-    :func:`threat_index_model` around that ranking, which is its nominal run; the text
-    and the caption give the number of variants from the result. A public edition that
-    may not rank member states shows the sensitivity indices (the method's, not a
-    country's) without the ranking and the rank intervals.
+    explorer at the spec's weights; the intervals and indices are
+    :func:`octasee.analysis.threat.rank_intervals` (``n`` base runs, seeded: the map of
+    chapters 00 and 02 prints the same intervals), whose nominal variant is that ranking;
+    the text and the captions give the number of variants from the result. A public
+    edition that may not rank member states shows the sensitivity indices (the method's,
+    not a country's) without the ranking and the rank intervals.
     """
-    from octasee.charts import rank_intervals  # lazy: plotly, ~180 ms on import
-    from octasee.scoring import uncertainty_analysis  # lazy: ~100 ms on import
+    from octasee.charts import rank_intervals as rank_chart  # lazy: plotly, ~180 ms
 
     tm = ch.threat()
     ranking = country_ranking(tm)
-    areas = list(dict.fromkeys(tm["crime_area"]))
+    areas = index_areas(tm)
     if len(ranking) < 3 or not areas:
         ch.say("With {n} and {k} scored, there is no ranking to test.",
                n=_plural(len(ranking), "country", "countries"),
                k=_plural(len(areas), "crime area"))
         return pd.DataFrame()
-    shown = ranking[ranking["country"].isin(ch.countries)]
-    nd = bool(shown["nd"].any())
-    full = shown[shown["areas"] == len(areas)]
-    fewer = shown[shown["areas"] < len(areas)].sort_values(["areas", "country"],
-                                                            ascending=[False, True])
+    spec = load_threat_spec()
+    result = rank_intervals(tm, n=n, indices=True)
+    ranks = result.ranks[result.ranks["country"].isin(ch.countries)].reset_index(drop=True)
+    nd = bool(ranks["nd"].any())
+    full = ranks[ranks["areas"] == len(areas)]
+    fewer = ranks[ranks["areas"] < len(areas)].sort_values(["areas", "country"],
+                                                          ascending=[False, True])
     if ch.rank_countries:
-        groups = [f"{ch.names(g['country'])} on {k}"
+        groups = [f"{ch.names(g['country'])} {k}"
                   for k, g in fewer.groupby("areas", sort=False)]
-        which = "; ".join(groups) + "." if groups else ""
+        which = "; ".join(groups)
     elif len(fewer):
         lo, hi = int(fewer["areas"].min()), int(fewer["areas"].max())
-        which = f"the others on {lo} to {hi}." if lo < hi else f"the others on {lo}."
+        which = f"the others {lo} to {hi}" if lo < hi else f"the others {lo}"
     else:
         which = ""
-    ch.say("A country's threat index is the mean of its crime-area scores over the areas it "
-           "reported an indicator of: a crime area it did not report counts neither as zero "
-           "nor as the regional mean. {k} of the {m} countries {are} scored on all {a} crime "
-           "areas" + ("; {which}" if which else ".") + " The key figures, the map of the "
-           "regional overview and the weights explorer at equal weights rank the same "
-           "scores in the same way: ties (equal to nine decimals) share the better rank.",
-           k=len(full) or "None", m=len(shown), are="is" if len(full) < 2 else "are",
-           a=len(areas), which=which, nd=nd)
-    wide = tm.pivot(index="country", columns="crime_area", values="value")[areas]
-    # Min-max needs a spread in every area (one country alone in an area has none).
-    spread = bool((wide.nunique(dropna=True) > 1).all())
-    options = {"impute": ["none", "mean"],
-               "normalise": ["none", *(["minmax"] if spread else []), "prank", "rank"],
-               "aggregate": ["mean", "copeland"]}
-    result = uncertainty_analysis(threat_index_model(areas), wide.reset_index(), **options,
-                                  weights_noise=_WEIGHTS_NOISE, n=n, seed=1, target="threat")
-    ranks = result.ranks.reset_index()
-    ranks = shown.merge(ranks, on="country", how="left")
-    same = bool((ranks["nominal"] == ranks["rank"]).all())
+    ch.say("{k} of the {m} countries reported an indicator of every one of the {a} crime "
+           "areas of the index" + ("; {which}" if which else "") + ". In the ranking, "
+           + _MISSING[spec.missing_areas].format(a=len(areas)) + ". The key figures, the "
+           "maps of the executive summary and the regional overview and the weights "
+           "explorer at equal weights rank the same scores in the same way: ties (equal to "
+           "nine decimals) share the better rank.",
+           k=len(full) or "None", m=len(ranks), a=len(areas), which=which, nd=nd)
     said = [f"{what} {_and([words[o] for o in result.factors[f]]).replace(' and ', ' or ')}"
             for f, (what, words) in _CHOICES.items() if f in result.factors]
     ch.say("The ranking is recomputed under {runs} variants of the method ({n} base runs of a "
            "Saltelli design over {d} choices): " + "; ".join(f"{{c{i}}}" for i in
                                                          range(len(said)))
-           + "; and each area's weight perturbed by up to {noise}. "
-           + ("The nominal variant, the first option of each with equal weights, is the "
-              "ranking above." if same else
+           + "; and each area's weight perturbed by up to {noise}. A country's rank interval "
+           "is the 5th to 95th percentile of its rank over the {v} variants of the two base "
+           "samples (the other runs serve the sensitivity indices), widened to whole ranks. "
+           + ("The nominal variant, the first option of each with the index's weights, is "
+              + ("the ranking below." if ch.rank_countries else "the restricted edition's "
+                 "ranking.") if result.nominal_agrees else
               "Its nominal variant does not rank the countries as the table does: the "
               "intervals describe another model."),
-           runs=f"{result.n_runs:,}", n=f"{result.n:,}", d=len(result.factors),
-           noise=f"{_WEIGHTS_NOISE:.0%}", **{f"c{i}": c for i, c in enumerate(said)})
+           runs=f"{result.n_runs:,}", n=f"{result.n:,}", d=len(result.factors) + 1,
+           v=f"{result.variants:,}", noise=f"{result.weights_noise:.0%}",
+           **{f"c{i}": c for i, c in enumerate(said)})
     if ch.rank_countries:
-        table = pd.DataFrame({
-            "Rank": ranks["rank"], "Country": ranks["country"].map(ch.name),
-            # Two decimals: the rank is taken on the unrounded score, and one decimal
-            # would print countries of different ranks alike.
-            "Score (0-10)": ranks["score"].map(lambda v: f"{v:.2f}"),
-            "Crime areas scored": ranks["areas"],
-            "Rank, 5th-95th percentile of the variants": [
-                f"{int(a)}-{int(b)}" if a != b else f"{int(a)}"
-                for a, b in zip(ranks["q05"], ranks["q95"], strict=True)]})
-        marks = pd.DataFrame(False, index=table.index, columns=table.columns)
-        marks["Score (0-10)"] = ranks["nd"].to_numpy()
+        table, marks = _ranks_table(ch, ranks, len(areas))
         ch.show_table(table, f"Threat index of the member countries, {ch.cycle.code}: rank "
-                      f"among the {len(ranking)} scored, and mean of the crime-area scores "
-                      f"over the areas scored (of {len(areas)})",
-                      source="submissions", nd=marks, key="tab:ranking",
-                      data=ch.source_rows(ch.threat_rows()))
-        fig = rank_intervals(ranks, unit="country", nominal="nominal", p05="q05",
-                             median="median", p95="q95")
-        ch.figure(fig, f"Rank of each country on the threat index under {result.n_runs:,} "
-                  "variants of the method (dot: the ranking of the table; bar: 5th-95th "
-                  "percentile)", source="submissions", nd=nd, key="fig:robustness",
+                      f"among the {len(ranking)} scored with its 90% interval under "
+                      f"{result.variants:,} variants of the method, and the mean of the "
+                      f"{len(areas)} crime-area scores", source="submissions", nd=marks,
+                      key="tab:ranking", data=ch.source_rows(ch.threat_rows()))
+        fig = rank_chart(ranks, unit="country", nominal="nominal", p05="q05",
+                         median="median", p95="q95")
+        ch.figure(fig, f"Rank of each country on the threat index under {result.variants:,} "
+                  "variants of the method (dot: median rank; bar: 5th-95th percentile)",
+                  source="submissions", nd=nd, key="fig:robustness",
                   data=ch.source_rows(ch.threat_rows()))
-    idx = result.indices.reset_index()
+    idx = result.indices.copy()
     idx["factor"] = idx["factor"].map(lambda f: _FACTOR_LABELS.get(f, f))
     ch.show_table(idx.round(2), "Sensitivity of the ranking to each choice: first-order (S1) "
                   "and total-effect (ST) indices", source="submissions",
@@ -951,7 +807,7 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
     top = idx.sort_values("ST", ascending=False).iloc[0]
     ch.say("The choice that moves the ranking most is the {factor} (total effect {st}); the "
            "widest 90% rank interval is {width} places.", factor=top["factor"],
-           st=round(float(top["ST"]), 2), width=int(ranks["q90_width"].max()))
+           st=round(float(top["ST"]), 2), width=int((ranks["high"] - ranks["low"]).max()))
     if not ch.rank_countries:
         ch.say("The public edition does not rank member states: the rank of each under the "
                "variants of the method is in the restricted edition.")
@@ -1103,86 +959,6 @@ def emerging(ch: Chapter) -> None:
                                                 .drop_duplicates())))
 
 
-@_section(partial=False)
-def country_profile(ch: Chapter, code: str) -> None:
-    """Annex A: one member country's key indicators, scores and assessments.
-
-    The public edition prints the view's cells (a marker where one is withheld), draws
-    published cells only, and shows threat scores only where it may rank member states.
-    """
-    from octasee.charts import trend_band  # lazy: plotly, ~180 ms on import
-
-    ind = totals(ch.table("indicators", all_cycles=True))
-    mine = ind[ind["country"] == code]
-    if code not in ch.received:
-        ch.say("{name} has not returned the questionnaire of cycle {cycle} yet." if not ch.public
-               else "No questionnaire of {name} for cycle {cycle} is in this version.",
-               name=ch.name(code), cycle=ch.cycle.code)
-        if mine.empty:
-            return
-    if ch.public:
-        shown = mine[mine["value"].notna()]
-        ch.say("This edition publishes {n} of {name} over {k}; {w} withheld.",
-               name=ch.name(code), n=_plural(len(shown), "indicator value"),
-               k=_plural(shown["cycle"].nunique(), "cycle"),
-               w=_plural(len(mine) - len(shown), "further value is", "further values are"))
-    else:
-        ch.say("{name} returned {n} over {k}.", name=ch.name(code),
-               n=_plural(len(mine), "indicator row"), k=_plural(mine["cycle"].nunique(), "cycle"),
-               nd=bool(mine["nd"].any()))
-    key = ["heroin_seized", "cocaine_seized", "cannabis_herb_seized", "firearms_seized",
-           "irregular_migrants_detected", "victims_identified", "cigarettes_seized"]
-    sel = mine[mine["indicator"].isin(key)]
-    if not sel.empty:
-        # Years down, indicators across: a cycle or two of years fits the page's width,
-        # where years across did not.
-        values, markers, nd = _wide(sel, index="year", columns="indicator")
-        order = [k for k in key if k in values.columns]
-        labels = {c: f"{_label(c, ch)} ({_unit(c, ch)})" if _unit(c, ch) not in ("", "count")
-                  else _label(c, ch) for c in order}
-        frames = [f[order].rename(columns=labels).rename_axis("Year").reset_index()
-                  for f in (values, markers, nd)]
-        frames[1]["Year"], frames[2]["Year"] = None, False
-        structures = sorted(set(map(tuple, sel[["indicator", "crime_area"]].to_numpy())))
-        ch.show_table(frames[0], f"{ch.name(code)}: key indicators by year",
-                      source="submissions", markers=frames[1], nd=frames[2],
-                      structures=structures, key=f"tab:profile:{code}",
-                      data=ch.source_rows(sel))
-        first_code = order[0]
-        s = values[first_code].rename("value").rename_axis("year").reset_index()
-        if s["value"].notna().sum() >= MIN_YEARS:  # fewer: the table has them all
-            s = s.assign(lower=np.nan, upper=np.nan)
-            ch.figure(trend_band(s, x="year", y="value", lower="lower", upper="upper",
-                                 y_title=labels[first_code]),
-                      f"{ch.name(code)}: {_label(first_code, ch).lower()}",
-                      source="submissions", nd=bool(nd[first_code].any()),
-                      structures=[p for p in structures if p[0] == first_code],
-                      key=f"fig:profile:{code}",
-                      data=ch.source_rows(sel, indicator=first_code))
-    tm, nd_any = _threat(ch)
-    if code in set(tm["country"]) and _comparable(ch, tm):
-        if not ch.rank_countries:
-            ch.say("The public edition does not publish threat scores by country; chapter 2 "
-                   "counts the member states in each band.")
-        else:
-            med = tm.groupby("crime_area")["value"].median().rename("regional median")
-            own = tm[tm["country"] == code].set_index("crime_area")["value"].rename(
-                ch.name(code))
-            both = pd.concat([own, med], axis=1).reset_index()
-            both["crime_area"] = both["crime_area"].map(lambda a: crime_area(a).label)
-            both = both.rename(columns={"crime_area": "Crime area"})
-            marks = pd.DataFrame(nd_any, index=both.index, columns=both.columns).drop(
-                columns="Crime area")
-            ch.show_table(both.round(1), "Threat scores (0-10) against the regional median",
-                          source="submissions", nd=marks, key=f"tab:profile:{code}:threat",
-                          data=ch.source_rows(ch.threat_rows(), country=code))
-    a = ch.rows("assessments")
-    for r in a[a["country"] == code].head(3).itertuples():
-        lang = _language(r.language)
-        ch.quote(r.situation, attribution=f"{ch.name(code)} on {crime_area(r.crime_area).label}"
-                 + (f" (in {lang})" if lang else ""), nd=bool(r.nd), country=code)
-
-
 @_section(public=True)
 def glotip_convictions(ch: Chapter) -> None:
     """UNODC GLOTIP: persons convicted of trafficking per country and year of the cycle
@@ -1215,11 +991,3 @@ def explore_indicators(ch: Chapter) -> Any:
 
     return indicator_explorer(ch.rows("indicators"), ch.rows("assessments"))
 
-
-def explore_groups(ch: Chapter, groups: pd.DataFrame) -> Any:
-    """The group explorer of the restricted edition; nothing in public (single groups)."""
-    if ch.public:
-        return None
-    from octasee.widgets import ocg_explorer  # lazy: ipywidgets, ~190 ms on import
-
-    return ocg_explorer(groups)

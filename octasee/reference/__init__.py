@@ -44,6 +44,7 @@ __all__ = [
     "crime_areas",
     "cycle",
     "cycles",
+    "gitoc_market_areas",
     "members",
     "name_key",
     "resolve_country",
@@ -69,7 +70,14 @@ class Country:
 
 @dataclass(frozen=True)
 class CrimeArea:
-    """One node of the crime-area taxonomy, mapped to GI-TOC markets and UNODC categories."""
+    """One node of the crime-area taxonomy, mapped to GI-TOC markets and UNODC categories.
+
+    ``gitoc_2021`` / ``gitoc_2023``: the GI-TOC criminal markets of each edition the area
+    covers (a parent area all of its children's); ``gitoc_resilience``: the GI-TOC
+    resilience indicators most directly concerned with the area (by GI-TOC's definitions:
+    territorial integrity for flows across borders and cyberspace, anti-money laundering
+    for money laundering ...), which a country profile shows beside its market scores.
+    """
 
     code: str
     label: str
@@ -78,6 +86,7 @@ class CrimeArea:
     gitoc_2023: tuple[str, ...]
     unodc_category: str
     aliases: tuple[str, ...] = ()
+    gitoc_resilience: tuple[str, ...] = ()
 
     def gitoc_markets(self, edition: int) -> tuple[str, ...]:
         """The GI-TOC criminal markets of ``edition`` (2021 or 2023) this area covers."""
@@ -403,9 +412,35 @@ def crime_areas() -> tuple[CrimeArea, ...]:
 
     return tuple(
         CrimeArea(r["code"], r["label"], r["parent"] or None, split(r["gitoc_2021"]),
-                  split(r["gitoc_2023"]), r["unodc_category"], split(r.get("aliases", "")))
+                  split(r["gitoc_2023"]), r["unodc_category"], split(r.get("aliases", "")),
+                  split(r.get("gitoc_resilience", "")))
         for r in _rows("crime_areas.csv")
     )
+
+
+def gitoc_market_areas(edition: int) -> dict[str, str]:
+    """The GI-TOC criminal markets of ``edition`` (2021 or 2023) that match a crime area,
+    each with the most specific area that lists it (``crime_areas.csv``: a market a parent
+    area and its child both list is the child's). Markets no area lists (2023's extortion
+    and protection racketeering) are not in it.
+
+    >>> m = gitoc_market_areas(2023)
+    >>> m["Heroin trade"], m["Human smuggling"], m["Financial crimes"], m["Flora crimes"]
+    ('heroin', 'migrant_smuggling', 'economic_crime', 'environmental_crime')
+    >>> "Financial crimes" in gitoc_market_areas(2021)
+    False
+    """
+    return dict(_market_areas(edition))
+
+
+@cache
+def _market_areas(edition: int) -> tuple[tuple[str, str], ...]:
+    out: dict[str, str] = {}
+    for a in crime_areas():
+        for market in a.gitoc_markets(edition):
+            if market not in out or a.parent == out[market]:
+                out[market] = a.code
+    return tuple(out.items())
 
 
 def resolve_crime_area(name: object) -> str:

@@ -24,10 +24,12 @@ def _rows(*rows: tuple[str, str, str, float]) -> pd.DataFrame:
                           "year": 2017, "value": v} for c, a, i, v in rows])
 
 
-# Residents (reference data, mid-2017): RS 7.02 m, ME 0.62 m, HR 4.13 m.
+# Residents (reference data, mid-2017): RS 7.02 m, ME 0.62 m, HR 4.13 m. Both indicators
+# are per 100,000 residents in the index spec (people: offenders, victims).
 #   heroin arrests per 100,000: RS 702/70.2 = 10, ME 124/6.2 = 20, HR 0 -> min-max 5, 10, 0
 #   thb victims per 100,000:   RS 70.2/70.2 = 1, HR 82.6/41.3 = 2; ME none -> 0, 10, missing
-#   threat index (mean over the areas scored): ME 10 (1 area), HR 5 (2), RS 2.5 (2)
+#   threat index (mean over both areas, ME's thb imputed with the median of 0 and 10, 5):
+#   ME (10 + 5) / 2 = 7.5, HR (0 + 10) / 2 = 5, RS (5 + 0) / 2 = 2.5
 THREE = _rows(("RS", "heroin", "arrests", 702.0), ("ME", "heroin", "arrests", 124.0),
               ("HR", "heroin", "arrests", 0.0), ("RS", "thb", "victims_identified", 70.2),
               ("HR", "thb", "victims_identified", 82.6))
@@ -39,20 +41,22 @@ def test_three_countries_scores_and_ranking_by_hand():
     assert got == {("RS", "heroin"): 5.0, ("ME", "heroin"): 10.0, ("HR", "heroin"): 0.0,
                    ("RS", "thb"): 0.0, ("HR", "thb"): 10.0}
     r = country_ranking(tm)
-    assert r[["rank", "country", "areas"]].to_dict("list") == {
-        "rank": [1, 2, 3], "country": ["ME", "HR", "RS"], "areas": [1, 2, 2]}
-    assert r["score"].tolist() == pytest.approx([10.0, 5.0, 2.5])
+    assert r[["rank", "country", "areas", "imputed"]].to_dict("list") == {
+        "rank": [1, 2, 3], "country": ["ME", "HR", "RS"], "areas": [1, 2, 2],
+        "imputed": [1, 0, 0]}
+    assert r["score"].tolist() == pytest.approx([7.5, 5.0, 2.5])
 
 
-def test_a_missing_area_is_left_out_of_the_mean_not_zero_not_imputed():
+def test_a_missing_area_is_imputed_with_the_area_median():
     r = country_ranking(threat_scores(THREE)).set_index("country")
-    # ME reported heroin only: its index is its heroin score (10), over 1 area; as zero it
-    # would be 5, with the regional thb mean (5) it would be 7.5.
-    assert (r.loc["ME", "score"], r.loc["ME", "areas"]) == (pytest.approx(10.0), 1)
-    # weights renormalise over the areas a country is scored on:
-    # RS (5*1 + 0*3)/4 = 1.25, HR (0*1 + 10*3)/4 = 7.5, ME 10*1/1 = 10
+    # ME reported heroin only: its thb is the median of RS's 0 and HR's 10, 5; its index
+    # (10 + 5) / 2 = 7.5 over both areas (left out it would be 10, as zero 5).
+    assert (r.loc["ME", "score"], r.loc["ME", "areas"], r.loc["ME", "imputed"]) == (
+        pytest.approx(7.5), 1, 1)
+    # weights apply to the imputed area too:
+    # RS (5*1 + 0*3)/4 = 1.25, HR (0*1 + 10*3)/4 = 7.5, ME (10*1 + 5*3)/4 = 6.25
     w = country_ranking(threat_scores(THREE), {"heroin": 1, "thb": 3}).set_index("country")
-    assert w["score"].to_dict() == pytest.approx({"ME": 10.0, "HR": 7.5, "RS": 1.25})
+    assert w["score"].to_dict() == pytest.approx({"ME": 6.25, "HR": 7.5, "RS": 1.25})
     # an area of weight 0 (or not named) is left out; with none left, no ranking
     only_thb = country_ranking(threat_scores(THREE), {"thb": 1})
     assert only_thb["country"].tolist() == ["HR", "RS"]
@@ -85,8 +89,11 @@ def test_nd_marks_every_score_of_an_area_with_a_row_not_for_dissemination():
     rows = THREE.assign(nd=[False, False, False, True, False])  # RS thb
     tm = threat_scores(rows).set_index(["country", "crime_area"])["nd"]
     assert tm[("HR", "thb")] and tm[("RS", "thb")] and not tm[("RS", "heroin")]
+    # ME's thb is imputed from RS's and HR's thb scores: it rests on the RS row too
     assert country_ranking(threat_scores(rows)).set_index("country")["nd"].to_dict() == {
-        "ME": False, "HR": True, "RS": True}
+        "ME": True, "HR": True, "RS": True}
+    only_heroin = country_ranking(threat_scores(rows), {"heroin": 1})
+    assert not only_heroin["nd"].any()
 
 
 def test_key_figures_rank_on_the_unrounded_scores_and_among_all_members():
@@ -94,6 +101,7 @@ def test_key_figures_rank_on_the_unrounded_scores_and_among_all_members():
     assert kf.loc[["threat:mean:ME", "threat:mean:HR", "threat:mean:RS"], "rank"].tolist() \
         == [1, 2, 3]
     assert kf.loc["threat:mean:RS", "shown"] == "2.5"
+    assert kf.loc["threat:mean:ME", "shown"] == "7.5"
     assert "(2 crime areas)" in kf.loc["threat:mean:RS", "label"]
     # fewer countries' rows with every member's scores: ranks and scores among all
     few = key_figures(THREE[THREE["country"] == "RS"], cycle="2013-2017",
@@ -163,12 +171,14 @@ def test_key_figures_explorer_map_and_annex_b_rank_the_samples_alike(
     assert order == one.index.tolist()
     # annex B says how missing areas count and gives the variants' number from the result
     text = _text(shown)
-    assert "counts neither as zero nor as the regional mean" in text
-    assert "Montenegro on 8" in text
+    assert ("imputed with the area's median score across the member countries that "
+            "reported it, so that every country is compared on the same 13 crime areas") in text
+    assert "Montenegro 8" in text
     runs = re.search(r"recomputed under ([\d,]+) variants", text)
-    assert runs and f"under {runs.group(1)} variants of the method (dot" in text
-    assert "The nominal variant, the first option of each with equal weights, is the " \
-           "ranking above." in text
+    assert runs and runs.group(1) == "3,000"  # 500 base runs x (4 choices + 2)
+    assert "under 1,000 variants of the method (dot" in text  # the 2 x 500 base runs
+    assert "The nominal variant, the first option of each with the index's weights, is " \
+           "the ranking below." in text
     assert "500 variants" not in text
 
 
@@ -183,8 +193,8 @@ def test_a_chapter_of_some_countries_shows_the_same_scores(sample_workspace, tmp
     b = sections._threat(some)[0].set_index(["country", "crime_area"])["value"]
     assert set(b.index.get_level_values("country")) == {"RS", "HR"}
     assert b.to_dict() == pytest.approx(a.loc[["HR", "RS"]].to_dict())
-    # Serbia's excise score: about 1.4 among all members (it was 10.0 with RS and HR only)
-    assert b[("RS", "excise_goods")] == pytest.approx(1.4238, abs=1e-3)
+    # Serbia's excise score: about 1.0 among all members (it was 10.0 with RS and HR only)
+    assert b[("RS", "excise_goods")] == pytest.approx(0.9968, abs=1e-3)
     # the explorer ranks among all members and shows the selection
     tm = sections.threat_overview(some)
     assert set(tm["country"]) == set(MEMBER_CODES)

@@ -32,10 +32,11 @@ def test_regional_series_sums_totals_only_and_counts_reporters():
 
 
 def test_threat_matrix_is_per_capita_min_max_mean():
-    # RS 7.02 m residents, ME 0.62 m, HR 4.13 m (reference data).
+    # Arrests are per 100,000 residents in the index spec (seizures are shares: see
+    # tests/analysis/test_threat_method.py). RS 7.02 m residents, ME 0.62 m, HR 4.13 m.
     df = _ind([{"country": "RS", "year": 2017, "value": 702.0},   # 10 per 100k
                {"country": "ME", "year": 2017, "value": 124.0},   # 20 per 100k
-               {"country": "HR", "year": 2017, "value": 0.0}])    # 0 per 100k
+               {"country": "HR", "year": 2017, "value": 0.0}]).assign(indicator="arrests")
     tm = threat_matrix(df).set_index("country")["value"]
     assert tm["ME"] == pytest.approx(10.0)
     assert tm["RS"] == pytest.approx(5.0)
@@ -74,11 +75,13 @@ def test_suppress_small_counts():
     assert out[:4] == [0.0, "<5", "<5", 5.0] and pd.isna(out[4])
 
 
-def test_weighted_ranking_renormalises_over_reported_areas():
+def test_weighted_ranking_imputes_missing_areas():
     tm = pd.DataFrame({"country": ["RS", "RS", "HR"], "crime_area": ["heroin", "thb", "heroin"],
                        "value": [8.0, 2.0, 6.0]})
     r = ranking(tm, {"heroin": 1.0, "thb": 3.0})
-    # RS: (8*1 + 2*3) / 4 = 3.5; HR: 6 (only heroin reported)
-    assert r["country"].tolist() == ["HR", "RS"]
-    assert r["score"].tolist() == [6.0, 3.5]
+    # RS: (8*1 + 2*3) / 4 = 3.5; HR's thb imputed with the area's median (RS's 2):
+    # (6*1 + 2*3) / 4 = 3.0
+    assert r["country"].tolist() == ["RS", "HR"]
+    assert r["score"].tolist() == [3.5, 3.0]
+    assert r["areas"].tolist() == [2, 1]
     assert ranking(tm, {"heroin": 0.0, "thb": 0.0}).empty

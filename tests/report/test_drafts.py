@@ -250,12 +250,16 @@ def test_each_changed_build_is_the_next_draft_with_a_changes_annex(workspace_cop
         ("HR", "resubmitted"), ("RS", "resubmitted")]
     moved = {f["key"]: (f["before"], f["after"]) for f in ch.figures}
     # Serbia: more heroin seized, and no money-laundering row any more (so no economic
-    # crime score, and a lower mean); Croatia: 19 heroin arrests instead of 17.
+    # crime score: imputed with the area's median in its mean); Croatia: 19 heroin arrests
+    # instead of 17. Albania's mean moves too: its missing areas are imputed with the
+    # medians of the others' scores, which moved.
     assert moved == {"total:heroin:heroin_seized": ("1,984", "2,134"),
                      "total:heroin:arrests": ("102", "104"),
                      "total:economic_crime:ml_amount": ("987,654", None),
                      "threat:economic_crime:RS": ("5.0", None),
-                     "threat:mean:RS": ("5.8", "6.2")}
+                     "threat:mean:RS": ("5.6", "5.8"),
+                     "threat:mean:HR": ("3.8", "3.3"),
+                     "threat:mean:AL": ("4.7", "4.6")}
     html = second.html.read_text()
     assert 'id="annex-changes"' in html and "What changed since the previous draft" in html
     assert "Heroin now also arrives by sea." in html  # a rewritten paragraph, quoted
