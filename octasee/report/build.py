@@ -66,6 +66,7 @@ from typing import Any, NoReturn
 
 from octasee._version import __version__
 from octasee.analysis.findings import find
+from octasee.analysis.outlook import read_outlook, workspace_texts
 from octasee.analysis.register import STATE_ENV, Register, check_references, read_register
 from octasee.chapters.disclosure import EARLIER_ENV, public_view, restricted_indicators
 from octasee.errors import UsageError
@@ -592,6 +593,14 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
     inputs_cfg = cfg_fp if not register.exists else hashlib.sha256(
         (cfg_fp + ":" + hashlib.sha256(register.text.encode()).hexdigest()).encode()
     ).hexdigest()
+    # The analysts' bottom line and outlook (summary.md, summary.public.md, outlook.yaml)
+    # are inputs too: an edited bottom line or scenario is a new draft and reruns the
+    # chapters. The outlook file is checked before any chapter runs.
+    texts = workspace_texts(ws) if o.cycle == ws.cycle else {}
+    if texts:
+        read_outlook(ws)
+        inputs_cfg = hashlib.sha256((inputs_cfg + ":" + json.dumps(
+            texts, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
     version = stored = None
     if o.record_draft:
         version = DraftBook(ws.path, o.cycle).plan(inputs_fingerprint(

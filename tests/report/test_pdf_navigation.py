@@ -53,12 +53,12 @@ def test_bookmarks_contents_and_figures_carry_their_pages(edition, request):
     marks = _outline(reader)
     pages = destination_pages(build.pdf)
     # every chapter, annex and annex section is a bookmark on the page it starts on
-    for ident, number, title in entries:
+    for ident, _number, title in entries:
         assert ident in pages, ident
         assert any(title in t and p == pages[ident] for t, p in marks), (title, marks)
     # the contents page and the list of figures print the same page for each entry
     front = _lines(reader, range(1, 3))
-    for ident, number, title in entries:
+    for ident, _number, title in entries:
         want = f"{title} {pages[ident]}"
         assert any(ln.endswith(want) for ln in front), (want, front)
     for ident, label in figures:
