@@ -227,12 +227,15 @@ def _threat_table(ch: Chapter, code: str, table: pd.DataFrame) -> None:
 
 # ----------------------------------------------------------------------------- threats
 def _finding_notes(ch: Chapter, found: list[Finding]) -> None:
-    """Findings as numbered paragraphs, each linked to its entry in Annex C."""
+    """Findings as numbered paragraphs, each linked to its entry in Annex C. A finding
+    about several countries (a regional trend, a change on the previous cycle) is said
+    as the region's, not as the country's chart beside it."""
     if not found:
         return
-    parts = [f'<p class="finding-note"><a class="finding-ref" '
-             f'href="#{finding_anchor(f.key)}">F{f.number}</a> {html.escape(f.statement)}'
-             f"{nd_mark() if f.nd else ''}</p>" for f in found]
+    parts = [('<p class="finding-note regional">Across the region: ' if len(f.countries) > 1
+              else '<p class="finding-note">')
+             + f'<a class="finding-ref" href="#{finding_anchor(f.key)}">F{f.number}</a> '
+             f"{html.escape(f.statement)}{nd_mark() if f.nd else ''}</p>" for f in found]
     _context._html("".join(parts))
 
 
