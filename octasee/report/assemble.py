@@ -424,7 +424,7 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
         cell["id"] = f"c{n}"
     metadata = {
         "title": str(meta.get("title", "Report")),
-        "octasee": {**dict(meta), "toc": toc, "figures": list_of_figures(cells)},
+        "octasee": {**dict(meta), "toc": toc},
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python", "pygments_lexer": "ipython3"},
     }
@@ -435,33 +435,60 @@ _CAPTION_HTML = re.compile(
     r'<h4 class="(figure|table)-caption" id="([^"]+)"[^>]*>(.*?)</h4>'
     r'|<figure class="report-(figure|table)" id="([^"]+)">(?:(?!<figure[ >]).)*?'
     r"<figcaption>(.*?)</figcaption>", re.S)
+#: What a caption's entry in the list leaves out: the ND note (its text is in the
+#: chapter), marks such as ND, and tags.
+_NOTE = re.compile(r'<span class="nd-note">(?:(?!</span>).)*</span>', re.S)
 _TAG = re.compile(r"<sup\b[^>]*>.*?</sup>|<[^>]+>", re.S)
 _LABEL = re.compile(r"((?:Figure|Table) [A-Z0-9]+(?:\.[0-9]+)*):?\s*(.*)", re.S)
 
 
-def list_of_figures(cells: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """The report's figures and tables in order, from their captions in the merged
-    cells' outputs: ``id`` (the caption's anchor), ``kind`` (figure, table), ``label``
-    ("Figure 4.1") and ``title`` (the caption's text, marks such as ND left out): what
-    the front matter's list of figures and tables shows and links to."""
+def list_of_figures(text: str) -> list[dict[str, str]]:
+    """The report's figures and tables in order, from their captions in the converted
+    HTML (after :func:`link_evidence` gave each its anchor): ``id``, ``kind`` (figure,
+    table), ``label`` ("Figure 4.1") and ``title`` (the caption's text, marks such as ND
+    left out). A caption without an anchor is not listed (nothing to link to)."""
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    for cell in cells:
-        for o in cell.get("outputs", []):
-            body = joined(o.get("data", {}).get("text/html", ""))
-            if "caption" not in body:
-                continue
-            for m in _CAPTION_HTML.finditer(body):
-                kind, ident, text = ((m.group(1), m.group(2), m.group(3)) if m.group(1)
-                                     else (m.group(4), m.group(5), m.group(6)))
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                plain = html.unescape(re.sub(r"\s+", " ", _TAG.sub("", text))).strip()
-                named = _LABEL.match(plain)
-                label, title = (named.group(1), named.group(2)) if named else ("", plain)
-                out.append({"id": ident, "kind": kind, "label": label, "title": title})
+    for m in _CAPTION_HTML.finditer(text):
+        kind, ident, body = ((m.group(1), m.group(2), m.group(3)) if m.group(1)
+                             else (m.group(4), m.group(5), m.group(6)))
+        if ident in seen:
+            continue
+        seen.add(ident)
+        plain = html.unescape(re.sub(r"\s+", " ", _TAG.sub("", _NOTE.sub("", body)))).strip()
+        named = _LABEL.match(plain)
+        label, title = (named.group(1), named.group(2)) if named else ("", plain)
+        out.append({"id": ident, "kind": kind, "label": label, "title": title})
     return out
+
+
+#: Where the template puts the list of figures and tables (filled after conversion).
+LIST_OF_FIGURES = "<!-- octasee:list-of-figures -->"
+
+
+def insert_list_of_figures(text: str) -> str:
+    """``text`` (the report's HTML) with the list of figures and tables, linked to their
+    captions, where the template left :data:`LIST_OF_FIGURES` (after the contents); each
+    entry has the empty ``toc-page`` span the PDF fills with its page."""
+    if LIST_OF_FIGURES not in text:
+        return text
+    items = list_of_figures(text)
+    if not items:
+        return text.replace(LIST_OF_FIGURES, "", 1)
+    e = html.escape
+    parts = ['<nav class="toc lof" id="figures-and-tables">',
+             '<h1 class="toc-title">Figures and tables</h1>']
+    for kind, heading in (("figure", "Figures"), ("table", "Tables")):
+        chosen = [f for f in items if f["kind"] == kind]
+        if not chosen:
+            continue
+        parts.append(f'<h2 class="lof-title">{heading}</h2><ol class="toc-list lof-list">')
+        parts += [f'<li><a href="#{e(f["id"])}"><span class="lof-label">{e(f["label"])}</span>'
+                  f' <span class="toc-text">{e(f["title"])}</span><span class="toc-page" '
+                  f'data-target="{e(f["id"])}"></span></a></li>' for f in chosen]
+        parts.append("</ol>")
+    parts.append("</nav>")
+    return text.replace(LIST_OF_FIGURES, "\n".join(parts), 1)
 
 
 def has_plots(nb: Mapping[str, Any]) -> bool:

@@ -79,6 +79,7 @@ from octasee.report.assemble import (
     convert_to_html,
     data_folder_name,
     digest_templates,
+    insert_list_of_figures,
     link_evidence,
     merge_chapters,
     write_data_folder,
@@ -965,6 +966,7 @@ def assemble(executed: Executed, *, on_event: Event | None = None) -> Assembled:
                          evidence=evidence.entries)
     html = link_evidence(html, evidence, folder=data_folder_name(o.stem) if restricted
                          else None, strict=strict)
+    html = insert_list_of_figures(html)
     timings["evidence"] = round(time.perf_counter() - t0, 3)
     return Assembled(executed=executed, meta=meta, html=html, content=content,
                      changes=changes, scrubbed=scrubbed, timings=timings,

@@ -66,3 +66,21 @@ def test_bookmarks_contents_and_figures_carry_their_pages(edition, request):
             label, pages[ident], front)
     # the HTML shows no page numbers (the spans are filled only in the PDF)
     assert re.search(r'<span class="toc-page" data-target="[^"]+">\d', page_html) is None
+
+
+def test_the_list_of_figures_is_read_from_the_captions_with_their_anchors():
+    from octasee.report.assemble import LIST_OF_FIGURES, insert_list_of_figures
+
+    page = (LIST_OF_FIGURES
+            + '<h4 class="figure-caption" id="ev-fig-a" data-evidence="fig:a">Figure 4.1: '
+              'Heroin seized<sup class="nd">ND</sup> <span class="nd-note">Marked <sup>ND'
+              '</sup>: rests on rows not for dissemination.</span></h4>'
+            + '<h4 class="table-caption" id="ev-tab-b">Table A.3.1: Serbia &amp; more</h4>'
+            + '<h4 class="table-caption">Table 9.9: no anchor, not listed</h4>')
+    out = insert_list_of_figures(page)
+    assert LIST_OF_FIGURES not in out
+    nav = out[:out.index("</nav>")]
+    assert nav.index("Figure 4.1") < nav.index("Table A.3.1")
+    assert ">Heroin seized<" in nav and "Marked" not in nav and "Table 9.9" not in nav
+    assert 'href="#ev-tab-b"' in nav and "Serbia &amp; more" in nav
+    assert insert_list_of_figures("<p>no placeholder</p>") == "<p>no placeholder</p>"
