@@ -331,10 +331,9 @@ def test_planted_html_reaches_the_report_as_text(hostile_build):
     assert not re.search(r"<a\s[^>]*evil\.example", figures), "a live link in a figure"
     assert not re.search(r"<img\s+src=x", figures), "a live image in a figure"
     assert "<b>bold</b>" not in figures
-    # but shown, as text: in the groups table, a quote and the network's labels
+    # but shown, as text: in the table of the highest-scoring groups (reference, then
+    # name) and a quote (chapter 3 draws no network of single groups any more)
     shown = '&lt;a href="http://evil.example"&gt;x&lt;/a&gt; &lt;img src=x onerror=alert(1)&gt;'
-    assert f"<td>{shown} &lt;b&gt;bold&lt;/b&gt;</td>" in html
+    bold = f"{shown} &lt;b&gt;bold&lt;/b&gt;"
+    assert f"<td>{bold} ({bold})</td>" in html
     assert f'<blockquote class="submission-text">{shown}' in html
-    labels = re.findall(r'"text":\s*\[[^\]]*\]', figures)
-    assert any(f"{shown} &lt;b&gt;bold&lt;/b&gt;" in t for t in labels), \
-        "the hostile group reference should be a label of the network"

@@ -101,7 +101,7 @@ INDICATORS: dict[str, dict[str, str]] = {
         "corruption": "share of the area's groups that use corruption at a medium or "
                       "high level",
         "harm": "the analysts' rating of the area's harm to people, the economy and "
-                "institutions (harm: in outlook.yaml)",
+                "institutions",
     },
 }
 

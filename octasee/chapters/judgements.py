@@ -163,8 +163,10 @@ def _box(ch: Chapter, j: Judgement, findings: dict[str, Finding],
     # The public edition numbers its boxes: the register's ids would show which are withheld.
     name = f"public-{position}" if ch.public else j.id.lower()
     anchor = f"judgement-{name}" + (f"-in-{j.chapter}" if in_chapter else "")
+    # the register's id (restricted edition): what the bottom line and scenarios cite
+    ident = "" if ch.public else f'<span class="judgement-id">{html.escape(j.id)}</span> '
     out = (f'<div class="judgement" id="{html.escape(anchor)}">'
-           f"<p><strong>{html.escape(_term(j.probability))}</strong>: "
+           f"<p>{ident}<strong>{html.escape(_term(j.probability))}</strong>: "
            f"{html.escape(statement.strip())}{nd}</p>"
            f'<p class="confidence">{meta}</p>')
     info = state.get("judgements", {}).get(j.id, {})
@@ -354,9 +356,9 @@ def method(ch: Chapter) -> None:
                       for t, lo, hi, _, _ in YARDSTICK)
     label, _ = horizon(ch.cycle.code)
     _context._html(
-        "<p><strong>Key judgements are the analysts'.</strong> octasee computes findings "
-        "from the questionnaires and the public sources; the analysts write the key "
-        "judgements in the workspace's register, each with a probability term, a "
+        "<p><strong>Key judgements are the analysts'.</strong> The analysis software "
+        "computes findings from the questionnaires and the public sources; the analysts "
+        "write the key judgements in their register, each with a probability term, a "
         "confidence level, a horizon and the findings, figures and tables it rests on, and "
         "agree them before they enter the report. The executive summary and the chapters "
         "show only agreed judgements. When a finding a judgement cites changes between "

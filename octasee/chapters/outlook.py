@@ -40,7 +40,6 @@ from octasee.analysis.findings import Finding, find
 from octasee.analysis.findings import horizon as next_cycle
 from octasee.analysis.gaps import Gaps, intelligence_gaps
 from octasee.analysis.outlook import (
-    OUTLOOK_NAME,
     PUBLIC_SUMMARY_NAME,
     SUMMARY_NAME,
     Outlook,
@@ -65,7 +64,7 @@ from octasee.analysis.priorities import (
 from octasee.analysis.register import read_state
 from octasee.chapters import context as _context
 from octasee.chapters.context import Chapter, evidence_anchor
-from octasee.chapters.disclosure import nd_mark
+from octasee.chapters.disclosure import nd_mark, restricted_indicators
 from octasee.chapters.judgements import _findings, _register, finding_anchor
 from octasee.questionnaire.spec import spec_for
 from octasee.reference import MEMBER_CODES, country_name, crime_area
@@ -351,9 +350,8 @@ def _method(ch: Chapter, result: Priorities, ed: Any) -> None:
     """How priorities are scored and banded: the chapter defines its banding."""
     s = result.settings
     lo, hi = s.cuts
-    where = (f"the analysts set them in {OUTLOOK_NAME} of the workspace (priorities:)"
-             if s.source else f"they are octasee's defaults, which priorities: in "
-                              f"{OUTLOOK_NAME} of the workspace changes")
+    where = ("the analysts set them for this assessment" if s.source
+             else "the analysts kept the default settings")
     ch.say("Each crime area is scored from 0 to 10 on three dimensions, threat, "
            "vulnerability and impact, each the weighted mean of the indicators in the table "
            "below that have a value for it. Its priority score is the weighted mean of the "
@@ -376,7 +374,8 @@ def _method(ch: Chapter, result: Priorities, ed: Any) -> None:
                 rows.append({"Dimension": d, "Indicator": name, "What it measures (0-10)": text,
                              "Weight": f"{w:g}"})
     ch.show_table(pd.DataFrame(rows), "How the regional priorities are scored",
-                  source=["submissions", "gitoc", "cpi"], key="tab:priorities:method")
+                  source="the method of this assessment, with the analysts' weights and "
+                         "harm ratings", key="tab:priorities:method")
     notes = " ".join(x for x in (ed.gitoc_note, ed.cpi_note) if x)
     ch.say("Market scores are GI-TOC {gitoc}'s; vulnerability combines low resilience "
            "(GI-TOC {gitoc}) and corruption (TI CPI {year})." + (" {notes}" if notes else ""),
@@ -606,7 +605,14 @@ def _gap_rows(ch: Chapter) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     cells = cells.assign(value=cells["value"].where(cells["value"].notna() | (marker == ""),
                                                     1.0))
     cells = cells[cells["country"].isin(ch.received)]
-    return cells, list(ch.received), ch.rows("indicators")
+    # Grading is judged on the same rows as in the restricted edition (rows not for
+    # dissemination included), so that both editions name the same series; the public
+    # one names them without counts. Judged on the public rows alone, a series could
+    # read as low-graded only because well-graded rows were withheld, which would tell
+    # how the withheld rows were graded.
+    graded = restricted_indicators(ch.store, cycle=ch.cycle.code, countries=ch.countries)
+    graded = graded[graded["country"].isin(ch.received)]  # not a withheld questionnaire
+    return cells, list(ch.received), graded
 
 
 @_section()

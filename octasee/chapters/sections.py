@@ -405,7 +405,8 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
         if meta.get("role") == "member" and meta.get("iso2") in labels:
             trace.text = f"{trace.text}<br>rank {labels[meta['iso2']]} of {of}"
     ch.figure(fig, f"Threat index by member country, {ch.cycle.code}: the mean of the "
-              f"{areas} crime-area scores (0-10); rank and 90% interval in the table",
+              f"{areas} crime-area scores (0-10; an area a country did not report at the "
+              "area's regional median); rank and 90% interval in the table",
               source="submissions", nd=nd, key="fig:summary:map" if summary else "fig:map",
               data=ch.source_rows(ch.threat_rows()))
     table, marks = _ranks_table(ch, ranks, areas)
@@ -718,7 +719,7 @@ def threat_method(ch: Chapter) -> None:
                           "Asked for": t["crime_areas"].to_numpy(),
                           "Normalised as": t["normalised"].to_numpy(),
                           "Why": t["why"].to_numpy()})
-    spec = "the threat index spec of octasee (scoring/specs/threat_index.yaml)"
+    spec = "the threat index specification of this assessment"
     ch.show_table(table, "How each questionnaire indicator enters the threat index",
                   source=spec, key="tab:method:indicators", data=t.assign(source=spec))
 
@@ -765,10 +766,9 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
         which = ""
     ch.say("{k} of the {m} countries reported an indicator of every one of the {a} crime "
            "areas of the index" + ("; {which}" if which else "") + ". In the ranking, "
-           + _MISSING[spec.missing_areas].format(a=len(areas)) + ". The key figures, the "
-           "maps of the executive summary and the regional overview and the weights "
-           "explorer at equal weights rank the same scores in the same way: ties (equal to "
-           "nine decimals) share the better rank.",
+           + _MISSING[spec.missing_areas].format(a=len(areas)) + ". The key figures and the "
+           "maps of the executive summary and the regional overview rank the same scores in "
+           "the same way: ties (equal to nine decimals) share the better rank.",
            k=len(full) or "None", m=len(ranks), a=len(areas), which=which, nd=nd)
     said = [f"{what} {_and([words[o] for o in result.factors[f]]).replace(' and ', ' or ')}"
             for f, (what, words) in _CHOICES.items() if f in result.factors]

@@ -347,7 +347,9 @@ def judgement_records(register: Register | None, state: RegisterState | None = N
 
 class _Text(HTMLParser):
     """Paragraphs of an HTML fragment: text split at block elements; scripts, styles and
-    plotly divs left out."""
+    plotly divs left out. A link to a figure or table by its evidence key (which the
+    report shows as "Figure 4.1" only once assembled) is read as "a figure" or "a table":
+    the key is an internal name, and the number may change between drafts."""
 
     BLOCKS: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
               "table", "ul", "ol", "br", "footer", "figcaption", "pre", "section"})
@@ -357,6 +359,7 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.buf: list[str] = []
         self.skip = 0
+        self.ref: str | None = None  # the words an evidence link is read as, inside one
 
     def flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
@@ -367,17 +370,24 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skip += 1
+        elif tag == "a" and "evidence-ref" in (dict(attrs).get("class") or "").split():
+            key = dict(attrs).get("data-evidence") or ""
+            self.ref = ("a table" if key.startswith("tab:") else
+                        "a figure" if key.startswith("fig:") else "a figure or table")
         elif tag in self.BLOCKS:
             self.flush()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
+        elif tag == "a" and self.ref is not None:
+            self.buf.append(self.ref)
+            self.ref = None
         elif tag in self.BLOCKS:
             self.flush()
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
+        if not self.skip and self.ref is None:
             self.buf.append(data)
 
 

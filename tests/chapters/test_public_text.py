@@ -203,6 +203,9 @@ def test_public_summary_shows_only_public_wordings_and_says_once_what_it_withhol
                       r"the public edition until their public wording is agreed", text)
     assert len(said) == 1, text
     assert "finding-" not in "".join(shown)  # no link to the restricted findings annex
+    # the register's ids (which the restricted boxes show, for the bottom line's
+    # citations) would tell which judgements are withheld
+    assert "judgement-id" not in "".join(shown) and not re.search(r"\bKJ\d", text)
 
 
 def test_public_profile_intro_does_not_promise_threat_scores(public_ch, shown):

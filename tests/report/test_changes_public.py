@@ -50,3 +50,22 @@ def test_no_earlier_wording_of_a_changed_paragraph_in_public():
     restricted = compare(a_label="Draft 1", b_label="Draft 2", variant="restricted",
                          a_snapshot=snap, b_snapshot=snap, a_content=a, b_content=b)
     assert "2,076" in restricted.chapters[0]["excerpts"][0]["before"]
+
+
+def test_content_reads_evidence_links_without_their_internal_keys():
+    # A judgement box's evidence links carry the evidence key until the report is
+    # assembled ("Figure 4.1" then); a draft's content, which the changes annex quotes,
+    # must not print the key.
+    from octasee.report.drafts import chapter_content
+
+    box = ('<div class="judgement"><p><strong>Likely</strong>: Heroin keeps coming.</p>'
+           '<p class="confidence">Evidence: <a class="evidence-ref" '
+           'data-evidence="fig:trend:heroin:heroin_seized">fig:trend:heroin:heroin_seized</a>'
+           ', <a class="evidence-ref" data-evidence="tab:countries:heroin">'
+           'tab:countries:heroin</a>.</p></div>')
+    nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [
+        {"output_type": "display_data", "metadata": {}, "data": {"text/html": box}}]}],
+        "metadata": {}}
+    text = " ".join(chapter_content(nb)["paragraphs"])
+    assert "Evidence: a figure, a table." in text
+    assert "fig:" not in text and "tab:" not in text

@@ -55,7 +55,10 @@ def test_bookmarks_contents_and_figures_carry_their_pages(edition, request):
     # every chapter, annex and annex section is a bookmark on the page it starts on
     for ident, _number, title in entries:
         assert ident in pages, ident
-        assert any(title in t and p == pages[ident] for t, p in marks), (title, marks)
+        # (Chromium's outline drops the space where a heading wraps: compare without)
+        squeezed = "".join(title.split())
+        assert any(squeezed in "".join(t.split()) and p == pages[ident] for t, p in marks), (
+            title, marks)
     # the contents page and the list of figures print the same page for each entry
     front = _lines(reader, range(1, 3))
     for ident, _number, title in entries:
