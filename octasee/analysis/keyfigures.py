@@ -10,6 +10,7 @@ from octasee.analysis.threat import (
     area_label,
     band_counts,
     country_ranking,
+    rank_intervals,
     threat_scores,
 )
 from octasee.questionnaire.spec import spec_for
@@ -22,7 +23,7 @@ __all__ = ["KEY_FIGURE_COLUMNS", "key_figures", "key_figures_by_edition",
 
 #: The columns of :func:`key_figures`.
 KEY_FIGURE_COLUMNS = ["key", "kind", "label", "value", "shown", "unit", "rank", "of",
-                      "crime_area", "country", "rows"]
+                      "crime_area", "country", "rows", "rank_label"]
 
 
 def _shown(value: float, *, unit: str, small: int | None) -> str:
@@ -48,7 +49,10 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
     ``shown`` is the value as the report prints it: a draft moved when ``shown`` or
     ``rank`` did. With ``threshold`` (the public variant), counts from 1 to
     ``threshold - 1`` are shown as ``<threshold``. ``rows`` is how many store rows the
-    figure was computed from (for a threat score: how many indicators).
+    figure was computed from (for a threat score: how many indicators). ``rank_label``:
+    a country's rank on the threat index with its 90 % interval under the method's
+    variants, as the report prints every rank that names a country ("3 (2-4)";
+    :func:`~octasee.analysis.threat.rank_intervals`); None for other figures.
 
     ``threat``: the threat scores of every member country
     (:func:`~octasee.analysis.threat.threat_scores` of all members' rows), for a caller
@@ -71,12 +75,12 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
 
     def add(key: str, kind: str, label: str, value: float, unit: str, *, rank: int | None = None,
             of: int | None = None, area: str | None = None, country: str | None = None,
-            n: int = 0) -> None:
+            n: int = 0, rank_label: str | None = None) -> None:
         rows.append({"key": key, "kind": kind, "label": label, "value": float(value),
                      "shown": _shown(float(value), unit=unit, small=threshold),
                      "unit": "" if unit in ("score", "count") else unit,
                      "rank": rank, "of": of, "crime_area": area, "country": country,
-                     "rows": n})
+                     "rows": n, "rank_label": rank_label})
 
     d = totals(indicators) if len(indicators) else indicators
     if threat is None:
@@ -94,6 +98,8 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
                 area=r.crime_area, country=r.country, n=int(r.indicators))
         ranking = country_ranking(threat)
         of = len(ranking)
+        labels = dict(zip(*rank_intervals(threat).ranks[["country", "label"]].to_numpy().T,
+                          strict=True)) if of else {}
         for r in ranking[ranking["country"].isin(shown)].itertuples():
             # the mean is over every area of the index, the unreported ones imputed
             areas = (f"{r.areas} crime area" + ("" if r.areas == 1 else "s")
@@ -101,7 +107,7 @@ def key_figures(indicators: pd.DataFrame, ocgs: pd.DataFrame | None = None, *,
             add(f"threat:mean:{r.country}", "mean threat score",
                 f"Mean threat score of {country_name(r.country)} ({areas})",
                 round(float(r.score), 1), "score", rank=int(r.rank), of=of,
-                country=r.country)
+                country=r.country, rank_label=labels.get(r.country))
     if len(d):
         agg = d.groupby(["crime_area", "indicator"], as_index=False).agg(
             value=("value", "sum"), countries=("country", "nunique"), n=("value", "size"))

@@ -161,15 +161,21 @@ def _figures(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]]
     out = []
     for key in _union(old, new):
         fa, fb = old.get(key), new.get(key)
+        # A crime area's threat score is compared on its value: its place among the
+        # members in that area is not a ranking the report prints (the index's is, with
+        # its interval).
+        ranked = (fa or fb or {}).get("kind") != "threat score"
         if fa is not None and fb is not None and fa["shown"] == fb["shown"] \
-                and fa.get("rank") == fb.get("rank"):
+                and (not ranked or fa.get("rank") == fb.get("rank")):
             continue
         f = fb or fa
         assert f is not None
         entry = {"key": key, "kind": f["kind"], "label": f["label"], "unit": f.get("unit", ""),
                  "before": fa["shown"] if fa else None, "after": fb["shown"] if fb else None,
-                 "rank_before": fa.get("rank") if fa else None,
-                 "rank_after": fb.get("rank") if fb else None,
+                 "rank_before": (fa.get("rank_label") or fa.get("rank")) if fa and ranked
+                 else None,
+                 "rank_after": (fb.get("rank_label") or fb.get("rank")) if fb and ranked
+                 else None,
                  "of": (fb or fa or {}).get("of"), "change": None}
         if fa and fb and not str(fa["shown"]).startswith("<") \
                 and not str(fb["shown"]).startswith("<"):

@@ -204,25 +204,32 @@ def test_compare_names_new_resubmitted_and_withdrawn_submissions_and_rank_moves(
                 "source_label": f"{country}{i}.xlsx", "ingested_at": f"2018-03-0{i}T10:00",
                 "rows_accepted": 10, "dissemination": "public", **kw}
 
-    def fig(key, shown, rank, value=None):
-        return {"key": key, "kind": "threat score", "label": key, "unit": "", "rank": rank,
-                "of": 3, "shown": shown, "value": float(value or shown)}
+    def fig(key, shown, rank, value=None, kind="mean threat score", **kw):
+        return {"key": key, "kind": kind, "label": key, "unit": "", "rank": rank,
+                "of": 3, "shown": shown, "value": float(value or shown), **kw}
 
     a = {"submissions": [sub(1, "RS"), sub(2, "AL"), sub(3, "ME")],
          "figures": {"restricted": [fig("t:RS", "5.0", 1), fig("t:AL", "4.0", 2),
-                                    fig("t:ME", "1.0", 3)]}}
+                                    fig("t:ME", "1.0", 3),
+                                    fig("a:HR", "2.0", 1, kind="threat score"),
+                                    fig("m:HR", "2.0", 2, rank_label="2 (1-3)")]}}
     b = {"submissions": [sub(1, "RS", "superseded"), sub(2, "AL"),
                          sub(3, "ME", "rejected"), sub(4, "RS"), sub(5, "MD")],
          "figures": {"restricted": [fig("t:RS", "3.0", 2), fig("t:AL", "4.0", 1),
-                                    fig("t:MD", "2.0", 3)]}}
+                                    fig("t:MD", "2.0", 3),
+                                    fig("a:HR", "2.0", 2, kind="threat score"),
+                                    fig("m:HR", "2.0", 1, rank_label="1 (1-2)")]}}
     ch = compare(a_label="Draft 1", b_label="Draft 2", variant="restricted", a_snapshot=a,
                  b_snapshot=b, a_content={}, b_content={})
     assert [(s["country"], s["change"]) for s in ch.submissions] == [
         ("MD", "new"), ("RS", "resubmitted"), ("ME", "withdrawn")]
     moved = {f["key"]: (f["before"], f["after"], f["rank_before"], f["rank_after"])
              for f in ch.figures}
+    # a rank of the index moves with its interval; a crime area's score is compared on
+    # its value only (its place among the members there is not a ranking the report prints)
     assert moved == {"t:RS": ("5.0", "3.0", 1, 2), "t:AL": ("4.0", "4.0", 2, 1),
-                     "t:MD": (None, "2.0", None, 3), "t:ME": ("1.0", None, 3, None)}
+                     "t:MD": (None, "2.0", None, 3), "t:ME": ("1.0", None, 3, None),
+                     "m:HR": ("2.0", "2.0", "2 (1-3)", "1 (1-2)")}
     text = as_text(ch)
     assert "Serbia: resubmitted (RS4.xlsx)" in text and "t:RS: 5.0 → 3.0 [-2.0 (-40 %)], " \
         "rank 1 → 2" in text
