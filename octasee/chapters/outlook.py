@@ -346,6 +346,12 @@ def _weights_text(weights: dict[str, float] | Any) -> str:
     return ", ".join(f"{k} {v:g}" for k, v in weights.items() if v > 0)
 
 
+#: What Figure 11.1 draws: the scores of the ranked table, not rows of a source.
+_FIGURE_SOURCE = ("the priority scores of the table above, computed from the country "
+                  "submissions, the Global Organized Crime Index and the TI Corruption "
+                  "Perceptions Index")
+
+
 def _method(ch: Chapter, result: Priorities, ed: Any) -> None:
     """How priorities are scored and banded: the chapter defines its banding."""
     s = result.settings
@@ -461,9 +467,9 @@ def priorities(ch: Chapter, tm: pd.DataFrame | None = None) -> pd.DataFrame:
                           **{d: [p.scores.get(d) for p in result.ranked] for d in DIMENSIONS}})
     ch.figure(priority_chart(frame, cuts=result.settings.cuts, top=result.settings.count),
               "Priority score of each crime area (bar) and its threat, vulnerability and "
-              "impact (markers), 0-10; bands shaded", source=["submissions", "gitoc", "cpi"],
+              "impact (markers), 0-10; bands shaded", source=_FIGURE_SOURCE,
               nd=any(p.nd for p in result.ranked), key="fig:priorities",
-              data=result.table())
+              data=result.table().assign(source=_FIGURE_SOURCE))
     return result.table()
 
 
