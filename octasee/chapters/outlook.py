@@ -346,6 +346,10 @@ def _weights_text(weights: dict[str, float] | Any) -> str:
     return ", ".join(f"{k} {v:g}" for k, v in weights.items() if v > 0)
 
 
+#: What the comparison of the cycles' findings shows: findings, not rows of a source.
+_FINDINGS_SOURCE = ("the findings of each cycle (Annex C), computed from the country "
+                    "submissions and the public sources")
+
 #: What Figure 11.1 draws: the scores of the ranked table, not rows of a source.
 _FIGURE_SOURCE = ("the priority scores of the table above, computed from the country "
                   "submissions, the Global Organized Crime Index and the TI Corruption "
@@ -546,6 +550,8 @@ def scenarios(ch: Chapter) -> None:
                               for c in table.columns})
         ch.show_table(table, f"Indicators of change to watch over {horizon}",
                       source="submissions", nd=marks, key="tab:outlook:watch",
+                      data=ch.source_rows("indicators", indicator=sorted(
+                          {w.indicator for sc in items for w in sc.watch})),
                       note="" if ch.public else "Now: the last year of the cycle that the "
                       "member states named reported the indicator, their total then and how "
                       "many reported.")
@@ -652,6 +658,8 @@ def gaps(ch: Chapter) -> Gaps:
         ch.show_table(table, f"Headline series not reported by every member state every "
                       f"year, {ch.cycle.code}", source="submissions",
                       key="tab:outlook:gaps:series",
+                      data=ch.source_rows("indicators", indicator=sorted(
+                          {x.indicator for x in g.series})),
                       note="The headline series is the indicator each crime chapter charts "
                            "and judges.")
     else:
@@ -663,7 +671,9 @@ def gaps(ch: Chapter) -> Gaps:
             "Reported nothing of it": "all" if a.nobody else _names(a.never),
             "Reported by": f"{n - len(a.never)} of {n}"} for a in g.areas])
         ch.show_table(table, f"Crime areas member states reported no indicator of, "
-                      f"{ch.cycle.code}", source="submissions", key="tab:outlook:gaps:areas")
+                      f"{ch.cycle.code}", source="submissions", key="tab:outlook:gaps:areas",
+                      data=ch.source_rows("indicators", crime_area=sorted(
+                          {a.crime_area for a in g.areas})))
     if g.silent_years:
         ch.say("Years without any indicator: {list}.", list="; ".join(
             f"{country_name(c)} {_years(ys, span)}" for c, ys in g.silent_years.items()))
@@ -679,6 +689,8 @@ def gaps(ch: Chapter) -> Gaps:
         ch.show_table(table, f"Headline series resting mostly on low-graded information, "
                       f"{ch.cycle.code}", source="submissions", nd=nd,
                       key="tab:outlook:gaps:grading",
+                      data=ch.source_rows("indicators", indicator=sorted(
+                          {x.indicator for x in g.low_graded})),
                       note="Half or more of the member state's rows of the series in the "
                            "cycle are graded D (source not reliable) or 4 (information that "
                            "cannot be corroborated) in the 4x4 system"
@@ -741,10 +753,10 @@ def changes(ch: Chapter) -> pd.DataFrame:
     nd = pd.DataFrame({c: table["nd"].tolist() if c == ch.cycle.code else
                        [False] * len(table) for c in shown.columns})
     ch.show_table(shown, f"Findings of {prev} and {ch.cycle.code} compared",
-                  source="submissions", nd=nd, key="tab:outlook:changes",
+                  source=_FINDINGS_SOURCE, nd=nd, key="tab:outlook:changes",
                   note=f"F: the finding's number in Annex C ({ch.cycle.code}). Each cycle's "
                        "findings are computed from its own years and the years before it.",
-                  data=table)
+                  data=table.assign(source=_FINDINGS_SOURCE))
     return table
 
 
