@@ -96,18 +96,12 @@ def _section(*, public: bool = False, empty: Callable[[Chapter], Any] | None = N
 
 
 def _comparable(ch: Chapter, tm: pd.DataFrame) -> bool:
-    """Whether threat scores compare enough countries (two); if not, one sentence why
-    (the same sentences as chapter 2's)."""
-    reporting = sorted(set(tm["country"])) if len(tm) else []
-    if len(reporting) >= 2:
-        return True
-    if not reporting:
-        ch.say("No indicator was reported for this selection of countries.")
-    else:
-        ch.say("Threat scores compare the countries with each other: with only {name} "
-               "reporting indicators for {cycle}, there is nothing to compare them with yet.",
-               name=ch.name(reporting[0]), cycle=ch.cycle.code)
-    return False
+    """Whether threat scores compare enough countries (two); if not, chapter 2's sentence
+    why (:func:`octasee.chapters.sections._comparable`, imported here: sections
+    re-exports this module)."""
+    from octasee.chapters.sections import _comparable as comparable
+
+    return comparable(ch, tm)
 
 
 def _of_workspace_cycle(ch: Chapter) -> bool:

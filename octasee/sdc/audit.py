@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from octasee.errors import DisclosureError
-from octasee.sdc.view import PublicView, _Structure
+from octasee.sdc.view import PublicView, _Structure, entry_label
 
 __all__ = ["AuditResult", "EarlierEdition", "Finding", "Publication", "across_drafts", "audit",
            "editions"]
@@ -235,7 +235,7 @@ class _Problem:
             terms: dict[tuple[Any, ...], tuple[dict[int, float], float]] = {}
             for r in entries:
                 key = _entry_key(r)
-                name = _entry_label(r)
+                name = entry_label(r)
                 cur = current.get(key)
                 j = index.get((id(cur[0]), cur[1])) if cur is not None else None
                 same = (cur is not None and r.get("restricted") is not None
@@ -408,17 +408,6 @@ def _entry_key(d: Mapping[str, Any]) -> tuple[Any, ...]:
     return (d["kind"], None if d.get("cycle") is None else str(d["cycle"]), d["indicator"],
             d["crime_area"], d.get("country"),
             None if d.get("year") is None else int(d["year"]))
-
-
-def _entry_label(d: Mapping[str, Any]) -> str:
-    kind = d["kind"]
-    if kind == "cell":
-        return f"{d['country']} {d['year']}"
-    if kind == "country":
-        return f"{d['country']}'s total over the years"
-    if kind == "year":
-        return f"the regional total of {d['year']}"
-    return "the grand total"
 
 
 def _marker_bounds(r: Mapping[str, Any], *, whole: bool) -> tuple[float, float]:

@@ -62,6 +62,20 @@ _COST = {"cell": 1.0, "country": 4.0, "year": 8.0, "grand": 16.0}
 _TOL = 1e-7
 
 
+def entry_label(d: Mapping[str, Any]) -> str:
+    """How findings and the audit name an entry (:meth:`_Structure.describe_entry`, or
+    an earlier edition's record of it): "RS 2017", "RS's total over the years", "the
+    regional total of 2017", "the grand total"."""
+    kind = d["kind"]
+    if kind == "cell":
+        return f"{d['country']} {d['year']}"
+    if kind == "country":
+        return f"{d['country']}'s total over the years"
+    if kind == "year":
+        return f"the regional total of {d['year']}"
+    return "the grand total"
+
+
 class PublicCell(NamedTuple):
     """One cell of the public view (``value`` is NaN when suppressed)."""
 
@@ -138,14 +152,7 @@ class _Structure:
         return float(self.threshold) if self.threshold else 0.0
 
     def entry_name(self, e: int) -> str:
-        t = self.etype[e]
-        if t == "cell":
-            return f"{self.countries[self.row[e]]} {self.years[self.col[e]]}"
-        if t == "country":
-            return f"{self.countries[self.row[e]]}'s total over the years"
-        if t == "year":
-            return f"the regional total of {self.years[self.col[e]]}"
-        return "the grand total"
+        return entry_label(self.describe_entry(e))
 
     def describe_entry(self, e: int) -> dict[str, Any]:
         t = self.etype[e]
