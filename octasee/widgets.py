@@ -54,13 +54,20 @@ class Explorer(w.VBox):
         return data
 
 
-def _show_figure(fig: Any) -> None:
-    from IPython import get_ipython
-    from IPython.display import display
+def _show_figure(out: w.Output, fig: Any) -> None:
+    """Put ``fig`` in ``out`` by setting the widget's ``outputs`` state, never by capturing
+    output in ``with out:``.
 
-    if get_ipython() is None:  # plain Python (a script, a doctest): nothing to draw into
-        return
-    display(mimebundle(fig), raw=True)
+    Capturing sets the widget's ``msg_id``, and a batch executor (papermill's nbclient)
+    then routes the cell's output to its stand-in for the Output widget, which writes the
+    widget's state back to the kernel on the shell channel while it awaits the cell's
+    reply: now and then that wait misses its wake-up until the cell timeout (an hour and
+    more for chapter 2 run alone under plain papermill). Set as state, the figure is one
+    comm message like any other widget's: JupyterLab draws it, a batch run records it and
+    nothing waits on it.
+    """
+    bundle = mimebundle(fig)
+    out.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 def ranking(tm: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
@@ -117,10 +124,8 @@ def weights_explorer(tm: pd.DataFrame, countries: Sequence[str] | None = None) -
         # No kernel: the static view carries the figure; no scores: nothing to draw.
         if get_ipython() is None or tm.empty:
             return
-        fig_out.clear_output(wait=True)
-        with fig_out:
-            _show_figure(threat_heatmap(weighted(), country="country", crime_area="crime_area",
-                                        value="value"))
+        _show_figure(fig_out, threat_heatmap(weighted(), country="country",
+                                             crime_area="crime_area", value="value"))
 
     for s in sliders.values():
         s.observe(redraw, names="value")

@@ -141,6 +141,11 @@ def test_chapter_runs_in_jupyterlab(lab, name, widget, figures):
                               "'application/vnd.jupyter.stderr']").all_inner_texts()
         tracebacks = [e for e in errors if "Traceback" in e or "Error" in e]
         widgets = page.locator(f".jp-OutputArea-output {widget}").count()
+        # the weights explorer's heatmap is drawn inside its Output widget (set as the
+        # widget's state, not captured: tests/test_widgets_batch.py)
+        in_widget = page.evaluate("""() => [...document.querySelectorAll(
+            '.widget-output .jp-RenderedPlotly')].filter(e => e.querySelector('.main-svg'))
+            .length""")
         if os.environ.get("OCTASEE_DOCS_SCREENSHOTS"):
             target = page.locator(f".jp-OutputArea-output {widget}").first
             target.scroll_into_view_if_needed(timeout=5_000)
@@ -148,4 +153,6 @@ def test_chapter_runs_in_jupyterlab(lab, name, widget, figures):
     assert not tracebacks, tracebacks
     assert plots >= figures, f"{plots} plots rendered, expected {figures} or more"
     assert widgets >= 1, "widgets rendered"
+    if name.startswith("02"):
+        assert in_widget >= 1, "the weights explorer's heatmap is drawn in its widget"
     assert not external, f"requests left the machine: {external[:5]}"
