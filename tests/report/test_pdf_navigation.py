@@ -87,3 +87,28 @@ def test_the_list_of_figures_is_read_from_the_captions_with_their_anchors():
     assert ">Heroin seized<" in nav and "Marked" not in nav and "Table 9.9" not in nav
     assert 'href="#ev-tab-b"' in nav and "Serbia &amp; more" in nav
     assert insert_list_of_figures("<p>no placeholder</p>") == "<p>no placeholder</p>"
+
+
+def short_pages(pdf, starts: set[int], *, lines: int = 8) -> list[int]:
+    """Pages with fewer than ``lines`` lines of text (besides the marking and footer) whose
+    next page does not start a chapter, annex or section: a page left near-empty because
+    what follows moved whole to the next one. The last page of a chapter may be short."""
+    reader = PdfReader(str(pdf))
+    out = []
+    for i, page in enumerate(reader.pages[:-1]):
+        text = [ln for ln in page.extract_text().splitlines() if ln.strip()]
+        if len(text) - 3 < lines and (i + 2) not in starts:
+            out.append(i + 1)
+    return out
+
+
+@needs_chromium
+def test_no_page_is_left_near_empty_by_an_output_that_moved_whole(restricted_build):
+    """JupyterLab's print CSS keeps each cell output on one page: annex C's findings (one
+    output) left the page of their heading near-empty, and so did long tables. The
+    report's print CSS lets an output break and long tables break between rows."""
+    page_html = restricted_build.html.read_text("utf-8")
+    ids = [i for i, _n, _t in _ENTRY.findall(page_html)]
+    pages = destination_pages(restricted_build.pdf)
+    starts = {pages[i] for i in ids if i in pages}
+    assert short_pages(restricted_build.pdf, starts) == []
