@@ -28,7 +28,7 @@ class CountingClient(NotebookClient):
 
     hooks = 0
 
-    def register_output_hook(self, msg_id, hook):  # noqa: ANN001, ANN201 - nbclient's API
+    def register_output_hook(self, msg_id, hook):  # nbclient calls it for a "with out:"
         type(self).hooks += 1
         return super().register_output_hook(msg_id, hook)
 
