@@ -33,6 +33,7 @@ from octasee.charts.maps import (
     place_name,
     project,
     route_legs,
+    route_map,
 )
 from octasee.charts.renderer import (
     RENDERER_NAME,
@@ -77,6 +78,7 @@ __all__ = [
     "quadrant",
     "rank_intervals",
     "route_legs",
+    "route_map",
     "route_sankey",
     "setup",
     "threat_heatmap",

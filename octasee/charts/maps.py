@@ -23,6 +23,7 @@ import csv
 import itertools
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -33,26 +34,32 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from octasee.analysis.routes import RouteLegs
+from octasee.analysis.routes import route_legs as _legs
 from octasee.charts import theme
 from octasee.charts._common import (
     escape_label,
     numeric,
     require_columns,
     require_frame,
-    split_codes,
     themed,
 )
 from octasee.errors import ReferenceDataError, UsageError
-from octasee.reference import country_name, resolve_country, resolve_world_country
+from octasee.reference import KOSOVO_FOOTNOTE as _KOSOVO_FOOTNOTE
+from octasee.reference import country_name, resolve_country
 
 __all__ = [
     "CENTRE",
+    "KOSOVO_FOOTNOTE",
+    "MAP_DISCLAIMER",
     "boundaries",
     "choropleth",
     "country_points",
+    "map_notes",
     "place_name",
     "project",
     "route_legs",
+    "route_map",
 ]
 
 #: Centre of the projection (lon, lat): the middle of the Balkans.
@@ -60,6 +67,16 @@ CENTRE = (21.0, 43.0)
 _EARTH_KM = 6371.0088
 _MARGIN_KM = 70.0
 _ROLE = "role"
+
+#: The standard boundary disclaimer every map of the report carries.
+MAP_DISCLAIMER = ("The boundaries and names shown and the designations used on this map do "
+                  "not imply official endorsement or acceptance by SELEC.")
+#: The standard footnote wherever Kosovo is drawn or named (its label reads "Kosovo*"):
+#: the reference data's one wording, which the text's footnote uses too.
+KOSOVO_FOOTNOTE = _KOSOVO_FOOTNOTE
+#: Kosovo's code in the data (user-assigned, as the EU writes it) and its name on a map.
+KOSOVO = "XK"
+_KOSOVO_LABEL = "Kosovo*"
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -111,11 +128,14 @@ def _point_names() -> dict[str, str]:
 
 
 def place_name(code: str) -> str:
-    """The English name of a country code, Kosovo (``XK``) included.
+    """The English name of a country code as a chart prints it; Kosovo (``XK``) is
+    "Kosovo*", with the asterisk of the standard footnote (:data:`KOSOVO_FOOTNOTE`).
 
     >>> place_name("MK"), place_name("XK")
-    ('North Macedonia', 'Kosovo')
+    ('North Macedonia', 'Kosovo*')
     """
+    if code == KOSOVO:
+        return _KOSOVO_LABEL
     try:
         return country_name(code)
     except ReferenceDataError:
@@ -184,22 +204,16 @@ def frame() -> tuple[float, float, float, float]:
 
 # --- flows -----------------------------------------------------------------------------------
 
-def _resolve_place(value: str, function: str) -> str:
-    try:
-        return resolve_world_country(value)
-    except ReferenceDataError as exc:
-        raise ReferenceDataError(exc.what, where=f"{function}(): routes",
-                                 suggestions=exc.suggestions) from None
-
-
 def route_legs(routes: pd.DataFrame, *, origin: str = "origin", transit: str = "transit",
                destination: str = "destination", count: str | None = None) -> pd.DataFrame:
-    """Break routes into legs between consecutive countries and count them.
+    """Break routes into legs between consecutive countries and count them
+    (:func:`octasee.analysis.routes.route_legs`, which the route maps draw).
 
     ``routes`` has the store's shape: ``origin``, ``transit`` (';'-joined countries in
     order) and ``destination`` (';'-joined: the route fans out from its last transit
     country to each). Names or ISO codes are accepted; the result uses alpha-2 codes.
-    ``count`` names a column of weights (default: each route counts 1).
+    ``count`` names a column of weights (default: each route counts 1). A place that is
+    not a known country is a :class:`ReferenceDataError` naming the route and the column.
 
     >>> routes = pd.DataFrame({"origin": ["AF", "AF"], "transit": ["IR;TR;BG", "IR;TR"],
     ...                        "destination": ["AT;DE", "GR"]})
@@ -210,25 +224,9 @@ def route_legs(routes: pd.DataFrame, *, origin: str = "origin", transit: str = "
     routes = require_frame(routes, function)
     require_columns(routes, {"origin": origin, "destination": destination, "count": count},
                     function)
-    has_transit = transit in routes.columns
-    weights = (numeric(routes[count], count, function) if count
-               else pd.Series(1.0, index=routes.index))
-    legs: dict[tuple[str, str], float] = {}
-    for i, row in routes.iterrows():
-        start = [_resolve_place(v, function) for v in split_codes(row[origin])]
-        stops = ([_resolve_place(v, function) for v in split_codes(row[transit])]
-                 if has_transit else [])
-        ends = [_resolve_place(v, function) for v in split_codes(row[destination])]
-        path = start[:1] + stops
-        pairs = list(itertools.pairwise(path))
-        if path:
-            pairs += [(path[-1], e) for e in ends]
-        w = float(weights.loc[i]) if pd.notna(weights.loc[i]) else 0.0
-        for a, b in dict.fromkeys(p for p in pairs if p[0] != p[1]):
-            legs[(a, b)] = legs.get((a, b), 0.0) + w
-    out = pd.DataFrame([(a, b, n) for (a, b), n in sorted(legs.items())],
-                       columns=["origin", "destination", "count"])
-    return out
+    legs = _legs(routes, origin=origin, transit=transit, destination=destination,
+                 count=count, strict=True).legs
+    return legs[["origin", "destination", "count"]]
 
 
 def _clip_segment(x0: float, y0: float, x1: float, y1: float,
@@ -254,14 +252,15 @@ def _clip_segment(x0: float, y0: float, x1: float, y1: float,
 
 
 def _flow_layer(fig: go.Figure, flows: pd.DataFrame, box: tuple[float, float, float, float]
-                ) -> None:
+                ) -> list[str]:
+    """Arrows for ``flows`` on a choropleth; returns notes on what it could not draw."""
     if {"origin", "destination"} - set(flows.columns):
         require_columns(flows, {"flows origin": "origin", "flows destination": "destination"},
                         "choropleth")
     legs = (route_legs(flows) if "count" not in flows.columns
             else route_legs(flows, count="count"))
     if legs.empty:
-        return
+        return []
     pts = _points()
     top = float(legs["count"].max()) or 1.0
     # Legs that leave the frame end a little inside it, where a marker names the country.
@@ -270,8 +269,10 @@ def _flow_layer(fig: go.Figure, flows: pd.DataFrame, box: tuple[float, float, fl
     colour = "#1a1a1a"
     hover_x, hover_y, hover_text = [], [], []
     edge_x, edge_y, edge_text = [], [], []
+    unplaced: list[str] = []
     for leg in legs.itertuples(index=False):
         if leg.origin not in pts or leg.destination not in pts:
+            unplaced += [c for c in (leg.origin, leg.destination) if c not in pts]
             continue
         (ax, ay), (bx, by) = (project(*pts[leg.origin]), project(*pts[leg.destination]))
         seg = _clip_segment(float(ax), float(ay), float(bx), float(by), inner)
@@ -308,6 +309,57 @@ def _flow_layer(fig: go.Figure, flows: pd.DataFrame, box: tuple[float, float, fl
             marker={"size": 20, "color": colour, "symbol": "circle"}, hoverinfo="text",
             hovertext=[escape_label(place_name(c)) for c in edge_text], showlegend=False,
             name="off-map", meta={_ROLE: "off-map"}))
+    return _unplaced_notes(unplaced)
+
+
+def _unplaced_notes(codes: Sequence[str]) -> list[str]:
+    """A note naming the places no point is known for (their legs are not drawn)."""
+    codes = list(dict.fromkeys(codes))
+    if not codes:
+        return []
+    return [f"Not drawn: the legs to and from {', '.join(codes)} (no map position is known "
+            "for them)."]
+
+
+# --- notes under a map -----------------------------------------------------------------------
+
+#: The notes' font size (px at the A4 width) and how many characters fit on a line.
+_NOTE_SIZE = 9
+_NOTE_CHARS = 170
+_NOTE_LINE = 12
+
+
+def map_notes(*, kosovo: bool = True, extra: Sequence[str] = ()) -> list[str]:
+    """The notes a map carries under it: ``extra`` (what it could not draw, how it
+    places far countries), the boundary disclaimer (:data:`MAP_DISCLAIMER`) and, where
+    Kosovo is drawn (``kosovo``), the standard footnote (:data:`KOSOVO_FOOTNOTE`).
+
+    >>> [n[:30] for n in map_notes()]
+    ['The boundaries and names shown', '*This designation is without p']
+    >>> map_notes(kosovo=False) == [MAP_DISCLAIMER]
+    True
+    """
+    return [*extra, MAP_DISCLAIMER, *([KOSOVO_FOOTNOTE] if kosovo else [])]
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    return [line for note in notes
+            for line in textwrap.wrap(note, _NOTE_CHARS, break_on_hyphens=False)]
+
+
+def _add_notes(fig: go.Figure, notes: Sequence[str], *, below: int, left: float = 0.0
+               ) -> int:
+    """Write ``notes`` under the plot area (``below`` px under its bottom edge, under a
+    legend there), as one left-aligned annotation; returns the height it takes in px."""
+    lines = _note_lines(notes)
+    if not lines:
+        return 0
+    fig.add_annotation(
+        text="<br>".join(escape_label(line) for line in lines), xref="paper",
+        yref="paper", x=left, y=0, xanchor="left", yanchor="top", yshift=-below,
+        showarrow=False, align="left", name="map notes",
+        font={"size": _NOTE_SIZE, "color": "#444444"})
+    return len(lines) * _NOTE_LINE + 6
 
 
 # --- the map ---------------------------------------------------------------------------------
@@ -416,7 +468,8 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
             colours.append("white" if dark else ("#222222" if s["member"] else "#8c8c8c"))
         fig.add_trace(go.Scatter(
             x=[s["label"][0] for s in shown], y=[s["label"][1] for s in shown],
-            mode="text", text=[s["iso2"] for s in shown],
+            mode="text",
+            text=[_KOSOVO_LABEL if s["iso2"] == KOSOVO else s["iso2"] for s in shown],
             textfont={"size": [10 if s["member"] else 9 for s in shown], "color": colours},
             hoverinfo="skip", showlegend=False, name="labels", meta={_ROLE: "labels"}))
 
@@ -429,21 +482,335 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
                 "colorbar": {"title": {"text": label, "side": "right"}, "thickness": 12,
                              "len": 0.75, "outlinewidth": 0, "x": 1.0, "xanchor": "left"}}))
 
+    extra: list[str] = []
     if flows is not None:
-        _flow_layer(fig, require_frame(flows, function), box)
+        extra = _flow_layer(fig, require_frame(flows, function), box)
 
     hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     top = 48 if title else 8
+    bottom = 8 + _add_notes(fig, map_notes(kosovo=neighbours, extra=extra), below=4)
     if height is None:  # the frame's proportions at the A4 width, less the colour bar
         aspect = (box[2] - box[0]) / (box[3] - box[1])
-        height = round((theme.A4_WIDTH - 90) / aspect) + top + 8
+        height = round((theme.A4_WIDTH - 90) / aspect) + top + bottom
     fig = themed(fig)
     fig.update_layout(
-        height=height, margin={"l": 4, "r": 4, "t": top, "b": 8},
+        height=height, margin={"l": 4, "r": 4, "t": top, "b": bottom},
         title={"text": title} if title else None, plot_bgcolor="white", hovermode="closest",
         xaxis={**hidden, "range": [box[0], box[2]], "constrain": "domain"},
         yaxis={**hidden, "range": [box[1], box[3]], "constrain": "domain",
                "scaleanchor": "x", "scaleratio": 1},
         dragmode="pan",
+    )
+    return fig
+
+
+# --- route maps ------------------------------------------------------------------------------
+
+#: Classes of legs by the number of routes that report them: (fewest, most, line width px).
+_WIDTHS: tuple[tuple[int, int | None, float], ...] = (
+    (1, 1, 1.3), (2, 2, 2.6), (3, 4, 4.0), (5, 8, 5.6), (9, None, 7.4))
+_LEG_COLOUR = "rgba(127, 39, 4, 0.72)"
+_ARROW_COLOUR = "#7f2704"
+_MEMBER_FILL = "#f3efe6"
+_ROLE_LABELS = {"origin": "Origin", "transit": "Transit", "destination": "Destination"}
+_ROLE_MARKERS = {
+    "origin": {"symbol": "square", "color": theme.PALETTE[1],
+               "line": {"color": "#333333", "width": 0.8}},
+    "transit": {"symbol": "circle", "color": "white", "line": {"color": "#333333", "width": 1.4}},
+    "destination": {"symbol": "diamond", "color": theme.PALETTE[0],
+                    "line": {"color": "#333333", "width": 0.8}},
+}
+#: How far a leg bows to its right (a share of its length), so that A→B and B→A part.
+_BOW = 0.14
+#: Where a place's name sits beside its marker (default: above it), where the small
+#: countries of the western Balkans would otherwise write over each other.
+_LABEL_SIDE = {"AL": "middle left", "ME": "middle left", "MK": "bottom right",
+               "XK": "middle right", "GR": "middle right", "RS": "middle right",
+               "BA": "top left", "SI": "top left", "AT": "top right"}
+#: A white halo around labels, so that they read over the legs.
+_HALO = ("0px 0px 2px #ffffff, 0px 0px 2px #ffffff, 0px 0px 3px #ffffff")
+#: The margin (px) left of the map where the countries beyond its western edge are named.
+_WEST_MARGIN = 66
+BEYOND_NOTE = "Countries beyond the map are shown at its edge, in their direction."
+
+
+def _width(n: int) -> tuple[int, str, float]:
+    """The class of a leg reported by ``n`` routes: (its rank, legend label, line width)."""
+    for rank, (lo, hi, w) in enumerate(_WIDTHS):
+        if n >= lo and (hi is None or n <= hi):
+            if hi is None:
+                label = f"{lo} or more routes"
+            elif lo == hi:
+                label = f"{lo} route{'s' if lo != 1 else ''}"
+            else:
+                label = f"{lo}–{hi} routes"
+            return rank, label, w
+    return 0, "1 route", _WIDTHS[0][2]
+
+
+def _two_lines(name: str) -> str:
+    """A long name on two lines, broken at the space nearest its middle.
+
+    >>> _two_lines("Bosnia and Herzegovina"), _two_lines("Serbia")
+    ('Bosnia and<br>Herzegovina', 'Serbia')
+    """
+    if len(name) <= 14 or " " not in name:
+        return name
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut] + "<br>" + name[cut + 1:]
+
+
+def _edge_point(x: float, y: float, inner: tuple[float, float, float, float]
+                ) -> tuple[float, float, str]:
+    """Where the line from the map's centre to (x, y) leaves ``inner``, and which side."""
+    seg = _clip_segment(0.0, 0.0, x, y, inner)
+    ex, ey = (seg[2], seg[3]) if seg is not None else (0.0, 0.0)
+    sides = {"left": abs(ex - inner[0]), "right": abs(ex - inner[2]),
+             "bottom": abs(ey - inner[1]), "top": abs(ey - inner[3])}
+    return ex, ey, min(sides, key=sides.__getitem__)
+
+
+def _spread(anchors: dict[str, list[float]], sides: dict[str, str],
+            inner: tuple[float, float, float, float], km_per_px: float) -> None:
+    """Move the edge anchors of one side apart along it, so that their labels do not
+    overlap (in place: ``anchors[code] = [x, y]``)."""
+    for side in ("left", "right", "top", "bottom"):
+        codes = [c for c in anchors if sides[c] == side]
+        if len(codes) < 2:
+            continue
+        axis = 1 if side in ("left", "right") else 0
+        lo, hi = (inner[1], inner[3]) if axis else (inner[0], inner[2])
+        codes.sort(key=lambda c: anchors[c][axis])
+
+        def gap(a: str, b: str, axis: int = axis) -> float:
+            if axis:  # one label above the other (two lines for a long name)
+                lines = max(_two_lines(place_name(c)).count("<br>") + 1 for c in (a, b))
+                return (6 + 11 * lines) * km_per_px
+            chars = (len(place_name(a)) + len(place_name(b))) / 2
+            return (chars * 5.2 + 12) * km_per_px
+
+        for a, b in itertools.pairwise(codes):  # push up / right
+            anchors[b][axis] = max(anchors[b][axis], anchors[a][axis] + gap(a, b))
+        over = anchors[codes[-1]][axis] - hi
+        if over > 0:  # then back inside, keeping the gaps
+            anchors[codes[-1]][axis] = hi
+            for a, b in itertools.pairwise(reversed(codes)):
+                anchors[b][axis] = min(anchors[b][axis], anchors[a][axis] - gap(b, a))
+            anchors[codes[0]][axis] = max(anchors[codes[0]][axis], lo)
+
+
+def _bezier(p0: tuple[float, float], p2: tuple[float, float], n: int = 24
+            ) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """A leg bowed to its right: points along a quadratic curve, and its control point."""
+    (x0, y0), (x2, y2) = p0, p2
+    dx, dy = x2 - x0, y2 - y0
+    cx = (x0 + x2) / 2 + _BOW * dy
+    cy = (y0 + y2) / 2 - _BOW * dx
+    t = np.linspace(0.0, 1.0, n)
+    xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x2
+    ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y2
+    return xs, ys, (cx, cy)
+
+
+def _basemap(fig: go.Figure) -> None:
+    """The neighbours in grey and the members in a light fill, hover naming each."""
+    for s in _shapes():
+        code = s["iso2"]
+        member = bool(s["member"])
+        fig.add_trace(go.Scatter(
+            x=s["x"], y=s["y"], fill="toself", mode="lines",
+            fillcolor=_MEMBER_FILL if member else theme.CONTEXT_GREY,
+            line={"color": "#9e9e9e" if member else "white", "width": 0.7 if member else 0.6},
+            hoveron="fills", hoverinfo="text",
+            text=escape_label(place_name(code)) + ("" if member else " (not a SELEC member)"),
+            name=escape_label(place_name(code)), showlegend=False,
+            meta={_ROLE: "member" if member else "neighbour", "iso2": code}))
+
+
+def _role_text(code: str, row: Any) -> str:
+    parts = []
+    for role, word in (("origin", "origin of"), ("transit", "transit on"),
+                       ("destination", "destination of")):
+        n = int(getattr(row, role))
+        if n:
+            parts.append(f"{word} {n} route{'s' if n != 1 else ''}")
+    return f"<b>{escape_label(place_name(code))}</b><br>" + "; ".join(parts)
+
+
+def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
+              height: int | None = None, notes: Sequence[str] = ()) -> go.Figure:
+    """Routes drawn on the region's map: each leg (origin → transit → ... → destination)
+    as a line as wide as the number of routes that report it, bowed to its right (A→B
+    and B→A stay apart) with an arrow head on it; each place on a route marked by the
+    role it has most often (origin, transit, destination); every member and Kosovo*
+    labelled. Nothing is fetched: the basemap is the bundled one, without a geo subplot.
+
+    ``routes``: the store's routes (``origin``, ``transit``, ``destination``; names or
+    codes) or their legs from :func:`octasee.analysis.routes.route_legs`. A country
+    beyond the map's frame sits at the frame's edge in its direction from the region,
+    labelled, once however many legs reach it. A place that is not a known country is
+    named in a note under the map (its legs are not drawn), as are places with no known
+    position; the notes end with the boundary disclaimer and the Kosovo* footnote.
+    ``notes``: more notes to print first. ``height`` defaults to the map's proportions at
+    the A4 width plus the legend and the notes (about 560 px).
+
+    >>> import pandas as pd
+    >>> fig = route_map(pd.DataFrame({"origin": ["AF", "AF"], "transit": ["IR;TR;BG", "TR"],
+    ...                               "destination": ["AT", "XK"]}))
+    >>> sorted((t.meta["origin"], t.meta["destination"], t.meta["routes"])
+    ...        for t in fig.data if (t.meta or {}).get("role") == "leg")[:3]
+    [('AF', 'IR', 1), ('AF', 'TR', 1), ('BG', 'AT', 1)]
+    >>> [a.text for a in fig.layout.annotations if a.name == "label XK"]
+    ['Kosovo*']
+    """
+    function = "route_map"
+    if isinstance(routes, RouteLegs):
+        legs = routes
+    else:
+        routes = require_frame(routes, function)
+        require_columns(routes, {"origin": "origin", "destination": "destination"}, function)
+        legs = _legs(routes)
+    box = frame()
+    pad = 0.025 * (box[2] - box[0])
+    inner = (box[0] + pad, box[1] + pad, box[2] - pad, box[3] - pad)
+    plot_w = theme.A4_WIDTH - _WEST_MARGIN - 4
+    km_per_px = (box[2] - box[0]) / plot_w
+    map_h = round(plot_w * (box[3] - box[1]) / (box[2] - box[0]))
+
+    pts = _points()
+    unplaced = [c for c in legs.places["place"] if c not in pts]
+    inside: dict[str, tuple[float, float]] = {}
+    anchors: dict[str, list[float]] = {}
+    sides: dict[str, str] = {}
+    for code in legs.places["place"]:
+        if code in unplaced:
+            continue
+        x, y = (float(v) for v in project(*pts[code]))
+        if inner[0] <= x <= inner[2] and inner[1] <= y <= inner[3]:
+            inside[code] = (x, y)
+        else:
+            ex, ey, side = _edge_point(x, y, inner)
+            if side == "left":  # on the edge, named in the margin beside it
+                ex = box[0]
+            elif side == "top":
+                ey = box[3]
+            anchors[code], sides[code] = [ex, ey], side
+    _spread(anchors, sides, inner, km_per_px)
+    where = {**inside, **{c: (a[0], a[1]) for c, a in anchors.items()}}
+
+    fig = go.Figure()
+    _basemap(fig)
+
+    drawn = legs.legs[legs.legs["origin"].isin(list(where))
+                      & legs.legs["destination"].isin(list(where))]
+    order = drawn.assign(_w=drawn["routes"]).sort_values(["_w", "origin", "destination"],
+                                                         ascending=[False, True, True])
+    shown_class: set[int] = set()
+    arrow_x, arrow_y, arrow_angle, arrow_size, arrow_text = [], [], [], [], []
+    for leg in order.itertuples(index=False):
+        n = int(leg.routes)
+        rank, label, w = _width(n)
+        p0, p2 = where[leg.origin], where[leg.destination]
+        xs, ys, (cx, cy) = _bezier(p0, p2)
+        fig.add_trace(go.Scatter(
+            x=np.round(xs, 1).tolist(), y=np.round(ys, 1).tolist(), mode="lines",
+            line={"color": _LEG_COLOUR, "width": w, "shape": "spline"}, hoverinfo="skip",
+            name=label, legendgroup=f"w{rank}", legendrank=100 + rank, legend="legend",
+            showlegend=rank not in shown_class,
+            meta={_ROLE: "leg", "origin": leg.origin, "destination": leg.destination,
+                  "routes": n, "width": w}))
+        shown_class.add(rank)
+        t = 0.55  # the head a little past the middle: clear of the places at either end
+        bx = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * cx + t ** 2 * p2[0]
+        by = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * cy + t ** 2 * p2[1]
+        dx = 2 * (1 - t) * (cx - p0[0]) + 2 * t * (p2[0] - cx)
+        dy = 2 * (1 - t) * (cy - p0[1]) + 2 * t * (p2[1] - cy)
+        arrow_x.append(round(bx, 1))
+        arrow_y.append(round(by, 1))
+        arrow_angle.append(round(math.degrees(math.atan2(dx, dy)), 1))
+        arrow_size.append(round(8 + 1.6 * w, 1))
+        arrow_text.append(f"{escape_label(place_name(leg.origin))} → "
+                          f"{escape_label(place_name(leg.destination))}: "
+                          f"{n} route{'s' if n != 1 else ''}")
+    if arrow_x:
+        fig.add_trace(go.Scatter(
+            x=arrow_x, y=arrow_y, mode="markers", hovertext=arrow_text, hoverinfo="text",
+            marker={"symbol": "arrow", "angle": arrow_angle, "size": arrow_size,
+                    "color": _ARROW_COLOUR, "line": {"width": 0}},
+            showlegend=False, name="direction", meta={_ROLE: "arrows"}))
+
+    # The places on the routes, one marker each, by the role they have most often.
+    placed = legs.places[legs.places["place"].isin(list(where))]
+    for role in ("origin", "transit", "destination"):
+        part = placed[placed["role"] == role]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[where[c][0] for c in part["place"]], y=[where[c][1] for c in part["place"]],
+            mode="markers", marker={"size": 9, **_ROLE_MARKERS[role]}, cliponaxis=False,
+            hovertext=[_role_text(r.place, r) for r in part.itertuples(index=False)],
+            hoverinfo="text", name=_ROLE_LABELS[role], legend="legend2",
+            legendrank=200 + ("origin", "transit", "destination").index(role),
+            meta={_ROLE: "places", "kind": role, "places": list(part["place"])}))
+
+    # Labels: every member and Kosovo*, each place on a route; far ones at the edge.
+    members = {s["iso2"]: s["label"] for s in _shapes() if s["member"]}
+    label_at = {**members, KOSOVO: next(s["label"] for s in _shapes() if s["iso2"] == KOSOVO)}
+    edge_side = {"left": "middle left", "right": "middle left", "top": "top center",
+                 "bottom": "top center"}
+    for code in sorted(set(label_at) | set(where), key=place_name):
+        if code in where:  # beside its marker, clear of it
+            x, y = where[code]
+            side = edge_side[sides[code]] if code in anchors else _LABEL_SIDE.get(
+                code, "top center")
+        else:
+            x, y = label_at[code]
+            side = "middle center"
+        v, h = side.split()
+        member = code in members
+        fig.add_annotation(
+            x=round(float(x), 1), y=round(float(y), 1), xref="x", yref="y",
+            text=_two_lines(escape_label(place_name(code))), showarrow=False,
+            xanchor={"left": "right", "center": "center", "right": "left"}[h],
+            yanchor={"top": "bottom", "middle": "middle", "bottom": "top"}[v],
+            xshift={"left": -6, "center": 0, "right": 6}[h],
+            yshift={"top": 4, "middle": 0, "bottom": -4}[v] if code in where else 0,
+            align={"left": "right", "center": "center", "right": "left"}[h],
+            font={"size": 10 if member else 9, "color": "#1a1a1a" if member else "#4d4d4d",
+                  "shadow": _HALO},
+            name=f"label {code}")
+
+    extra = [*notes]
+    if anchors:
+        extra.append(BEYOND_NOTE)
+    if drawn.empty:
+        extra.append("No leg of these routes joins two known places.")
+    extra += [u.message() for u in legs.unknown]
+    extra += _unplaced_notes(unplaced)
+    top = (40 if title else 8) + (14 if "top" in sides.values() else 0)
+    rows = 24
+    bottom = 2 * rows + _add_notes(fig, map_notes(kosovo=True, extra=extra),
+                                   below=2 * rows + 2, left=-_WEST_MARGIN / plot_w)
+    fig = themed(fig)
+    hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
+    legend = {"orientation": "h", "x": -_WEST_MARGIN / plot_w, "xanchor": "left", "yanchor": "top",
+              "font": {"size": 10}, "bgcolor": "rgba(255,255,255,0)", "itemwidth": 30,
+              "traceorder": "normal", "tracegroupgap": 0}
+    fig.update_layout(
+        height=height or (top + map_h + bottom),
+        margin={"l": _WEST_MARGIN, "r": 4, "t": top, "b": bottom},
+        title={"text": title} if title else None,
+        plot_bgcolor="white", hovermode="closest", dragmode="pan", showlegend=True,
+        legend={**legend, "y": -4 / map_h,
+                "title": {"text": "Line width: routes reporting the leg ", "side": "left",
+                          "font": {"size": 10}}},
+        legend2={**legend, "y": -(rows + 4) / map_h,
+                 "title": {"text": "Places (by their most frequent role) ", "side": "left",
+                           "font": {"size": 10}}},
+        xaxis={**hidden, "range": [box[0], box[2]], "constrain": "domain"},
+        yaxis={**hidden, "range": [box[1], box[3]], "constrain": "domain",
+               "scaleanchor": "x", "scaleratio": 1},
+        meta={_ROLE: "route map", "notes": map_notes(kosovo=True, extra=extra)},
     )
     return fig

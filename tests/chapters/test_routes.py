@@ -1,0 +1,112 @@
+"""Chapters 4-8's routes: a route map (not a Sankey) and the modus-operandi table beside it,
+numbered and keyed as every figure and table; nothing not for dissemination in public.
+
+The section runs in-process on the session's sample workspace; what it displays is
+captured where it would be shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+
+from octasee.chapters import context as chapter_context
+from octasee.chapters import open_chapter, sections
+
+PLOTLY = "application/vnd.plotly.v1+json"
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the chapter displays: HTML strings, and each figure's plotly JSON."""
+    out: list = []
+    monkeypatch.setattr(chapter_context, "_html", out.append)
+    monkeypatch.setattr(chapter_context, "_display",
+                        lambda obj, raw=False: out.append(obj.get(PLOTLY, obj)
+                                                          if isinstance(obj, dict) else obj))
+    return out
+
+
+def text_of(parts: list) -> str:
+    html = "\n".join(p for p in parts if isinstance(p, str))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def figures(parts: list) -> list[dict]:
+    return [p for p in parts if isinstance(p, dict)]
+
+
+def _leg_pairs(fig: dict) -> set[tuple[str, str]]:
+    return {(t["meta"]["origin"], t["meta"]["destination"]) for t in fig["data"]
+            if (t.get("meta") or {}).get("role") == "leg"}
+
+
+def test_chapter_4_routes_show_a_map_and_the_modus_operandi_table(sample_workspace,
+                                                                   tmp_path, shown):
+    ch = open_chapter("04", "Drug trafficking", cycle="2013-2017",
+                      workspace=sample_workspace.path, output_dir=tmp_path)
+    sections.routes(ch, "heroin")
+    (fig,) = figures(shown)
+    assert fig["layout"]["meta"]["role"] == "route map"
+    assert not any(t["type"] == "sankey" for t in fig["data"])
+    # BG-R17-01 and RS-R17-01: AF>IR>TR>BG>RS>HR>SI>{AT,DE,NL}; MK-R17-01 through BG,
+    # MK, XK, AL to IT and CH; GR-R17-01 AF>IR>TR>GR>AL>IT
+    legs = _leg_pairs(fig)
+    assert {("AF", "IR"), ("IR", "TR"), ("TR", "BG"), ("MK", "XK"), ("XK", "AL"),
+            ("AL", "IT"), ("SI", "NL")} <= legs
+    routes = {(t["meta"]["origin"], t["meta"]["destination"]): t["meta"]["routes"]
+              for t in fig["data"] if (t.get("meta") or {}).get("role") == "leg"}
+    assert routes[("AF", "IR")] == 4 and routes[("TR", "GR")] == 1
+    text = text_of(shown)
+    assert re.search(r"Figure 4\.1: Routes reported for heroin trafficking, 2013-2017: 4 "
+                     r"routes from 4 member countries; the width of a line is the number "
+                     r"of routes that report the leg", text)
+    assert "Table 4.1: Modus operandi on the routes reported for heroin trafficking, " \
+           "2013-2017" in text
+    # one row per distinct text: Bulgaria's and Serbia's identical texts are one row
+    assert re.search(r"heroin road Heroin hidden in purpose-built compartments of lorries "
+                     r"carrying legitimate cargo; drivers recruited in the transit "
+                     r"countries\. Bulgaria, Serbia 2017", text)
+    assert re.search(r"not stated mixed Southern branch of the Balkan route.*Greece 2017", text)
+    assert "no concealment column" in text
+    keys = [e["key"] for e in json.loads((tmp_path / "evidence.json").read_text("utf-8"))]
+    assert keys == ["fig:routes:heroin", "tab:routes:heroin"]
+    assert (tmp_path / "data" / "ev-tab-routes-heroin.csv").exists()
+
+
+def test_routes_without_a_text_are_named_under_the_table(sample_workspace, tmp_path, shown):
+    ch = open_chapter("07", "Firearms trafficking", cycle="2013-2017",
+                      workspace=sample_workspace.path, output_dir=tmp_path)
+    sections.routes(ch, "firearms")
+    text = text_of(shown)
+    # SI-R17-04 gives no modus operandi; BG-R17-03 and TR-R17-06 give the same text
+    assert "1 route of the map gives no modus operandi (reported by Slovenia)." in text
+    assert re.search(r"pistols road Blank-firing pistols bought legally and converted to "
+                     r"fire live ammunition\. Bulgaria, Turkey 2017", text)
+
+
+def test_public_edition_shows_nothing_not_for_dissemination(sample_workspace, tmp_path,
+                                                             shown):
+    # 2009-2012: GR-R12-04 (cigarettes from the United Arab Emirates) is not for
+    # dissemination
+    nd_text = "Cigarettes declared as other goods in containers."
+    ch = open_chapter("08", "Excise goods", cycle="2009-2012",
+                      workspace=sample_workspace.path, output_dir=tmp_path / "r")
+    sections.routes(ch, "excise_goods")
+    restricted = text_of(shown)
+    (fig,) = figures(shown)
+    assert nd_text in restricted and ("AE", "GR") in _leg_pairs(fig)
+    shown.clear()
+    ch = open_chapter("08", "Excise goods", cycle="2009-2012", variant="public",
+                      workspace=sample_workspace.path, output_dir=tmp_path / "p")
+    sections.routes(ch, "excise_goods")
+    public = text_of(shown)
+    (fig,) = figures(shown)
+    assert nd_text not in public and "ND" not in public
+    legs = _leg_pairs(fig)
+    assert legs and not any("AE" in leg for leg in legs)
+    assert "2 routes from 2 member countries" in public
+    assert not (tmp_path / "p" / "data").exists()
