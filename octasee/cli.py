@@ -33,6 +33,16 @@ from octasee.report.cli import build_command, diff_command, drafts_command, judg
 from octasee.samples import sample_cycles, sample_files
 from octasee.scoring.cli import index_command
 from octasee.store import Store, status_table
+from octasee.translations import (
+    check_memory,
+    export_workbook,
+    import_workbook,
+    read_memory,
+    store_texts,
+    untranslated,
+    write_memory,
+)
+from octasee.translations import status_table as translation_status
 from octasee.workspace import CONFIG_NAME, create_workspace, find_workspace, sample_workspace
 
 # What octasee prints holds file names, paths and text from questionnaires: printed as
@@ -409,6 +419,122 @@ def samples_cmd(workspace: Path | None, jobs: int | None) -> None:
                 _show_ingest(report, ws)
     _print_status(ws, Store(ws.store_path, read_only=True))
     sys.exit(code)
+
+
+# --------------------------------------------------------------------------- translations
+
+
+@main.group("translations", cls=_Group)
+def translations_group() -> None:
+    """The translation memory (translations.yaml in the workspace): the English of what
+    countries wrote in their own language. The report quotes the English, marked
+    "(translated from Serbian)", and shows the originals in an annex."""
+
+
+def _texts(ws: Any) -> list[Any]:
+    """The texts of the workspace's store in another language than English (none
+    without a store)."""
+    if not ws.store_path.exists():
+        return []
+    with Store(ws.store_path, read_only=True) as store:
+        return store_texts(store)
+
+
+def _warn(lines: Sequence[str], *, limit: int = 20) -> None:
+    for line in lines[:limit]:
+        err_console.print("warning: " + _printable(line), soft_wrap=True)
+    if len(lines) > limit:
+        err_console.print(f"… and {len(lines) - limit} more warnings")
+
+
+@translations_group.command("export")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="The workbook to write (default: translations-to-do.xlsx in the "
+                   "workspace).")
+@click.option("--no-restricted", is_flag=True,
+              help="Leave out the texts marked not for dissemination.")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+def translations_export_cmd(out: Path | None, no_restricted: bool,
+                            workspace: Path | None) -> None:
+    """Write the texts of the store not yet translated to an .xlsx workbook for a
+    translator: columns hash, language, original, english (blank), translator (blank).
+    Keep the hash column as it is; 'octasee translations import FILE' reads it back."""
+    ws = _workspace(str(workspace) if workspace else None)
+    memory = read_memory(ws)
+    texts = [t for t in untranslated(_texts(ws), memory) if not (no_restricted and t.nd)]
+    target = out or ws.path / "translations-to-do.xlsx"
+    n = export_workbook(texts, target)
+    if not n:
+        console.print(f"wrote {target}: nothing to translate (every text of the store in "
+                      "another language has its English in the translation memory)")
+        return
+    by_lang: dict[str, int] = {}
+    for t in texts:
+        by_lang[t.language] = by_lang.get(t.language, 0) + 1
+    console.print(f"wrote {target}: {n} text{'s' if n != 1 else ''} to translate ("
+                  + ", ".join(f"{k}: {v}" for k, v in sorted(by_lang.items())) + ")")
+    nd = sum(t.nd for t in texts)
+    if nd:
+        console.print(f"{nd} of them {'is' if nd == 1 else 'are'} marked not for "
+                      "dissemination: hand the workbook only to a translator cleared for "
+                      "restricted material, or export again with --no-restricted",
+                      soft_wrap=True)
+    console.print("Ask the translator to fill in the english and translator columns, then "
+                  f"run: octasee translations import {target}", soft_wrap=True)
+
+
+@translations_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--translator", help="Who translated, for rows that name no translator.")
+@click.option("--machine", is_flag=True, help="The translations are machine translations.")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+def translations_import_cmd(file: Path, translator: str | None, machine: bool,
+                            workspace: Path | None) -> None:
+    """Read a workbook that 'octasee translations export' wrote, filled in by a
+    translator, into the translation memory (the workbook is not changed). Rows with a
+    blank english are skipped; a hash that matches no text of the store is a warning
+    naming the row."""
+    ws = _workspace(str(workspace) if workspace else None)
+    memory = read_memory(ws)
+    new, result = import_workbook(file, memory, _texts(ws), translator=translator,
+                                  machine=machine)
+    _warn(list(result.warnings))
+    if result.added or result.updated:
+        path = write_memory(new)
+        console.print(f"{path}: {result.added} translation{'s' if result.added != 1 else ''}"
+                      f" added, {result.updated} updated")
+    else:
+        console.print(f"{memory.path}: nothing added or changed")
+    if result.unchanged:
+        console.print(f"{result.unchanged} row{'s' if result.unchanged != 1 else ''} "
+                      "already in the memory as they are")
+    if result.blank:
+        console.print(f"{result.blank} row{'s' if result.blank != 1 else ''} skipped: "
+                      "english is blank (not translated yet)")
+
+
+@translations_group.command("status")
+@click.option("--workspace", type=click.Path(path_type=Path), help="Workspace folder.")
+def translations_status_cmd(workspace: Path | None) -> None:
+    """Per language: the texts of the store in it, how many are translated (by machine)
+    and how many are not; then any warning about the memory (an entry whose hash matches
+    no text, a language octasee does not know)."""
+    ws = _workspace(str(workspace) if workspace else None)
+    memory = read_memory(ws)
+    texts = _texts(ws)
+    console.print(f"translation memory {memory.path}: "
+                  + (f"{len(memory)} entr{'ies' if len(memory) != 1 else 'y'}"
+                     if memory.exists else "none yet"))
+    table = translation_status(texts, memory)
+    if len(table) > 1:
+        console.print(_table(table, title="Texts in another language than English"))
+    else:
+        console.print("no text of the store is in another language than English")
+    _warn(check_memory(memory, texts))
+    todo = int(table["untranslated"].iloc[-1])
+    if todo:
+        console.print(f"{todo} to translate: 'octasee translations export' writes them to a "
+                      "workbook for a translator", soft_wrap=True)
 
 
 # Commands that live beside their layer (scoring, report) join the group here.

@@ -115,8 +115,11 @@ def sample_register() -> Path:
 
 #: The analysts' files of the sample workspace, written for the sample data as analysts
 #: would write them: the register of key judgements, the executive summary's bottom line
-#: (restricted, and its public wording) and chapter 11's scenarios and priority settings.
-SAMPLE_ANALYST_FILES = ("judgements.yaml", "summary.md", "summary.public.md", "outlook.yaml")
+#: (restricted, and its public wording), chapter 11's scenarios and priority settings,
+#: and the translation memory (the English of the texts countries wrote in their own
+#: language).
+SAMPLE_ANALYST_FILES = ("judgements.yaml", "summary.md", "summary.public.md", "outlook.yaml",
+                        "translations.yaml")
 
 
 def sample_analyst_files() -> list[Path]:
@@ -125,7 +128,7 @@ def sample_analyst_files() -> list[Path]:
     the workspace lacks, and never over an analyst's edit.
 
     >>> [p.name for p in sample_analyst_files()]
-    ['judgements.yaml', 'summary.md', 'summary.public.md', 'outlook.yaml']
+    ['judgements.yaml', 'summary.md', 'summary.public.md', 'outlook.yaml', 'translations.yaml']
     """
     base = samples_dir()
     return [base / name for name in SAMPLE_ANALYST_FILES if (base / name).is_file()]

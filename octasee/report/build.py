@@ -124,6 +124,7 @@ from octasee.sdc import (
     write_output_check,
 )
 from octasee.store import PIN_ENV, Store, pin_snapshot
+from octasee.translations import read_memory
 from octasee.workspace import Workspace, find_workspace
 
 __all__ = ["Assembled", "BuildOptions", "BuildResult", "ChapterRun", "Checked", "Executed",
@@ -602,6 +603,12 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
         read_outlook(ws)
         inputs_cfg = hashlib.sha256((inputs_cfg + ":" + json.dumps(
             texts, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
+    # The translation memory (translations.yaml) too, for every cycle: an edited or new
+    # translation changes what the chapters quote. It is checked before any chapter runs.
+    memory = read_memory(ws)
+    if memory.exists:
+        inputs_cfg = hashlib.sha256((inputs_cfg + ":translations:" + hashlib.sha256(
+            memory.text.encode()).hexdigest()).encode()).hexdigest()
     version = stored = None
     if o.record_draft:
         version = DraftBook(ws.path, o.cycle).plan(inputs_fingerprint(
