@@ -32,12 +32,26 @@ from functools import cache
 from importlib import resources
 
 from octasee.errors import ReferenceDataError
+from octasee.reference.publication import (
+    KOSOVO_FOOTNOTE,
+    GlossaryEntry,
+    PublicIndicator,
+    SourceEntry,
+    glossary,
+    public_indicators,
+    source,
+    sources,
+)
 
 __all__ = [
+    "KOSOVO_FOOTNOTE",
     "MEMBER_CODES",
     "Country",
     "CrimeArea",
     "Cycle",
+    "GlossaryEntry",
+    "PublicIndicator",
+    "SourceEntry",
     "country",
     "country_name",
     "crime_area",
@@ -45,11 +59,15 @@ __all__ = [
     "cycle",
     "cycles",
     "gitoc_market_areas",
+    "glossary",
     "members",
     "name_key",
+    "public_indicators",
     "resolve_country",
     "resolve_crime_area",
     "resolve_world_country",
+    "source",
+    "sources",
     "split_countries",
 ]
 
@@ -282,8 +300,8 @@ def country(code_or_name: object) -> Country:
 def country_name(code: str) -> str:
     """The English short name of a member or of any ISO 3166 country code.
 
-    >>> country_name("MK"), country_name("AF")
-    ('North Macedonia', 'Afghanistan')
+    >>> country_name("MK"), country_name("AF"), country_name("XK")
+    ('North Macedonia', 'Afghanistan', 'Kosovo*')
     """
     try:
         return country(code).name
@@ -299,8 +317,10 @@ def country_name(code: str) -> str:
     return getattr(rec, "common_name", None) or rec.name
 
 
-# Codes in use that ISO 3166 does not assign (user-assigned range): Kosovo as the EU writes it.
-_NON_ISO = {"XK": "Kosovo"}
+# Codes in use that ISO 3166 does not assign (user-assigned range): Kosovo as the EU writes
+# it, "Kosovo*" with the footnote KOSOVO_FOOTNOTE (the report adds it to each chapter
+# that names Kosovo).
+_NON_ISO = {"XK": "Kosovo*"}
 
 
 @cache

@@ -53,6 +53,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from octasee.chapters.backmatter import cite_sources, kosovo_footnote, unnumbered
 from octasee.chapters.context import EVIDENCE_NAME
 from octasee.report.errors import ReportError
 from octasee.report.execute import import_nbformat_lightly
@@ -235,7 +236,7 @@ def _clean_outputs(cell: Mapping[str, Any], num: _Numbering,
             body = joined(data["text/html"])
             is_plot = "plotly-graph-div" in body
             is_img = body.startswith("<img ")
-            is_table = not is_plot and "<table" in body
+            is_table = not is_plot and "<table" in body and not unnumbered(body)
             if is_plot:
                 body = num.plot_ids(body)
             h = heading if not used_heading and shown == 0 else None
@@ -391,6 +392,7 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
     cells: list[dict[str, Any]] = []
     toc: list[dict[str, Any]] = []
     groups_started: set[str] = set()
+    footnoted: set[str] = set()  # chapters (a per-country one: its group) with the Kosovo* note
 
     def heading(role: str, anchor: str, number: str, title: str, level: int,
                 failed: bool = False) -> None:
@@ -419,7 +421,13 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
                 ename=str(failure.get("ename", "")), evalue=str(failure.get("evalue", "")),
                 notebook=part.notebook_path))
             continue
-        cells.extend(_chapter_cells(part, anchor))
+        body = _chapter_cells(part, anchor)
+        chapter = (part.group_number or part.number.split(".")[0]) if part.level == 2 else anchor
+        if chapter not in footnoted and len(noted := kosovo_footnote(body)) > len(body):
+            footnoted.add(chapter)  # once per chapter: after the first section naming Kosovo
+            body = noted
+        cells.extend(body)
+    cite_sources(cells)  # the back matter's bibliography: the sources the report names
     for n, cell in enumerate(cells):
         cell["id"] = f"c{n}"
     metadata = {
