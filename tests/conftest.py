@@ -91,3 +91,24 @@ def sample_workspace(tmp_path_factory):
         for c in sample_cycles():
             store.ingest(sample_files(c), jobs=1)
     return ws
+
+
+@pytest.fixture(scope="session")
+def sample_report_builds(sample_workspace, tmp_path_factory):
+    """The sample report of 2013-2017 in both editions, HTML and (with Chromium) PDF, built
+    once per test session for the tests that read the whole report as a reader gets it
+    (tests/report/test_editorial.py): ``{"restricted": BuildResult, "public": ...}``."""
+    import datetime as dt
+
+    from octasee.report.build import build_report
+    from octasee.report.pdf import chromium_path
+
+    out = tmp_path_factory.mktemp("sample-report")
+    formats = ("html", "pdf") if chromium_path() else ("html",)
+    builds = {}
+    for variant in ("restricted", "public"):
+        builds[variant] = build_report(
+            workspace=sample_workspace.path, cycle="2013-2017", variant=variant,
+            formats=formats, out=out / variant, jobs=2, build_date=dt.date(2018, 6, 30),
+            record_draft=False, cache_dir=out / f"cache-{variant}")
+    return builds

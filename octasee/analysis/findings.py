@@ -806,7 +806,9 @@ class TrendView:
     series on its declared panel (``frame``: ``year``, ``value``, ``fitted`` (the robust
     line of each segment), ``lower``/``upper`` (the line ± 1.645 residual s.d. of its
     segment), ``rows``, ``nd``), the break if any, and ``where``: which countries the
-    sum covers, in words. ``frame`` is empty when too few years are reported."""
+    sum covers, in words. ``frame`` is empty when too few years are reported.
+    ``outliers``: the years :func:`~octasee.analysis.trends.outlier_years` finds off
+    their line (the outlier findings' years), for the chart to mark."""
 
     indicator: str
     crime_area: str
@@ -816,6 +818,7 @@ class TrendView:
     countries: tuple[str, ...]
     left_out: tuple[str, ...]
     rows: pd.DataFrame
+    outliers: tuple[int, ...] = ()
 
 
 def trend_view(indicators: pd.DataFrame, crime_area_code: str, indicator: str, *,
@@ -855,7 +858,8 @@ def trend_view(indicators: pd.DataFrame, crime_area_code: str, indicator: str, *
                           "rows": s["rows"].to_numpy(), "nd": s["nd"].to_numpy(dtype=bool)})
     return TrendView(indicator, crime_area_code, frame, _panel_words(panel, ctx),
                      None if brk is None else int(brk.year), panel.countries,
-                     panel.left_out, panel.rows)
+                     panel.left_out, panel.rows,
+                     tuple(int(o[0]) for o in outlier_years(x, y, brk)))
 
 
 # ----------------------------------------------------------------------------- find

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt_change", "fmt_count", "fmt_range", "fmt_share", "fmt_value", "fmt_year"]
+__all__ = ["fmt_change", "fmt_count", "fmt_label", "fmt_range", "fmt_share", "fmt_value",
+           "fmt_year"]
 
 
 def _missing(v: object) -> bool:
@@ -115,3 +116,32 @@ def fmt_range(lo: float, hi: float, unit: str | None = None) -> str:
             and b.endswith(" " + u):
         a = a[: -len(u) - 1]
     return f"{a} to {b}"
+
+
+def fmt_label(label: str, unit: str | None = None, *, per: str | None = None) -> str:
+    """A table header or axis title with its unit, as the report prints it.
+
+    A measured quantity says its unit in brackets (``Heroin seized (kg)``, ``Amounts
+    laundered (EUR)``); a count's label already names what it counts (``Persons
+    arrested``, ``Cigarettes seized (pieces)``), so it takes no ``(count)``. ``per``
+    makes it a rate: ``Heroin seized (kg per 100,000 residents)``, ``Persons arrested per
+    100,000 residents``.
+
+    >>> fmt_label("Heroin seized", "kg"), fmt_label("Persons arrested", "count")
+    ('Heroin seized (kg)', 'Persons arrested')
+    >>> fmt_label("Heroin seized", "kg", per="100,000 residents")
+    'Heroin seized (kg per 100,000 residents)'
+    >>> fmt_label("Cigarettes seized (pieces)", "count", per="100,000 residents")
+    'Cigarettes seized (pieces per 100,000 residents)'
+    >>> fmt_label("Persons arrested", "count", per="100,000 residents")
+    'Persons arrested per 100,000 residents'
+    """
+    u = (unit or "count").strip()
+    if u in ("count", ""):
+        if label.endswith(")") and "(" in label and per:  # "(pieces)": the unit is there
+            head, _, inner = label[:-1].rpartition("(")
+            return f"{head}({inner} per {per})"
+        return f"{label} per {per}" if per else label
+    if label.endswith(f"({u})"):
+        label = label[: -len(u) - 2].rstrip()
+    return f"{label} ({u} per {per})" if per else f"{label} ({u})"

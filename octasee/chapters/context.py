@@ -25,7 +25,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from octasee.samples import ensure_samples
 from octasee.sdc.rules import DisclosureRules
 from octasee.sdc.view import PublicView
 from octasee.store import Store
+from octasee.translations import TranslationMemory, language_name, read_memory
 from octasee.workspace import Workspace, find_workspace
 
 __all__ = ["DATA_LINK_TEXT", "EVIDENCE_NAME", "PROVENANCE", "Chapter", "evidence_anchor",
@@ -204,6 +205,8 @@ class Chapter:
     _masked_noted: bool = field(default=False, repr=False)
     #: Per country, the values the public view withholds (:meth:`_withheld_values`).
     _withheld: dict[str, list[tuple[float, float]]] | None = field(default=None, repr=False)
+    #: The workspace's translation memory, read once (:meth:`english`).
+    _memory: TranslationMemory | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.received is None:
@@ -480,35 +483,90 @@ class Chapter:
                          structures)
         _html("<p>" + text + self._nd(nd) + "</p>")
 
-    def quote(self, text: str, *, attribution: str, nd: bool = False,
-              country: str | None = None) -> None:
+    def quote(self, text: str | Sequence[str | tuple[str, str]], *, attribution: str,
+              nd: bool = False, country: str | None = None,
+              language: str | None = None) -> None:
         """Free text from a submission, escaped, with who wrote it (``nd``: marked as not
         for dissemination, in the restricted edition).
 
+        ``language`` (the code the submission gives, e.g. ``sr``; None or ``en``:
+        English): the English from the workspace's translation memory is quoted instead
+        of the original where there is one, and the attribution says so ("translated
+        from Serbian"; :meth:`english`), or that the original is quoted ("in Croatian,
+        not yet translated"). ``text`` may be several parts, each translated on its own
+        and shown as a paragraph: a text, or a pair of an English label and a text
+        (``("Expected: ", text)``).
+
         In the public edition a number a country quotes in its own text is left out
         (``[n]``) only where it could give away a figure the edition withholds
-        (:func:`mask_numbers`): one within the protection interval of a withheld value of
-        that ``country`` (a suppressed cell or country total, primary or complementary),
-        or a count from 1 to ``threshold - 1``. Years of the report's span stay, unless
-        one equals a withheld value. A note says so once per chapter.
+        (:func:`mask_numbers`), in the English shown as in an original: one within the
+        protection interval of a withheld value of that ``country`` (a suppressed cell or
+        country total, primary or complementary), or a count from 1 to
+        ``threshold - 1``. Years of the report's span stay, unless one equals a withheld
+        value. A note says so once per chapter.
         """
-        note = ""
-        if self.public:
-            withheld = self._withheld_values().get(country, []) if country else [
-                v for vs in self._withheld_values().values() for v in vs]
-            text, n = mask_numbers(text, keep=self._span_years(), withheld=withheld,
-                                   threshold=self.threshold)
-            if n and not self._masked_noted:
-                self._masked_noted = True
-                note = ('<p class="withheld">In the public edition, a number that a member '
-                        "country quotes in its own text is left out ([n]) where it could "
-                        "give away a figure this edition withholds: a count from 1 to "
-                        f"{self.threshold - 1}, or a number close to one of that country's "
-                        "withheld figures. Other numbers are as the country wrote them; "
-                        "the tables give the published figures.</p>")
+        parts = [("", text)] if isinstance(text, str) else [
+            p if isinstance(p, tuple) else ("", p) for p in text]
+        shown, notes = [], []
+        for label, part in parts:
+            if not isinstance(part, str) or not part:
+                continue
+            english, note = self.english(part, language)
+            shown.append(label + english)
+            notes.append(note)
+        note = _language_note(notes, language)
+        if note:
+            attribution = f"{attribution} ({note})"
+        text, n = self.mask("\n\n".join(shown), country=country)
         body = html.escape(text).replace("\n", "<br>")
         _html(f'<blockquote class="submission-text">{body}<footer>{html.escape(attribution)}'
-              f"{self._nd(nd)}</footer></blockquote>{note}")
+              f"{self._nd(nd)}</footer></blockquote>{self._masked_note(n)}")
+
+    def english(self, text: str, language: str | None) -> tuple[str, str]:
+        """What to show of a text a country wrote in ``language`` (a code such as ``sr``),
+        and the note for its attribution: the English from the workspace's translation
+        memory (``translations.yaml``, :mod:`octasee.translations`) and "translated from
+        Serbian" ("machine-translated from Serbian" for a machine translation); the
+        original and "in Croatian, not yet translated" where there is none; the text and
+        "" for English (``en``, or no language given). Sections that quote free text
+        (assessments, route descriptions) call it; numbers are not masked here (see
+        :meth:`mask`)."""
+        name = language_name(language)
+        if name is None or not isinstance(text, str) or not text.strip():
+            return text, ""
+        if self._memory is None:
+            self._memory = read_memory(self.workspace)
+        found = self._memory.lookup(text)
+        if found is None:
+            return text, f"in {name}, not yet translated"
+        return found.english, ("machine-translated" if found.machine else "translated") \
+            + f" from {name}"
+
+    def mask(self, text: str, *, country: str | None = None) -> tuple[str, int]:
+        """``text`` as the public edition shows a country's own words: a number that could
+        give away a figure this edition withholds left out (``[n]``, :func:`mask_numbers`;
+        ``country``: that country's withheld figures, else every country's); unchanged
+        in the restricted edition. Returns the text and how many numbers were left out
+        (pass it to :meth:`_masked_note`)."""
+        if not self.public:
+            return text, 0
+        withheld = self._withheld_values().get(country, []) if country else [
+            v for vs in self._withheld_values().values() for v in vs]
+        return mask_numbers(text, keep=self._span_years(), withheld=withheld,
+                            threshold=self.threshold)
+
+    def _masked_note(self, n: int) -> str:
+        """The note on numbers left out, once per chapter, after the first text that had
+        one (``n``: how many :meth:`mask` left out)."""
+        if not n or self._masked_noted:
+            return ""
+        self._masked_noted = True
+        return ('<p class="withheld">In the public edition, a number that a member '
+                "country quotes in its own text is left out ([n]) where it could "
+                "give away a figure this edition withholds: a count from 1 to "
+                f"{self.threshold - 1}, or a number close to one of that country's "
+                "withheld figures. Other numbers are as the country wrote them; "
+                "the tables give the published figures.</p>")
 
     def _span_years(self) -> frozenset[int]:
         """The years of the report's span: from the first year of the store's earliest
@@ -841,6 +899,25 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     return _NUMBER.sub(sub, text), count
 
 
+def _language_note(notes: Sequence[str], language: str | None) -> str:
+    """One attribution note for a quote made of parts (:meth:`Chapter.quote`): the
+    parts' note when they agree; "partly translated from Serbian" when some are
+    translated and some are not.
+
+    >>> _language_note(["translated from Serbian", ""], "sr")
+    'translated from Serbian'
+    >>> _language_note(["translated from Serbian", "in Serbian, not yet translated"], "sr")
+    'partly translated from Serbian; the rest in Serbian, not yet translated'
+    """
+    given = list(dict.fromkeys(n for n in notes if n))
+    if len(given) <= 1:
+        return given[0] if given else ""
+    name = language_name(language)
+    if any(n.startswith("in ") for n in given):
+        return f"partly translated from {name}; the rest in {name}, not yet translated"
+    return f"translated from {name}, partly by machine"
+
+
 def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
     """How each column is printed: whole numbers with thousands separators and no decimals
     (108,854,108), others with one decimal (14.5), years and ranks as they are; text (a
@@ -897,7 +974,41 @@ def _table_html(original: pd.DataFrame, shown: pd.DataFrame, *, index: bool,
         cells.index = [html.escape(str(i)) for i in shown.index]
         cells.index.name = (html.escape(str(shown.index.name))
                             if shown.index.name is not None else None)
-    return cells.to_html(index=index, escape=False, border=0, classes="octasee-table")
+    style, cls = _text_alignment(shown, fmts, levels=shown.index.nlevels if index else 0)
+    return style + cells.to_html(index=index, escape=False, border=0,
+                                 classes=f"octasee-table {cls}".strip())
+
+
+def _text_alignment(shown: pd.DataFrame, fmts: Mapping[str, Any], *, levels: int
+                    ) -> tuple[str, str]:
+    """Text columns read left-aligned, numbers right-aligned (JupyterLab's table style
+    right-aligns every cell, a modus-operandi text included). The cells' markup stays
+    ``<td>``: a class names the table's text columns and a style scoped to it aligns them
+    (``nth-child`` counts the index cells, ``levels`` of them).
+
+    >>> df = pd.DataFrame({"Country": ["Serbia"], "Seized (kg)": [1.5]})
+    >>> _text_alignment(df, {"Seized (kg)": str}, levels=0)[1]
+    'text-cols-1'
+    >>> _text_alignment(df[["Seized (kg)"]], {"Seized (kg)": str}, levels=0)
+    ('', '')
+    """
+    positions = [levels + i + 1 for i, col in enumerate(shown.columns)
+                 if col not in fmts and _is_text(shown[col])]
+    if not positions:
+        return "", ""
+    cls = "text-cols-" + "-".join(map(str, positions))
+    sel = ", ".join(f"table.{cls} td:nth-child({k}), table.{cls} thead th:nth-child({k})"
+                    for k in positions)
+    return f"<style>{sel} {{ text-align: left; }}</style>", cls
+
+
+def _is_text(column: pd.Series) -> bool:
+    """Whether a column holds text (words), not numbers, years or markers alone."""
+    values = [v for v in column if isinstance(v, str) and v.strip()]
+    if not values or pd.api.types.is_numeric_dtype(column):
+        return False
+    numberish = sum(bool(re.fullmatch(r"[\s\d.,%+\-–()\[\]<>~≈]*", v)) for v in values)
+    return numberish < len(values) / 2
 
 
 def _countries(value: Any, ws: Workspace) -> list[str]:

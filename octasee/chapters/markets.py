@@ -65,13 +65,13 @@ def gitoc_markets(ch: Chapter, area: str | Sequence[str]) -> None:
                if ((scores["indicator"] == m) & (scores["edition"] == e)).any()]
     wide = scores.pivot_table(index="country", columns=["indicator", "edition"],
                               values="value", aggfunc="first")
-    table = pd.DataFrame({"name": [ch.name(c) for c in wide.index]})
+    table = pd.DataFrame({"Country": [ch.name(c) for c in wide.index]})
     for m, e in columns:
         table[f"{m} {e}" if len(shown) > 1 else m] = wide[(m, e)].to_numpy()
     label = _and([str(e) for e in shown])
     ch.show_table(table, f"GI-TOC criminal-market scores of the member countries for "
-                  f"{what}, {label} edition{'s' if len(shown) > 1 else ''} (1-10; 10: the "
-                  "most severe)", source="gitoc", note=editions_note(ed, shown),
+                  f"{what}, {label} edition{'s' if len(shown) > 1 else ''} (scores 1-10; 10: "
+                  "the most severe)", source="gitoc", note=editions_note(ed, shown),
                   key="tab:gitoc:markets:" + "+".join(areas), data=scores)
     used = ed.gitoc if ed.gitoc in shown else shown[-1]
     parts = [f"the {m.lower()}, {ch.names(cs)} ({v:.1f})" for m, v, cs in highest(scores, used)]

@@ -725,7 +725,7 @@ def _top_groups(ch: Chapter, g: pd.DataFrame) -> None:
         "Group": [f"{ref} ({name})" if isinstance(name, str) and name.strip() else str(ref)
                   for ref, name in zip(top["group_ref"], top["name"], strict=True)],
         "Country": top["country"].map(ch.name),
-        "Sleipnir": top["score"].map(lambda v: f"{v:.0f}"),
+        "Sleipnir score (points)": top["score"].map(lambda v: f"{v:.0f}"),
         "Grading": [f"{gr} (low)" if low else gr
                     for gr, low in zip(top["grading"], top["low_graded"], strict=True)],
         "The group in one line": [_one_line(ch, r) for r in top.itertuples()]})

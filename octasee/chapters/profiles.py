@@ -300,7 +300,8 @@ def profile_threats(ch: Chapter, code: str) -> None:
         y_title = f"{label} ({unit})" if unit not in ("", "count") else label
         if series["value"].notna().sum() >= s.MIN_YEARS:  # fewer: the table has them all
             fig = trend_band(series.assign(lower=float("nan"), upper=float("nan")), x="year",
-                             y="value", lower="lower", upper="upper", y_title=y_title)
+                             y="value", lower="lower", upper="upper", x_title="Year",
+                             y_title=y_title, unit=unit)
             fig.update_layout(height=CHART_HEIGHT)
             y0, y1 = int(series["year"].min()), int(series["year"].max())
             notes = [unit] if unit not in ("", "count") else []
@@ -594,9 +595,8 @@ def profile_assessments(ch: Chapter, code: str, *, limit: int = 3) -> None:
     name = ch.name(code)
     ch.heading(f"What {name} wrote", level=3)
     for r in a.itertuples():
-        lang = _sections()._language(r.language)
-        ch.quote(r.situation, attribution=f"{name} on {_area(r.crime_area)}"
-                 + (f" (in {lang})" if lang else ""), nd=bool(r.nd), country=code)
+        ch.quote(r.situation, attribution=f"{name} on {_area(r.crime_area)}", nd=bool(r.nd),
+                 country=code, language=r.language if isinstance(r.language, str) else None)
 
 
 # ----------------------------------------------------------------------------- whole

@@ -23,6 +23,7 @@ import pandas as pd
 
 from octasee.analysis.editions import editions
 from octasee.analysis.findings import trend_view
+from octasee.analysis.format import fmt_change, fmt_label, fmt_year
 from octasee.analysis.grading import grading_profile
 from octasee.analysis.series import per_100k, regional_series, totals
 from octasee.analysis.threat import (
@@ -66,6 +67,7 @@ from octasee.chapters.profiles import (  # annex A; notebooks call them from her
     profile_quality,
     profile_threats,
 )
+from octasee.chapters.routes import routes  # 4-8: the route map and the MO table
 from octasee.questionnaire.spec import spec_for
 from octasee.reference import crime_area, cycle
 from octasee.sources import gitoc_wide, load_cpi, load_frontex_annual
@@ -270,8 +272,9 @@ def response(ch: Chapter) -> None:
            + (" that this edition may show." if ch.public else "."), answered=answered,
            expected=len(ch.countries), cycle=ch.cycle.code, late=late)
     wide.columns = [str(c) for c in wide.columns]
-    ch.show_table(wide.rename(columns={"country": "code", "name": "country"}),
-                  "Questionnaire rows accepted per country and cycle", source="submissions",
+    ch.show_table(wide.rename(columns={"country": "Code", "name": "Country"}),
+                  "Questionnaire rows accepted per country and cycle (rows)",
+                  source="submissions",
                   key="tab:response",
                   data=ch.source_rows(*(ch.rows("submissions", cycle=c) for c in ch.cycles()),
                                       columns=("source_files", "file_sha256", "status",
@@ -293,7 +296,11 @@ def grading(ch: Chapter) -> None:
            "information graded 1 or 2. Judgements resting mostly on such rows are stated with "
            "high confidence; see the method in Annex B.", n=int(share), strong=int(strong),
            pct=round(100 * strong / share) if share else 0)
-    ch.show_table(profile.reset_index(), "Source grading of submitted rows (4x4 system)",
+    profile = profile.rename(columns=lambda c: str(c)[:1].upper() + str(c)[1:])
+    profile.index.name = (str(profile.index.name or "")[:1].upper()
+                          + str(profile.index.name or "")[1:]) or None
+    ch.show_table(profile.reset_index(), "Source grading of submitted rows (number of rows; "
+                  "4x4 system)",
                   source="submissions", key="tab:grading",
                   data=ch.source_rows("indicators", "ocgs", "routes", "assessments",
                                       columns=()))
@@ -326,10 +333,11 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
         counts = band_counts(tm, by="crime_area")
         counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
         counts = counts.rename(columns={"crime_area": "Crime area"})
-        ch.show_table(counts, f"Member states by threat band and crime area, {ch.cycle.code} "
-                      f"({_SCORES_HOW})", source="submissions", note=_unbanded_note(
-                          ch, counts, why="reported no indicator of the area"),
-                      key="tab:threat:bands")
+        note = _unbanded_note(ch, counts, why="reported no indicator of the area")
+        ch.show_table(counts.rename(columns={b: str(b).capitalize() for b in BANDS}),
+                      f"Member states by threat band and crime area, {ch.cycle.code} "
+                      f"(number of member states; {_SCORES_HOW})", source="submissions",
+                      note=note, key="tab:threat:bands")
         _public_note(ch)
         return everyone
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
@@ -386,8 +394,9 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
         mean = ranking[ranking["country"].isin(ch.countries)]
         counts = {b: int((mean["score"].map(band) == b).sum()) for b in BANDS}
         ch.show_table(pd.DataFrame({"Band": list(BANDS), "Member states": list(counts.values())}),
-                      "Member states by band of the threat index (the mean of the "
-                      "crime-area scores)", source="submissions",
+                      ("At a glance: member states" if summary else "Member states")
+                      + " by band of the threat index (the mean of the crime-area scores)",
+                      source="submissions",
                       key="tab:summary:map:bands" if summary else "tab:map:bands")
         if not given:
             _public_note(ch)
@@ -404,11 +413,16 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
         meta = trace.meta if isinstance(trace.meta, dict) else {}
         if meta.get("role") == "member" and meta.get("iso2") in labels:
             trace.text = f"{trace.text}<br>rank {labels[meta['iso2']]} of {of}"
-    ch.figure(fig, f"Threat index by member country, {ch.cycle.code}: the mean of the "
+    ch.figure(fig, ("At a glance: threat" if summary else "Threat")
+              + f" index by member country, {ch.cycle.code}: the mean of the "
               f"{areas} crime-area scores (0-10; an area a country did not report at the "
-              "area's regional median); rank and 90% interval in the table",
+              "area's regional median); "
+              + ("ranks and their 90% intervals in chapter 2 and annex B" if summary
+                 else "rank and 90% interval in the table"),
               source="submissions", nd=nd, key="fig:summary:map" if summary else "fig:map",
               data=ch.source_rows(ch.threat_rows()))
+    if summary:  # the ranking itself is chapter 2's and annex B's: not printed three times
+        return
     table, marks = _ranks_table(ch, ranks, areas)
     ch.show_table(table, f"Rank of each member country on the threat index, "
                   f"{ch.cycle.code}, with its 90% interval under {result.variants:,} "
@@ -433,7 +447,7 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
         part.columns = ["country", *[f"{c} {edition}" for c in cols]]
         frames.append(part.set_index("country"))
     table = pd.concat(frames, axis=1).reset_index()
-    table.insert(1, "name", table["country"].map(ch.name))
+    table.insert(1, "Country", table["country"].map(ch.name))
     later = [str(e) for e in ed.gitoc_tables if e > ed.last_year]
     note = ""
     if later:
@@ -441,8 +455,9 @@ def gitoc_scores(ch: Chapter, *, indicators: Sequence[str] = ("Criminality", "Re
                 f"than the {ed.cycle} cycle"
                 + (": GI-TOC published no edition for its years." if ed.gitoc_later else "."))
     label = _and([str(e) for e in ed.gitoc_tables])
+    shown = _and([i.lower() for i in indicators])
     ch.show_table(table.drop(columns="country"),
-                  f"GI-TOC Global Organized Crime Index, {label} "
+                  f"GI-TOC Global Organized Crime Index, {shown}: {label} "
                   f"edition{'s' if len(ed.gitoc_tables) > 1 else ''} (scores 1-10)",
                   source="gitoc", note=note,
                   key=(f"tab:profile:{country}:gitoc" if country else "tab:gitoc"
@@ -461,7 +476,9 @@ def quadrant(ch: Chapter) -> None:
     w = w[w["country"].isin(ch.countries)].rename(
         columns={"Criminality": "criminality", "Resilience": "resilience"})
     fig = quadrant_fig(w[["country", "criminality", "resilience"]], x="criminality",
-                       y="resilience", label="country")
+                       y="resilience", label="country",
+                       x_title="Criminality (GI-TOC score 1-10)",
+                       y_title="Resilience (GI-TOC score 1-10)")
     ch.figure(fig, f"Criminality and resilience, GI-TOC {ed.gitoc}", source="gitoc",
               key="fig:quadrant", data=w[["country", "criminality", "resilience"]])
     if ed.gitoc_note:
@@ -503,11 +520,17 @@ def area_trend(ch: Chapter, area: str, indicator: str) -> None:
     frame = view.frame
     nd = bool(frame["nd"].any())
     fig = trend_band(frame, x="year", y="value", lower="lower", upper="upper",
-                     y_title=f"{label} ({unit})")
+                     fitted="fitted", x_title="Year", y_title=fmt_label(label, unit),
+                     unit=unit,
+                     breaks=[view.break_year] if view.break_year is not None else [],
+                     outliers=view.outliers)
     split = (f"; one line on each side of the break in {view.break_year}"
              if view.break_year is not None else "")
-    ch.figure(fig, f"{label}: regional total of {view.where} ({unit}; band: robust "
-              f"Theil-Sen trend ± 1.645 residual s.d.{split})",
+    ringed = (f"; ringed: {_and([str(y) for y in view.outliers])}, far off the line"
+              if view.outliers else "")
+    what = "" if unit in ("count", "") else f"{unit}; "
+    ch.figure(fig, f"{label}: regional total of {view.where} ({what}dotted line: robust "
+              f"Theil-Sen trend; band: ± 1.645 residual s.d.{split}{ringed})",
               source="submissions", nd=nd, key=f"fig:trend:{area}:{indicator}",
               data=ch.source_rows(ind, indicator=indicator, crime_area=area, breakdown=None,
                                   country=list(view.countries), year=list(frame["year"])))
@@ -521,8 +544,10 @@ def _public_trend(ch: Chapter, series: pd.DataFrame, area: str, indicator: str) 
     label, unit = _label(indicator, ch), _unit(indicator, ch)
     published = series["value"].notna()
     fig = trend_band(series.assign(lower=np.nan, upper=np.nan), x="year", y="value",
-                     lower="lower", upper="upper", y_title=f"{label} ({unit})")
-    caption = f"{label}, all reporting member countries ({unit}; regional totals)"
+                     lower="lower", upper="upper", x_title="Year",
+                     y_title=fmt_label(label, unit), unit=unit)
+    what = "" if unit in ("count", "") else f"{unit}; "
+    caption = f"{label}, all reporting member countries ({what}regional totals)"
     if not published.all():
         caption += "; a gap: a total withheld to protect small counts"
     ch.figure(fig, caption, source="submissions", structures=[(indicator, area)],
@@ -582,16 +607,16 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
         markers[rate] = rate_markers(markers[first])
         nd[rate] = nd[first]
     rate_hidden = rate in markers.columns and bool(markers[rate].notna().any())
-    names = {c: _label(c, ch) for c in indicators}
-    names[rate] = f"{_label(first, ch)} per 100,000 residents"
+    names = {c: fmt_label(_label(c, ch), _unit(c, ch)) for c in indicators}
+    names[rate] = fmt_label(_label(first, ch), _unit(first, ch), per="100,000 residents")
     frames = []
     for f in (values, markers, nd):
         f = f.rename(columns=names).reset_index(drop=False)
-        f.insert(1, "name", f["country"].map(ch.name))
+        f.insert(1, "Country", f["country"].map(ch.name))
         frames.append(f.drop(columns="country"))
     values, markers, nd = frames
-    markers["name"] = None
-    nd["name"] = False
+    markers["Country"] = None
+    nd["Country"] = False
     note = ""
     if rate_hidden:
         note = (f"A rate of a withheld count is withheld too (x): a rate would give the count "
@@ -613,12 +638,11 @@ def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
         ch.say("No country assessed this area in writing this cycle.")
         return
     for r in a.head(limit).itertuples():
-        lang = _language(r.language)
-        text = r.situation
-        if isinstance(r.expected_threats, str) and r.expected_threats:
-            text += "\n\nExpected: " + r.expected_threats
-        ch.quote(text, attribution=f"{ch.name(r.country)}, submission {ch.cycle.code}"
-                 + (f" (in {lang})" if lang else ""), nd=bool(r.nd), country=r.country)
+        # Each part in English where the workspace's translation memory has it.
+        parts = [r.situation, ("Expected: ", r.expected_threats)]
+        ch.quote(parts, attribution=f"{ch.name(r.country)}, submission {ch.cycle.code}",
+                 nd=bool(r.nd), country=r.country,
+                 language=r.language if isinstance(r.language, str) else None)
 
 
 def _language(code: object) -> str | None:
@@ -632,21 +656,8 @@ def _language(code: object) -> str | None:
     return LANGUAGES.get(code.strip().lower(), code.strip())
 
 
-@_section()
-def routes(ch: Chapter, area: str | Sequence[str]) -> None:
-    """Routes reported for an area, as a Sankey of origin, transit and destination."""
-    from octasee.charts import route_sankey  # lazy: plotly, ~180 ms on import
-
-    areas = [area] if isinstance(area, str) else list(area)
-    r = ch.rows("routes")
-    r = r[r["crime_area"].isin(areas)]
-    if r.empty:
-        ch.say("No route was reported for this area.")
-        return
-    fig = route_sankey(r.drop(columns="nd"))
-    ch.figure(fig, f"Routes reported for {', '.join(crime_area(a).label.lower() for a in areas)}"
-              f" ({len(r)} routes)", source="submissions", nd=bool(r["nd"].any()),
-              key="fig:routes:" + "+".join(areas), data=ch.source_rows(r))
+# routes (chapters 4-8: the route map and the modus-operandi table): octasee.chapters.routes
+# (imported above).
 
 
 # ----------------------------------------------------------------------------- 03
@@ -673,6 +684,11 @@ _CHOICES = {
     "aggregate": ("their aggregation", {
         "mean": "the arithmetic mean", "copeland": "Copeland's pairwise majority count"}),
 }
+#: The sensitivity table's headers (the columns of scoring.sensitivity's indices).
+_INDEX_HEADERS = {"factor": "Choice", "S1": "First-order index (S1)", "S1_low": "S1, low",
+                  "S1_high": "S1, high", "S1_se": "S1, standard error",
+                  "ST": "Total-effect index (ST)", "ST_low": "ST, low", "ST_high": "ST, high",
+                  "ST_se": "ST, standard error"}
 _FACTOR_LABELS = {"impute": "missing crime areas", "normalise": "scale of the area scores",
                   "aggregate": "aggregation", "weights": "weights"}
 #: How a missing crime area is treated, in the words of annex B's ranking paragraph.
@@ -772,7 +788,7 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
            k=len(full) or "None", m=len(ranks), a=len(areas), which=which, nd=nd)
     said = [f"{what} {_and([words[o] for o in result.factors[f]]).replace(' and ', ' or ')}"
             for f, (what, words) in _CHOICES.items() if f in result.factors]
-    ch.say("The ranking is recomputed under {runs} variants of the method ({n} base runs of a "
+    ch.say("The ranking is recomputed {runs} times ({n} base runs of a "
            "Saltelli design over {d} choices): " + "; ".join(f"{{c{i}}}" for i in
                                                          range(len(said)))
            + "; and each area's weight perturbed by up to {noise}. A country's rank interval "
@@ -796,12 +812,14 @@ def robustness(ch: Chapter, *, n: int = 500) -> pd.DataFrame:
         fig = rank_chart(ranks, unit="country", nominal="nominal", p05="q05",
                          median="median", p95="q95")
         ch.figure(fig, f"Rank of each country on the threat index under {result.variants:,} "
-                  "variants of the method (dot: median rank; bar: 5th-95th percentile)",
+                  "variants of the method (dot: median rank; bar: 5th-95th percentile; "
+                  "vertical tick: nominal rank)",
                   source="submissions", nd=nd, key="fig:robustness",
                   data=ch.source_rows(ch.threat_rows()))
     idx = result.indices.copy()
     idx["factor"] = idx["factor"].map(lambda f: _FACTOR_LABELS.get(f, f))
-    ch.show_table(idx.round(2), "Sensitivity of the ranking to each choice: first-order (S1) "
+    shown = idx.round(2).rename(columns=lambda c: _INDEX_HEADERS.get(str(c), str(c)))
+    ch.show_table(shown, "Sensitivity of the ranking to each choice: first-order (S1) "
                   "and total-effect (ST) indices", source="submissions",
                   key="tab:sensitivity", data=ch.source_rows(ch.threat_rows()))
     top = idx.sort_values("ST", ascending=False).iloc[0]
@@ -833,7 +851,8 @@ def frontex_routes(ch: Chapter) -> None:
                y0=str(first), y1=str(ch.cycle.last_year))
         return
     band = f.rename(columns={"detections": "value"}).assign(lower=np.nan, upper=np.nan)
-    fig = trend_band(band, x="year", y="value", lower="lower", upper="upper", group="route")
+    fig = trend_band(band, x="year", y="value", lower="lower", upper="upper", group="route",
+                     x_title="Year", y_title="Illegal border crossings (detections)")
     ch.figure(fig, "Detections of illegal border crossings on the routes through the region "
               "(detections, not persons)", source="frontex", key="tab:frontex", data=f)
     wb = f[f["route"] == "Western Balkan Route"].set_index("year")["detections"]
@@ -848,7 +867,8 @@ def glotip_victims(ch: Chapter) -> None:
     The figures are those the questionnaire holds as victims of trafficking identified,
     often the very same numbers: see :func:`_glotip_table`.
     """
-    _glotip_table(ch, "Detected trafficking victims", "Detected victims of trafficking (UNODC)",
+    _glotip_table(ch, "Detected trafficking victims", "Detected victims of trafficking (number "
+                  "of victims; UNODC)",
                   "UNODC reports no detected victims for these countries and years.")
 
 
@@ -878,7 +898,7 @@ def _glotip_table(ch: Chapter, indicator: str, caption: str, nothing: str) -> No
         ch.say(nothing)
         return
     wide = v.pivot(index="country", columns="year", values="text").reset_index()
-    wide.insert(1, "name", wide["country"].map(ch.name))
+    wide.insert(1, "Country", wide["country"].map(ch.name))
     wide.columns = [str(c) for c in wide.columns]
     ch.show_table(wide.drop(columns="country"), caption, source="glotip",
                   key="tab:glotip:victims" if "victims" in indicator
@@ -910,14 +930,15 @@ def cpi_scores(ch: Chapter) -> None:
                y1=str(years[-1]))
         return
     wide = c.pivot_table(index="country", columns="year", values="score").reset_index()
-    wide.insert(1, "name", wide["country"].map(ch.name))
+    wide.insert(1, "Country", wide["country"].map(ch.name))
     wide.columns = [str(x) for x in wide.columns]
-    ch.show_table(wide.drop(columns="country"), "Corruption Perceptions Index (0-100; higher "
-                  "means less perceived corruption)", source="cpi", key="tab:cpi", data=c)
+    ch.show_table(wide.drop(columns="country"), "Corruption Perceptions Index (score 0-100; "
+                  "higher means less perceived corruption)", source="cpi", key="tab:cpi",
+                  data=c)
     last = wide.columns[-1]
     low = wide.sort_values(last).iloc[0]
     ch.say("In {year} the lowest score among the selected countries was {name}'s ({score}).",
-           year=last, name=low["name"], score=float(low[last]))
+           year=last, name=low["Country"], score=float(low[last]))
 
 
 @_section()
@@ -943,19 +964,27 @@ def emerging(ch: Chapter) -> None:
                         "wording is agreed")
         return
     nd_pairs = set(map(tuple, tidy.loc[tidy["nd"], ["country", "indicator"]].to_numpy()))
-    cols = [c for c in ("country", "indicator", "first", "last", "growth") if c in flagged]
-    table = flagged[cols].head(20).copy()
+    top = flagged.head(20).reset_index(drop=True)
+    table = pd.DataFrame({"country": top["country"],
+                          "Country": top["country"].map(ch.name),
+                          "Indicator": [_label(c, ch) for c in top["indicator"]]})
+    if {"first_period", "last_period"} <= set(top.columns):
+        table["Years"] = [f"{fmt_year(a)}-{fmt_year(b)}" for a, b in
+                          zip(top["first_period"], top["last_period"], strict=True)]
+    # growth: the compound rate per year; from a first year of 0 it has no rate
+    table["Growth per year (%)"] = ["from zero" if not np.isfinite(g) else fmt_change(g * 100)
+                                    for g in top["growth"].astype(float)]
     marks = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for c in ("first", "last", "growth"):
+    for c in ("Growth per year (%)",):
         if c in marks:
             marks[c] = [(a, b) in nd_pairs for a, b in
-                        zip(table["country"], table["indicator"], strict=True)]
-    table.insert(1, "name", table["country"].map(ch.name))
-    marks.insert(1, "name", False)
-    ch.show_table(table.drop(columns="country"),
+                        zip(top["country"], top["indicator"], strict=True)]
+    table = table.rename(columns={"country": "code"})
+    marks = marks.rename(columns={"country": "code"})
+    ch.show_table(table.drop(columns="code"),
                   "Emerging threats: fast growth from a low base", source="submissions",
-                  nd=marks.drop(columns="country"), key="tab:emerging",
-                  data=ch.source_rows(ind.merge(table[["country", "indicator"]]
+                  nd=marks.drop(columns="code"), key="tab:emerging",
+                  data=ch.source_rows(ind.merge(top[["country", "indicator"]]
                                                 .drop_duplicates())))
 
 
@@ -965,7 +994,7 @@ def glotip_convictions(ch: Chapter) -> None:
     (the questionnaire's convictions for trafficking in human beings: the public edition
     prints them as :func:`_glotip_table` says)."""
     _glotip_table(ch, "Persons convicted", "Persons convicted of trafficking in persons "
-                  "(UNODC)", "UNODC reports no convictions for these countries and years.")
+                  "(number of persons; UNODC)", "UNODC reports no convictions for these countries and years.")
 
 
 # ----------------------------------------------------------------------------- explorers

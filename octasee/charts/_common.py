@@ -74,6 +74,26 @@ def split_codes(value: object) -> list[str]:
     return [p.strip() for p in str(value).replace(",", ";").split(";") if p.strip()]
 
 
+def hover_format(values: Iterable[float]) -> str:
+    """The d3 format a hover prints these numbers in: whole numbers with a thousands comma
+    (``,.0f``: ``36,500``, never plotly's ``3.65e+4``) from 100 up or when every value is
+    whole; one decimal from 1 (``5.9``); two below (``0.25``).
+
+    >>> hover_format([36500.0, 1200.0]), hover_format([5.87, 12.0]), hover_format([0.25])
+    (',.0f', ',.1f', ',.2f')
+    >>> hover_format([3.0, 4.0]), hover_format([float("nan")])
+    (',.0f', ',.0f')
+    """
+    arr = np.asarray([float(v) for v in values], dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if not len(arr) or (arr % 1 == 0).all():
+        return ",.0f"
+    top = float(np.abs(arr).max())
+    if top >= 100:
+        return ",.0f"
+    return ",.1f" if top >= 1 else ",.2f"
+
+
 def themed(fig: go.Figure) -> go.Figure:
     """Apply the octasee template (registering it again if someone removed it)."""
     if theme.TEMPLATE_NAME not in pio.templates:

@@ -35,6 +35,7 @@ from plotly.colors import hex_to_rgb
 from octasee.charts import theme
 from octasee.charts._common import (
     escape_label,
+    hover_format,
     numeric,
     require_columns,
     require_frame,
@@ -66,9 +67,18 @@ __all__ = [
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    """``text`` escaped and wrapped to lines of ``width`` characters, joined by ``<br>``."""
-    return "<br>".join(escape_label(line) for line in textwrap.wrap(str(text), width=width)) \
-        or escape_label(text)
+    """``text`` escaped and wrapped at word boundaries to lines of about ``width``
+    characters, joined by ``<br>``. A word longer than ``width`` keeps its own line whole
+    (never "Heroin tr / afficking"), nor is a hyphenated word split.
+
+    >>> _wrap("Heroin trafficking", 9), _wrap("Excise goods smuggling", 9)
+    ('Heroin<br>trafficking', 'Excise<br>goods<br>smuggling')
+    >>> _wrap("Cyber-dependent crimes", 9)
+    'Cyber-dependent<br>crimes'
+    """
+    lines = textwrap.wrap(str(text), width=width, break_long_words=False,
+                          break_on_hyphens=False)
+    return "<br>".join(escape_label(line) for line in lines) or escape_label(text)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -149,8 +159,10 @@ def threat_heatmap(df: pd.DataFrame, *, country: str = "country",
               + ("no data" if math.isnan(v) else f"{v:{value_format}}")
               for lab, v in zip(labels, row, strict=True)]
              for n, row in zip(names, z, strict=True)]
-    # Many areas leave narrow columns on an A4 page: wrap their labels tighter.
-    wrap_width = 16 if len(labels) <= 8 else 9
+    # Many areas leave columns on an A4 page narrower than a word such as "trafficking":
+    # their labels are angled, one line each (upright ones wrap at word boundaries only).
+    angled = len(labels) > 8
+    wrap_width = 40 if angled else 16  # angled: one line each
     fig = go.Figure(go.Heatmap(
         z=z, x=[_wrap(a, wrap_width) for a in labels], y=names, colorscale=[list(s) for s in colorscale],
         zmin=zmin, zmax=zmax, xgap=2, ygap=2, hoverongaps=True,
@@ -160,17 +172,23 @@ def threat_heatmap(df: pd.DataFrame, *, country: str = "country",
         colorbar={"title": {"text": label, "side": "right"}, "thickness": 12},
     ))
     fig = themed(fig)
-    label_lines = max((_wrap(a, wrap_width).count("<br>") + 1 for a in labels), default=1)
+    wrapped = [_wrap(a, wrap_width) for a in labels]
+    label_lines = max((w.count("<br>") + 1 for w in wrapped), default=1)
+    longest = max((len(line) for a in labels for line in textwrap.wrap(
+        a, wrap_width, break_long_words=False, break_on_hyphens=False)), default=0)
+    # the labels' height above the cells: 14 px a line, and the longest line's run at 45°
+    label_px = (int(0.71 * (5.6 * longest + 14 * label_lines)) + 8 if angled
+                else 14 * label_lines)
     fig.update_layout(
-        height=max(240, 32 * len(names) + 14 * label_lines + 90),
+        height=max(240, 32 * len(names) + label_px + 90),
         plot_bgcolor=theme.NO_DATA_GREY,
         xaxis={"side": "top", "showgrid": False, "showline": False, "ticks": "",
-               "tickangle": 0, "tickfont": {"size": 10}},
+               "tickangle": -45 if angled else 0, "tickfont": {"size": 10}},
         yaxis={"autorange": "reversed", "showgrid": False, "showline": False, "ticks": ""},
     )
     _title(fig, title)
     # The crime-area labels sit on top, between the title and the cells.
-    fig.update_layout(margin={"t": 14 * label_lines + (44 if title else 12)},
+    fig.update_layout(margin={"t": label_px + (44 if title else 12)},
                       title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 10}})
     return fig
 
@@ -192,8 +210,11 @@ def route_sankey(routes: pd.DataFrame, *, origin: str = "origin", transit: str =
     >>> routes = pd.DataFrame({"origin": ["AF", "AF"], "transit": ["IR;TR;BG", "IR;TR"],
     ...                        "destination": ["AT", "GR"], "crime_area": ["heroin", "heroin"]})
     >>> fig = route_sankey(routes)
-    >>> sorted(zip(fig.data[0].node.label, fig.data[0].node.customdata))[:2]
+    >>> sorted((n, c[0]) for n, c in zip(fig.data[0].node.label,
+    ...                                    fig.data[0].node.customdata))[:2]
     [('Afghanistan', 'origin'), ('Austria', 'destination')]
+    >>> sorted(c[0] for c in fig.data[0].link.customdata)[:2]  # said once: no "1 routes routes"
+    ['1 route', '1 route']
     >>> sum(fig.data[0].link.value)  # AF-IR 2, IR-TR 2, TR-BG 1, BG-AT 1, TR-GR 1
     7.0
     """
@@ -245,20 +266,33 @@ def route_sankey(routes: pd.DataFrame, *, origin: str = "origin", transit: str =
     keys = sorted(links)
     link_colour = [_rgba(area_colour[k[2]], 0.45) if k[2] else "rgba(120,120,120,0.35)"
                    for k in keys]
+    into: dict[tuple[int, str], int] = {}
+    out_of: dict[tuple[int, str], int] = {}
+    for a, b, _ in keys:
+        into[b] = into.get(b, 0) + links[(a, b, _)]
+        out_of[a] = out_of.get(a, 0) + links[(a, b, _)]
+
+    def routes_text(n: int) -> str:  # "1 route", "3 routes": said once, in the hover
+        return f"{n:,d} route" + ("" if n == 1 else "s")
+
     fig = go.Figure(go.Sankey(
-        arrangement="snap", valueformat="d", valuesuffix=" routes",
+        arrangement="snap", valueformat=",d",
         node={"label": [escape_label(place_name(c)) for _, c in node_keys],
-              "customdata": [stage_name(s) for s, _ in node_keys],
-              "hovertemplate": "%{label} (%{customdata})<br>%{value} routes<extra></extra>",
+              "customdata": [[stage_name(s), routes_text(max(into.get((s, c), 0),
+                                                                out_of.get((s, c), 0)))]
+                             for s, c in node_keys],
+              "hovertemplate": "%{label} (%{customdata[0]})<br>%{customdata[1]}"
+                               "<extra></extra>",
               "color": ["#8c8c8c" if stage_name(s).startswith("transit") else "#4d4d4d"
                         for s, _ in node_keys],
               "pad": 12, "thickness": 14, "line": {"width": 0}},
         link={"source": [index[k[0]] for k in keys], "target": [index[k[1]] for k in keys],
               "value": [float(links[k]) for k in keys], "color": link_colour,
-              "customdata": [escape_label(_crime_area(k[2]).label) if k[2] else ""
+              "customdata": [[routes_text(links[k]),
+                              escape_label(_crime_area(k[2]).label) if k[2] else ""]
                              for k in keys],
-              "hovertemplate": "%{source.label} → %{target.label}<br>%{value} routes"
-                               "<br>%{customdata}<extra></extra>"},
+              "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata[0]}"
+                               "<br>%{customdata[1]}<extra></extra>"},
     ))
     for a in area_codes:  # a legend for the link colours
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
@@ -281,11 +315,24 @@ def route_sankey(routes: pd.DataFrame, *, origin: str = "origin", transit: str =
 def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
                group: str | None = None, projected: str | None = None,
                title: str | None = None, x_title: str | None = None,
-               y_title: str | None = None) -> go.Figure:
+               y_title: str | None = None, fitted: str | None = None,
+               breaks: Sequence[float] = (), outliers: Sequence[float] = (),
+               unit: str | None = None) -> go.Figure:
     """Lines with shaded uncertainty bands, one per ``group``; projections dashed.
 
     ``lower`` and ``upper`` bound the band; ``projected`` names a boolean column marking
-    rows that are projections (drawn dashed, joined to the last observed point).
+    rows that are projections (drawn dashed, joined to the last observed point);
+    ``fitted`` names the trend line's column (drawn thin and dashed over the band, as
+    "trend"). ``breaks`` and ``outliers`` are years the analysis reports
+    (:class:`octasee.analysis.findings.TrendView`): a break is a dotted vertical line, an
+    outlier an open ring around its point, each labelled.
+
+    The chart rules of the report: a series that is never negative (a count, a mass, an
+    amount) is drawn from zero, and its band stops at zero where the line's spread would
+    take it below (the hover says so); hovers print numbers as the report does
+    (:func:`~octasee.charts._common.hover_format`: ``36,500``, never ``3.65e+4``), and
+    a point without a band says nothing of one (never ``(NaN to NaN)``); ``unit`` is
+    added after each hovered number (``kg``, ``EUR``).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"year": [2015, 2016, 2017, 2018], "seizures": [10, 12, 13, 15],
@@ -296,38 +343,60 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
     ['solid', 'dash']
     >>> fig.layout.xaxis.tickformat, fig.layout.xaxis.dtick  # years: no 2,015.5
     ('d', 1)
+    >>> fig.layout.yaxis.rangemode  # counts from zero
+    'tozero'
     """
     function = "trend_band"
     df = require_frame(df, function)
     require_columns(df, {"x": x, "y": y, "lower": lower, "upper": upper, "group": group,
-                         "projected": projected}, function)
+                         "projected": projected, "fitted": fitted}, function)
     data = pd.DataFrame({
         # text categories on the x axis are tick labels: escaped like any label
         "x": [escape_label(v) if isinstance(v, str) else v for v in df[x]],
         "y": numeric(df[y], y, function).to_numpy(),
         "lo": numeric(df[lower], lower, function).to_numpy(),
         "hi": numeric(df[upper], upper, function).to_numpy(),
+        "fit": (numeric(df[fitted], fitted, function).to_numpy() if fitted
+                else np.full(len(df), np.nan)),
         "g": df[group].astype(str).map(escape_label).to_numpy() if group else "",
         "p": df[projected].fillna(False).astype(bool).to_numpy() if projected else False,
     })
+    never_negative = bool(len(data)) and bool((data["y"].dropna() >= 0).all())
+    clipped = never_negative and bool((data["lo"] < 0).any())
+    if never_negative:
+        data["lo"] = data["lo"].clip(lower=0)
+    fmt = hover_format(pd.concat([data["y"], data["lo"], data["hi"]]))
+    after = f" {escape_label(unit)}" if unit and unit not in ("count", "") else ""
     fig = go.Figure()
     groups = list(dict.fromkeys(data["g"]))  # first-seen order
     for i, g in enumerate(groups):
         part = data[data["g"] == g].sort_values("x", kind="stable")
         colour = theme.PALETTE[i % len(theme.PALETTE)]
-        name = g or y
+        name = g or y_title or y
         legend = {"legendgroup": name, "showlegend": False}
-        # The band: upper edge, then the lower edge filled up to it.
-        fig.add_trace(go.Scatter(x=part["x"], y=part["hi"], mode="lines", line={"width": 0},
-                                 hoverinfo="skip", name=f"{name} upper", **legend))
-        fig.add_trace(go.Scatter(x=part["x"], y=part["lo"], mode="lines", line={"width": 0},
-                                 fill="tonexty", fillcolor=_rgba(colour, 0.18),
-                                 hoverinfo="skip", name=f"{name} lower", **legend))
+        has_band = bool(part["lo"].notna().any() and part["hi"].notna().any())
+        if has_band:
+            # The band: upper edge, then the lower edge filled up to it.
+            fig.add_trace(go.Scatter(x=part["x"], y=part["hi"], mode="lines",
+                                     line={"width": 0}, hoverinfo="skip",
+                                     name=f"{name} upper", **legend))
+            fig.add_trace(go.Scatter(x=part["x"], y=part["lo"], mode="lines",
+                                     line={"width": 0}, fill="tonexty",
+                                     fillcolor=_rgba(colour, 0.18), hoverinfo="skip",
+                                     name=f"{name} lower", **legend))
+        if part["fit"].notna().any():
+            fig.add_trace(go.Scatter(
+                x=part["x"], y=part["fit"], mode="lines", name="trend" if len(groups) == 1
+                else f"{name} (trend)", line={"color": colour, "width": 1.5, "dash": "dot"},
+                hoverinfo="skip", legendgroup=name, connectgaps=False))
         seen = part[~part["p"]]
         ahead = part[part["p"]]
-        custom = np.column_stack([part["lo"], part["hi"]])
-        hover = ("%{x}: %{y:.3~g} (%{customdata[0]:.3~g} to %{customdata[1]:.3~g})"
-                 f"<extra>{name}</extra>")
+        band = [(f" (band {_hover_number(lo, fmt)} to {_hover_number(hi, fmt)}{after}"
+                 + ("; cut at 0" if clipped and lo == 0 else "") + ")")
+                if not (math.isnan(lo) or math.isnan(hi)) else ""
+                for lo, hi in zip(part["lo"], part["hi"], strict=True)]
+        custom = np.asarray(band, dtype=object)
+        hover = f"%{{x}}: %{{y:{fmt}}}{after}%{{customdata}}<extra>{name}</extra>"
         if len(seen):
             fig.add_trace(go.Scatter(
                 x=seen["x"], y=seen["y"], mode="lines+markers", name=name,
@@ -343,6 +412,23 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
                 marker={"color": colour, "symbol": "circle-open"},
                 customdata=custom[mask], hovertemplate=hover, legendgroup=name,
                 showlegend=len(groups) == 1 or not len(seen)))
+        marked = seen[seen["x"].isin(list(outliers))] if len(groups) == 1 else seen.iloc[0:0]
+        if len(marked):
+            fig.add_trace(go.Scatter(
+                x=marked["x"], y=marked["y"], mode="markers", name="outlier year",
+                marker={"symbol": "circle-open", "size": 16, "color": "#000000",
+                        "line": {"width": 1.5}}, hoverinfo="skip"))
+            for xv, yv in zip(marked["x"], marked["y"], strict=True):
+                fig.add_annotation(x=xv, y=yv, text=f"outlier: {_year_text(xv)}",
+                                   showarrow=True, arrowhead=0, ax=0, ay=-28,
+                                   font={"size": 10, "color": "#333333"})
+    for b in breaks:
+        fig.add_vline(x=b - 0.5 if isinstance(b, int | float) else b, line_width=1,
+                      line_dash="dot", line_color="#555555")
+        fig.add_annotation(x=b - 0.5 if isinstance(b, int | float) else b, y=1,
+                           yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
+                           text=f"break: second line from {_year_text(b)}",
+                           font={"size": 10, "color": "#333333"})
     fig = themed(fig)
     xaxis: dict[str, object] = {"title": {"text": x_title if x_title is not None else x}}
     xs = pd.to_numeric(data["x"], errors="coerce")
@@ -351,17 +437,30 @@ def trend_band(df: pd.DataFrame, *, x: str, y: str, lower: str, upper: str,
         xaxis["tickformat"] = "d"
         if xs.max() - xs.min() <= 20:
             xaxis["dtick"] = 1
+    yaxis: dict[str, object] = {"title": {"text": y_title if y_title is not None else y},
+                                "tickformat": ",~f"}
+    if never_negative:
+        yaxis["rangemode"] = "tozero"  # one baseline for every count, mass and amount
     fig.update_layout(
-        xaxis=xaxis,
-        yaxis={"title": {"text": y_title if y_title is not None else y}},
-        showlegend=len(groups) > 1 or projected is not None,
+        xaxis=xaxis, yaxis=yaxis,
+        showlegend=len(groups) > 1 or projected is not None or fitted is not None,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         hovermode="x unified" if len(groups) > 1 else "closest",
     )
     _title(fig, title)
-    if title:
+    if title or breaks:
         fig.update_layout(margin={"t": 72})
     return fig
+
+
+def _year_text(v: object) -> str:
+    """A year as a label: ``2015``, never ``2015.0``."""
+    return str(int(v)) if isinstance(v, int | float) and float(v).is_integer() else str(v)
+
+
+def _hover_number(v: float, fmt: str) -> str:
+    """``v`` in the d3 format ``fmt`` (``,.0f`` / ``,.1f`` / ``,.2f``), as Python prints it."""
+    return format(float(v), fmt)
 
 
 # --- organised crime groups ------------------------------------------------------------------
@@ -593,7 +692,8 @@ def rank_intervals(df: pd.DataFrame, *, unit: str | None = None, nominal: str = 
             names.append(escape_label(u))
     fig = go.Figure()
     fig.add_trace(go.Scatter(
-        x=table["median"], y=names, mode="markers", name="median rank (5th-95th percentile)",
+        x=table["median"], y=names, mode="markers",
+        name="median rank, bar: 5th-95th percentile",
         marker={"size": 8, "color": theme.PALETTE[0]},
         error_x={"type": "data", "symmetric": False, "thickness": 2, "width": 0,
                  "color": theme.PALETTE[0],

@@ -38,8 +38,10 @@ SHARE_SCALE: tuple[tuple[float, str], ...] = tuple(
 
 
 def _wrap(text: object, width: int) -> str:
-    """``text`` escaped and wrapped to lines of ``width`` characters, joined by ``<br>``."""
-    lines = textwrap.wrap(str(text), width=width) or [str(text)]
+    """``text`` escaped and wrapped at word boundaries (a long word whole, never split)
+    to lines of about ``width`` characters, joined by ``<br>``."""
+    lines = textwrap.wrap(str(text), width=width, break_long_words=False,
+                          break_on_hyphens=False) or [str(text)]
     return "<br>".join(escape_label(line) for line in lines)
 
 

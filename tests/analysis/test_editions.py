@@ -93,7 +93,8 @@ def test_sections_print_the_edition_they_used(tmp_path, shown):
     sections.gitoc_scores(ch)
     text = _text(shown)
     assert "Criminality and resilience, GI-TOC 2023" in text
-    assert "GI-TOC Global Organized Crime Index, 2023 edition (scores 1-10)" in text
+    assert ("GI-TOC Global Organized Crime Index, criminality and resilience: 2023 edition "
+            "(scores 1-10)") in text
     assert "2021 edition" not in text and "Criminality 2021" not in text
 
 

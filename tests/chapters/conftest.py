@@ -10,11 +10,11 @@ from octasee.report.build import build_report
 
 
 @pytest.fixture(scope="session")
-def chapter_builds(sample_workspace, tmp_path_factory):
+def chapter_builds(sample_workspace, sample_report_builds, tmp_path_factory):
+    """2013-2017: the session's one restricted build of the whole sample report (shared
+    with the editorial and back-matter tests); 2009-2012: three countries."""
     out = tmp_path_factory.mktemp("chapters")
-    current = build_report(workspace=sample_workspace.path, cycle="2013-2017",
-                           formats=("html",), out=out / "current", jobs=2,
-                           build_date=dt.date(2018, 6, 30), use_cache=False)
+    current = sample_report_builds["restricted"]
     earlier = build_report(workspace=sample_workspace.path, cycle="2009-2012",
                            formats=("html",), out=out / "earlier", jobs=2,
                            countries=["RS", "HR", "AL"], build_date=dt.date(2013, 6, 30),

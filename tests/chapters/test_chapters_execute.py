@@ -30,6 +30,8 @@ EXPECTED = {
     "A_country_profile": {"Figure": 1, "Table": 3},
     "B_method_and_robustness": {"Figure": 1, "Table": 1},
     "C_findings_and_evidence": {"findings": 40},
+    "D_original_texts": {"Table": 1},
+    "E_glossary_and_sources": {},  # reference tables, not numbered
 }
 
 

@@ -130,7 +130,7 @@ def test_an_empty_cycle_still_shows_the_public_sources(empty_build):
     shown = {r.chapter: _read(result, r)[0] for r in result.runs}
     assert "GI-TOC Global Organized Crime Index" in shown["02_regional_overview"]
     assert "Detections of illegal border crossings" in shown["05_migrant_smuggling"]
-    assert "Detected victims of trafficking (UNODC)" in shown["06_trafficking_in_human_beings"]
+    assert "Detected victims of trafficking (number of victims; UNODC)" in shown["06_trafficking_in_human_beings"]
     assert "covers 2012-2017 only" in shown["09_economic_crime_and_corruption"]
     assert "Serbia" in shown["A_country_profile"] and "GI-TOC" in shown["A_country_profile"]
 

@@ -264,7 +264,7 @@ def test_the_drug_chapter_shows_the_members_market_scores(sample_workspace, tmp_
     html = "\n".join(shown)
     head = re.findall(r"<th>(.*?)</th>", html)
     markets = ["Heroin trade", "Cocaine trade", "Cannabis trade", "Synthetic drug trade"]
-    assert head == ["name"] + [f"{m} {e}" for m in markets for e in (2021, 2023)]
+    assert head == ["Country"] + [f"{m} {e}" for m in markets for e in (2021, 2023)]
     text = text_of(shown)
     assert ("The 2021 and 2023 editions are later than the 2013-2017 cycle: GI-TOC "
             "published no edition for its years.") in text
@@ -283,7 +283,7 @@ def test_a_market_new_in_2023_shows_that_edition_only(sample_workspace, tmp_path
                       output_dir=tmp_path)
     sections.gitoc_markets(ch, "cybercrime")
     html = "\n".join(shown)
-    assert re.findall(r"<th>(.*?)</th>", html) == ["name", "Cyber-dependent crimes"]
+    assert re.findall(r"<th>(.*?)</th>", html) == ["Country", "Cyber-dependent crimes"]
     assert "The 2023 edition is later than the 2018-2022 cycle." in text_of(shown)
     shown.clear()
     sections.gitoc_markets(ch, "property_crime")

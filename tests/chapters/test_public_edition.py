@@ -193,7 +193,7 @@ def test_total_minus_printed_cells_does_not_give_back_a_cell(public):
     table = next(t for c, t in tables(thb).items() if "indicators by country, 2017" in c)
     col = next(c for c in table.columns if c.startswith("Victims of trafficking identified")
                and "100" not in c)
-    assert number(table.loc[table["name"] == "North Macedonia", col].iloc[0]) is None
+    assert number(table.loc[table["Country"] == "North Macedonia", col].iloc[0]) is None
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", thb))
     totals = [number(m.group(1)) for m in re.finditer(r"to ([\d,]+) in 2017", text)]
     for _, fig in figures(nbs["06_trafficking_in_human_beings"]):
@@ -203,7 +203,7 @@ def test_total_minus_printed_cells_does_not_give_back_a_cell(public):
     # The 2017 total may be withheld (UNODC's Table 6.2 prints the other cells): then
     # there is nothing to subtract from; else it must leave the cell the whole of 1 to 9.
     lo_others = hi_others = 0.0
-    for name, cell in zip(table["name"], table[col], strict=True):
+    for name, cell in zip(table["Country"], table[col], strict=True):
         if name == "North Macedonia" or cell in ("–", ""):
             continue
         v = number(cell)
@@ -252,7 +252,7 @@ def test_the_unodc_table_and_the_totals_do_not_give_back_a_withheld_cell(public)
     t61 = next(t for c, t in tabs.items() if "indicators by country, 2017" in c)
     col = next(c for c in t61.columns if c.startswith("Victims of trafficking identified")
                and "100" not in c)
-    caption62 = next(c for c in tabs if "Detected victims of trafficking (UNODC)" in c)
+    caption62 = next(c for c in tabs if "Detected victims of trafficking (number of victims; UNODC)" in c)
     t62 = tabs[caption62]
     years = [int(c) for c in t62.columns if c.isdigit()]
     assert years == list(range(2013, 2018))
@@ -268,16 +268,16 @@ def test_the_unodc_table_and_the_totals_do_not_give_back_a_withheld_cell(public)
     cells: dict[tuple[str, int], tuple[float, float]] = {}
     for _, row in t62.iterrows():  # "–": UNODC publishes nothing, the questionnaire may
         for y in years:
-            cells[(row["name"], y)] = interval(row[str(y)], unreported=(0.0, math.inf))
-    for name, text in zip(t61["name"], t61[col], strict=True):  # "–": not reported
+            cells[(row["Country"], y)] = interval(row[str(y)], unreported=(0.0, math.inf))
+    for name, text in zip(t61["Country"], t61[col], strict=True):  # "–": not reported
         lo, hi = interval(text, unreported=(0.0, 0.0))
         a, b = cells.get((name, 2017), (0.0, math.inf))
         cells[(name, 2017)] = (max(lo, a), min(hi, b))
         # the defect itself: a cell Table 6.1 withholds is not a number in Table 6.2
         if number(text) is None and text not in ("–", ""):
-            assert number(t62.loc[t62["name"] == name, "2017"].iloc[0]) is None, name
+            assert number(t62.loc[t62["Country"] == name, "2017"].iloc[0]) is None, name
     # UNODC's own "<5" is shown as a marker (never 0), and the note says what markers mean
-    me = t62[t62["name"] == "Montenegro"].iloc[0]
+    me = t62[t62["Country"] == "Montenegro"].iloc[0]
     assert all(me[str(y)] in (f"<{THRESHOLD}", "x") for y in range(2013, 2017)), me
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", thb))
     note = f"Counts from 1 to {THRESHOLD - 1} are shown as <{THRESHOLD}."
@@ -308,7 +308,7 @@ def test_rates_do_not_pin_a_withheld_count(public):
     thb = html_of(notebooks(public)["06_trafficking_in_human_beings"])
     table = next(t for c, t in tables(thb).items() if "indicators by country, 2017" in c)
     rate = next(c for c in table.columns if "100" in c)
-    mk = table[table["name"] == "North Macedonia"].iloc[0]
+    mk = table[table["Country"] == "North Macedonia"].iloc[0]
     assert number(mk[rate]) is None, mk[rate]
 
 

@@ -28,7 +28,7 @@ def test_route_sankey(routes):
     fig = oc.route_sankey(routes, title="Routes")
     sk = fig.data[0]
     assert sk.type == "sankey"
-    nodes = list(zip(sk.node.label, sk.node.customdata, strict=True))
+    nodes = [(n, c[0]) for n, c in zip(sk.node.label, sk.node.customdata, strict=True)]
     assert ("Afghanistan", "origin") in nodes and ("Hungary", "destination") in nodes
     assert ("Turkey", "origin") in nodes and ("Turkey", "transit 2") in nodes  # no loops
     total = {}
