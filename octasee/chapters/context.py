@@ -528,15 +528,23 @@ class Chapter:
         memory (``translations.yaml``, :mod:`octasee.translations`) and "translated from
         Serbian" ("machine-translated from Serbian" for a machine translation); the
         original and "in Croatian, not yet translated" where there is none; the text and
-        "" for English (``en``, or no language given). Sections that quote free text
+        "" for English (``en``). With no language given (a route's modus operandi has no
+        language column) the memory's entry for the text says what it is in; no entry:
+        taken as English. Sections that quote free text
         (assessments, route descriptions) call it; numbers are not masked here (see
         :meth:`mask`)."""
+        if not isinstance(text, str) or not text.strip():
+            return text, ""
         name = language_name(language)
-        if name is None or not isinstance(text, str) or not text.strip():
+        if name is None and language not in (None, ""):  # English
             return text, ""
         if self._memory is None:
             self._memory = read_memory(self.workspace)
         found = self._memory.lookup(text)
+        if name is None:  # no language given (a route's text): the memory knows, or English
+            name = language_name(found.language) if found is not None else None
+            if name is None:
+                return text, ""
         if found is None:
             return text, f"in {name}, not yet translated"
         return found.english, ("machine-translated" if found.machine else "translated") \

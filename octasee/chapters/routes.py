@@ -29,12 +29,15 @@ NOT_STATED = "not stated"
 def mo_text(ch: Chapter, text: str, *, countries: Sequence[str]) -> tuple[str, int]:
     """One modus-operandi text as the table prints it, and how many numbers it masked.
 
-    The one place a route's free text is rendered (a translation would be applied
-    here). The text is as the country wrote it, its spacing tidied; in the public edition
-    a number that could give away a figure the edition withholds for one of the
-    reporting ``countries`` is left out (``[n]``), as :meth:`Chapter.quote` does.
+    The one place a route's free text is rendered: the English of the workspace's
+    translation memory where it has the text, marked "(translated from Albanian)"
+    (:meth:`Chapter.english`), else the text as the country wrote it, its spacing tidied;
+    in the public edition a number that could give away a figure the edition withholds
+    for one of the reporting ``countries`` is left out (``[n]``), as
+    :meth:`Chapter.quote` does.
     """
-    text = " ".join(str(text).split())
+    shown, note = ch.english(str(text), None)
+    text = " ".join(shown.split()) + (f" ({note})" if note else "")
     if not ch.public:
         return text, 0
     withheld = [v for c in countries for v in ch._withheld_values().get(c, [])]
@@ -116,8 +119,9 @@ def _mo_table(ch: Chapter, r: pd.DataFrame, areas: Sequence[str], key: str) -> N
         flags = mo.table["nd"].astype(bool).to_numpy()
         nd = pd.DataFrame(False, index=table.index, columns=table.columns)
         nd["Modus operandi (as reported)"] = flags
-    note = (CONCEALMENT_NOTE + " Texts are as the countries wrote them; a text reported by "
-            "several countries is listed once, with each of them.")
+    note = (CONCEALMENT_NOTE + " Texts are as the countries wrote them, or in English "
+            "translation where marked (the originals are in the annex of original texts); "
+            "a text reported by several countries is listed once, with each of them.")
     if masked:
         note += (" In the public edition, a number in a text that could give away a figure "
                  "this edition withholds is left out ([n]).")

@@ -110,3 +110,33 @@ def test_public_edition_shows_nothing_not_for_dissemination(sample_workspace, tm
     assert legs and not any("AE" in leg for leg in legs)
     assert "2 routes from 2 member countries" in public
     assert not (tmp_path / "p" / "data").exists()
+
+
+def test_a_modus_operandi_in_another_language_is_shown_in_english(sample_workspace, tmp_path,
+                                                                   shown):
+    """A route's text has no language column: the translation memory says what it is in,
+    and the table shows the English, marked as translated."""
+    from octasee.reference import crime_area
+    from octasee.translations import language_name, read_memory
+
+    memory = read_memory(sample_workspace.path)
+    found = None
+    for cycle in ("2013-2017", "2009-2012"):
+        ch = open_chapter("04", "Drug trafficking", cycle=cycle,
+                          workspace=sample_workspace.path, output_dir=tmp_path)
+        r = ch.rows("routes")
+        for row in r.itertuples():
+            entry = memory.lookup(row.modus_operandi)
+            if entry is not None:
+                found = (ch, row.crime_area, entry)
+                break
+        if found:
+            break
+    assert found, "the sample memory translates a route's modus operandi"
+    ch, area, entry = found
+    sections.routes(ch, area)
+    text = text_of(shown)
+    name = language_name(entry.language)
+    assert " ".join(entry.english.split()) + f" (translated from {name})" in text, (
+        crime_area(area).label, entry.english)
+    assert " ".join(entry.original.split()) not in text
