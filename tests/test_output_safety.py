@@ -306,7 +306,7 @@ def hostile_build(sample_workspace, tmp_path_factory):
         report = store.ingest([src], jobs=1)
     summary = report.summary()
     assert summary["accepted"].iloc[0] > 0, summary.to_string()
-    # groups (table, network, explorer), routes (Sankey) and written assessments (quotes:
+    # groups (table, network, explorer), routes (map and modus-operandi table) and written assessments (quotes:
     # in chapter 8 Serbia's is among the few shown for counterfeit goods)
     chapters = [c for c in default_chapters(notebooks_dir())
                 if c.slug.startswith(("03_", "04_", "08_"))]

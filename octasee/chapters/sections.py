@@ -212,12 +212,6 @@ def _public_note(ch: Chapter) -> None:
            "restricted edition.", lo=f"{lo:.1f}", hi=f"{hi:.1f}")
 
 
-LANGUAGES = {"en": "English", "sq": "Albanian", "bs": "Bosnian", "bg": "Bulgarian",
-             "hr": "Croatian", "el": "Greek", "hu": "Hungarian", "ro": "Romanian",
-             "sr": "Serbian", "cnr": "Montenegrin", "mk": "Macedonian", "sl": "Slovenian",
-             "tr": "Turkish"}
-
-
 def _label(indicator: str, ch: Chapter) -> str:
     try:
         return spec_for(ch.cycle.code).indicator(indicator).label
@@ -643,17 +637,6 @@ def assessments(ch: Chapter, area: str, *, limit: int = 4) -> None:
         ch.quote(parts, attribution=f"{ch.name(r.country)}, submission {ch.cycle.code}",
                  nd=bool(r.nd), country=r.country,
                  language=r.language if isinstance(r.language, str) else None)
-
-
-def _language(code: object) -> str | None:
-    """The language a text is in, for its attribution; None for English or not given.
-
-    >>> _language("hr"), _language("en"), _language(float("nan")), _language(None)
-    ('Croatian', None, None, None)
-    """
-    if not isinstance(code, str) or not code.strip() or code.strip().lower() == "en":
-        return None
-    return LANGUAGES.get(code.strip().lower(), code.strip())
 
 
 # routes (chapters 4-8: the route map and the modus-operandi table): octasee.chapters.routes
