@@ -359,16 +359,19 @@ _FOOTNOTE_START = KOSOVO_FOOTNOTE[:40]
 
 
 def kosovo_footnote(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``cells`` (one chapter's, as merged) with the Kosovo* footnote after them when
-    their text, or a figure that does not carry the footnote itself, names Kosovo, and
-    none of them carries it yet; else ``cells`` unchanged. The back matter's own cells
-    (the glossary's definitions) do not count."""
+    """``cells`` (one chapter's, as merged) with the Kosovo* footnote right after the
+    first cell whose text, or a figure that does not carry the footnote itself, names
+    Kosovo (after the first mention, as a footnote is: at the chapter's end it could
+    fall alone on a page of its own), when none of them carries it yet; else ``cells``
+    unchanged. The back matter's own cells (the glossary's definitions) do not count."""
     own = [c for c in cells if not _is_backmatter(c)]
-    texts = [_cell_text(c, figures=False) for c in own]
-    if any(_FOOTNOTE_CLASS in t for t in texts) or not (
-            any(names_kosovo(t) for t in texts) or any(_figure_names_kosovo(c) for c in own)):
+    if any(_FOOTNOTE_CLASS in _cell_text(c, figures=False) for c in own):
+        return cells
+    first = next((i for i, c in enumerate(cells) if not _is_backmatter(c) and (
+        names_kosovo(_cell_text(c, figures=False)) or _figure_names_kosovo(c))), None)
+    if first is None:
         return cells
     note = {"cell_type": "code", "metadata": {}, "execution_count": None, "source": "",
             "outputs": [{"output_type": "display_data", "metadata": {},
                          "data": {"text/html": kosovo_footnote_html()}}]}
-    return [*cells, note]
+    return [*cells[:first + 1], note, *cells[first + 1:]]
