@@ -52,8 +52,8 @@ from octasee.store import Store
 from octasee.translations import TranslationMemory, language_name, read_memory
 from octasee.workspace import Workspace, find_workspace
 
-__all__ = ["DATA_LINK_TEXT", "EVIDENCE_NAME", "PROVENANCE", "Chapter", "evidence_anchor",
-           "mask_numbers", "open_chapter", "show_errors_short"]
+__all__ = ["DATA_LINK_TEXT", "EVIDENCE_NAME", "NUMBER_ENV", "PROVENANCE", "Chapter",
+           "evidence_anchor", "mask_numbers", "open_chapter", "show_errors_short"]
 
 #: The columns of a public cell a chapter may use (no free text, no source row, no
 #: per-row grading: a suppressed cell holds nothing but its key, its marker and why).
@@ -1099,6 +1099,10 @@ def show_errors_short() -> None:
     shell.set_custom_exc((*others, OctaseeError), handler)
 
 
+#: The build sets it for an annex it letters otherwise than its notebook's name does.
+NUMBER_ENV = "OCTASEE_ANNEX_LETTER"
+
+
 def open_chapter(number: str, title: str, *, cycle: str | None = None,
                  workspace: str | os.PathLike[str] | None = None,
                  countries: Any = None, variant: str = "restricted",
@@ -1122,6 +1126,11 @@ def open_chapter(number: str, title: str, *, cycle: str | None = None,
     if variant not in VARIANTS:
         raise UsageError(f"parameter 'variant' is {variant!r}",
                          hint="use 'restricted' (everything) or 'public'")
+    # An annex the build letters otherwise in this edition (the public edition closes the
+    # gap of an annex it leaves out): its tables are numbered as its heading is.
+    relettered = os.environ.get(NUMBER_ENV, "")
+    if relettered and number.isalpha() and len(number) == 1:
+        number = relettered
     ws = find_workspace(workspace or None)
     ensure_samples(ws)  # the sample workspace fills itself (a notebook on a new clone)
     given = {"cycle": cycle, "countries": countries, "variant": variant,

@@ -58,7 +58,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -68,6 +68,7 @@ from octasee._version import __version__
 from octasee.analysis.findings import find
 from octasee.analysis.outlook import read_outlook, workspace_texts
 from octasee.analysis.register import STATE_ENV, Register, check_references, read_register
+from octasee.chapters.context import NUMBER_ENV
 from octasee.chapters.disclosure import EARLIER_ENV, public_view, restricted_indicators
 from octasee.errors import UsageError
 from octasee.notebooks import STANDARD_PARAMETERS, Chapter, notebook_parameters
@@ -470,7 +471,8 @@ def configure(*, workspace: Workspace | str | os.PathLike[str] | None = None,
     chapter_list = list(chapters) if chapters is not None else ws.chapters()
     # An editors' annex (notebook metadata octasee.variants) stays out of the public edition.
     all_chapters = tuple(chapter_list)
-    chapter_list = [c for c in chapter_list if variant in c.variants]
+    chapter_list = _edition_letters([c for c in chapter_list if variant in c.variants],
+                                    all_chapters)
     if not chapter_list:
         raise ReportError("no chapters to build", hint="pass at least one chapter")
     slugs = [c.slug for c in chapter_list]
@@ -525,6 +527,35 @@ def _remove_dead_pins(pins: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
             except OSError:  # alive, another user's
                 continue
+
+
+def _edition_letters(kept: Sequence[Chapter], every: Sequence[Chapter]) -> list[Chapter]:
+    """``kept`` (the chapters of one edition) with the annexes after one the edition
+    leaves out lettered on, so that it has no gap: the public edition, without the
+    editors' annex C, has A, B, C (original texts), D … rather than A, B, D, E and a
+    changes annex taking the free C after them. Only an annex the edition leaves out
+    closes up; one left out of a build by choice (``[chapters] include``) keeps its
+    letter, as the chapters' text refers to annexes by letter.
+
+    >>> from pathlib import Path
+    >>> a, c, d = (Chapter(x, x, Path(x + ".ipynb"), number=x) for x in "ACD")
+    >>> c = Chapter("C", "C", Path("C.ipynb"), number="C", variants=("restricted",))
+    >>> [x.number for x in _edition_letters([a, d], [a, c, d])]
+    ['A', 'C']
+    """
+    dropped = {c.slug for c in every} - {c.slug for c in kept}
+    gone = sorted(c.number for c in every if c.slug in dropped and c.number
+                  and c.number.isalpha() and len(c.number) == 1)
+    if not gone:
+        return list(kept)
+    out = []
+    for c in kept:
+        if c.number and c.number.isalpha() and len(c.number) == 1:
+            shift = sum(g < c.number for g in gone)
+            if shift:
+                c = replace(c, number=_LETTERS[_LETTERS.index(c.number) - shift])
+        out.append(c)
+    return out
 
 
 def _numbers(chapters: Sequence[Chapter]) -> tuple[dict[str, str], str]:
@@ -667,13 +698,15 @@ def plan(options: BuildOptions, *, store: str | os.PathLike[str] | None = None) 
             if code is not None:
                 params["country"] = code
             params.update(ch.parameters)
-            key = task_key(notebook=digests[ch.slug], parameters=params, store=store_fp,
-                           library=lib_fp, config=key_cfg)
+            own = Path(ch.notebook).stem.split("_")[0]
+            lettered = {NUMBER_ENV: base} if base != own and own.isalpha() else {}
+            key = task_key(notebook=digests[ch.slug], parameters={**params, **lettered},
+                           store=store_fp, library=lib_fp, config=key_cfg)
             task = Task(key=key, chapter=ch.slug, label=label, notebook_json=text,
                         parameters=params, cwd=str(o.data_dir / label), country=code,
                         timeout=o.timeout,
                         stall_timeout=o.stall_minutes * 60 if o.stall_minutes else None,
-                        env=env)
+                        env={**env, **lettered})
             runs.append(PlannedRun(label, ch.slug, title, number, code, key, task,
                                    group_number=base, per_country=ch.per_country))
     snap = None
