@@ -411,14 +411,14 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
               + f" index by member country, {ch.cycle.code}: the mean of the "
               f"{areas} crime-area scores (0-10; an area a country did not report at the "
               "area's regional median); "
-              + ("ranks and their 90% intervals in chapter 2 and annex B" if summary
-                 else "rank and 90% interval in the table"),
+              "rank and 90% interval in the table",
               source="submissions", nd=nd, key="fig:summary:map" if summary else "fig:map",
               data=ch.source_rows(ch.threat_rows()))
-    if summary:  # the ranking itself is chapter 2's and annex B's: not printed three times
-        return
+    # The summary's map comes with its ranks and their intervals too (a printed map shows
+    # no hover): a map that names countries is never read without its uncertainty.
     table, marks = _ranks_table(ch, ranks, areas)
-    ch.show_table(table, f"Rank of each member country on the threat index, "
+    ch.show_table(table, ("At a glance: rank" if summary else "Rank")
+                  + f" of each member country on the threat index, "
                   f"{ch.cycle.code}, with its 90% interval under {result.variants:,} "
                   "variants of the method (annex B)", source="submissions", nd=marks,
                   key="tab:summary:map:ranks" if summary else "tab:map:ranks",

@@ -123,6 +123,9 @@ def _shown(ch: Chapter, df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFr
 def original_texts(ch: Chapter) -> None:
     """Annex D: the texts the report quotes in translation, with their originals; in the
     restricted edition also those not yet translated (see the module docstring)."""
+    ch.notice()  # what the cycle's data cover, as every chapter resting on them says
+    if ch.empty:
+        return
     df = quoted_texts(ch)
     if df.empty:
         ch.say("No member country wrote an assessment or a route description of cycle "
@@ -156,10 +159,6 @@ def original_texts(ch: Chapter) -> None:
         ch.show_table(shown, "Country texts not yet translated (quoted as written)",
                       source="submissions", nd=nd, key="tab:translations:untranslated",
                       data=ch.source_rows(*_sources(ch, todo)))
-        ch.say("To translate them: 'octasee translations export' writes them to a workbook "
-               "for a translator, and 'octasee translations import FILE' reads the "
-               "translations back into the workspace's translations.yaml; the next build "
-               "quotes them in English.")
     elif len(todo):
         ch.say("{k} of these texts {verb} not yet translated: the chapters quote "
                "{them} as written, marked with {its} language.", k=len(todo),
