@@ -991,23 +991,23 @@ def _text_alignment(shown: pd.DataFrame, fmts: Mapping[str, Any], *, levels: int
                     ) -> tuple[str, str]:
     """Text columns read left-aligned, numbers right-aligned (JupyterLab's table style
     right-aligns every cell, a modus-operandi text included). The cells' markup stays
-    ``<td>``: a class names the table's text columns and a style scoped to it aligns them
-    (``nth-child`` counts the index cells, ``levels`` of them).
+    ``<td>``: classes on the table name its text columns (``text-col-2``: the second
+    cell of a row, counting the index cells, ``levels`` of them), which the report's
+    stylesheet aligns. Returns a style to put before the table (none) and the classes.
 
     >>> df = pd.DataFrame({"Country": ["Serbia"], "Seized (kg)": [1.5]})
-    >>> _text_alignment(df, {"Seized (kg)": str}, levels=0)[1]
-    'text-cols-1'
+    >>> _text_alignment(df, {"Seized (kg)": str}, levels=0)
+    ('', 'text-col-1')
     >>> _text_alignment(df[["Seized (kg)"]], {"Seized (kg)": str}, levels=0)
     ('', '')
     """
     positions = [levels + i + 1 for i, col in enumerate(shown.columns)
                  if col not in fmts and _is_text(shown[col])]
-    if not positions:
-        return "", ""
-    cls = "text-cols-" + "-".join(map(str, positions))
-    sel = ", ".join(f"table.{cls} td:nth-child({k}), table.{cls} thead th:nth-child({k})"
-                    for k in positions)
-    return f"<style>{sel} {{ text-align: left; }}</style>", cls
+    return "", " ".join(f"text-col-{k}" for k in positions if k <= TEXT_COLUMNS)
+
+
+#: How many columns the stylesheet can left-align (report_templates/octasee/octasee.css).
+TEXT_COLUMNS = 12
 
 
 def _is_text(column: pd.Series) -> bool:

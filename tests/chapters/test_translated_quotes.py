@@ -150,7 +150,7 @@ def test_annex_lists_originals_and_restricted_lists_untranslated(partial_ws, tmp
     # What is still untranslated: Croatia's and Romania's (marked not for dissemination).
     assert "Table D.2" in text
     assert HR_EXCISE in todo and RO_EXCISE in todo
-    assert "octasee translations export" in todo
+    assert "octasee translations" not in todo  # no tool instructions in the report
     assert HR_EXCISE not in quoted
     keys = [e["key"] for e in json.loads((ch.output_dir / "evidence.json").read_text())]
     assert keys == ["tab:translations:quoted", "tab:translations:untranslated"]
