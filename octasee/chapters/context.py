@@ -205,6 +205,8 @@ class Chapter:
     _masked_noted: bool = field(default=False, repr=False)
     #: Per country, the values the public view withholds (:meth:`_withheld_values`).
     _withheld: dict[str, list[tuple[float, float]]] | None = field(default=None, repr=False)
+    #: Per country, the figures the public view prints (:meth:`_published_values`).
+    _published: dict[str, list[float]] | None = field(default=None, repr=False)
     #: The workspace's translation memory, read once (:meth:`english`).
     _memory: TranslationMemory | None = field(default=None, repr=False)
 
@@ -560,8 +562,31 @@ class Chapter:
             return text, 0
         withheld = self._withheld_values().get(country, []) if country else [
             v for vs in self._withheld_values().values() for v in vs]
+        published = self._published_values().get(country, []) if country else [
+            v for vs in self._published_values().values() for v in vs]
         return mask_numbers(text, keep=self._span_years(), withheld=withheld,
-                            threshold=self.threshold)
+                            threshold=self.threshold, published=published)
+
+    def _published_values(self) -> dict[str, list[float]]:
+        """Per country, the figures the public view prints (cells and country totals):
+        a number a country's text quotes that the edition prints anyway stays
+        (:func:`mask_numbers`)."""
+        if self._published is not None:
+            return self._published
+        out: dict[str, list[float]] = {}
+        for frame, rows in ((self.view.cells, None),
+                            (self.view.margins, "country")):
+            if rows is not None and "kind" in frame.columns:
+                frame = frame[frame["kind"] == rows]
+            if "country" not in frame.columns:
+                continue
+            shown = frame[frame["status"] == "published"]
+            values = pd.to_numeric(shown["value"], errors="coerce")
+            for c, v in zip(shown["country"], values, strict=True):
+                if pd.notna(v):
+                    out.setdefault(str(c), []).append(float(v))
+        self._published = out
+        return out
 
     def _masked_note(self, n: int) -> str:
         """The note on numbers left out, once per chapter, after the first text that had
@@ -569,12 +594,9 @@ class Chapter:
         if not n or self._masked_noted:
             return ""
         self._masked_noted = True
-        return ('<p class="withheld">In the public edition, a number that a member '
-                "country quotes in its own text is left out ([n]) where it could "
-                "give away a figure this edition withholds: a count from 1 to "
-                f"{self.threshold - 1}, or a number close to one of that country's "
-                "withheld figures. Other numbers are as the country wrote them; "
-                "the tables give the published figures.</p>")
+        return ('<p class="withheld">In the public edition, some numbers that member '
+                "countries quote in their own texts are left out ([n]); the tables give "
+                "the published figures.</p>")
 
     def _span_years(self) -> frozenset[int]:
         """The years of the report's span: from the first year of the store's earliest
@@ -863,8 +885,8 @@ def _readings(token: str) -> set[float]:
 
 def mask_numbers(text: str, *, keep: Iterable[int] = (),
                  withheld: Iterable[float | tuple[float, float]] = (),
-                 threshold: int | None = None, ratio: float = 0.2, mask: str = "[n]"
-                 ) -> tuple[str, int]:
+                 threshold: int | None = None, ratio: float = 0.2, mask: str = "[n]",
+                 published: Iterable[float] = ()) -> tuple[str, int]:
     """``text`` with the numbers that could give away a withheld figure replaced by
     ``mask``; returns the text and how many were replaced.
 
@@ -873,7 +895,10 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     with ``ratio``), or if it is a count from 1 to ``threshold - 1``. A four-digit year in
     ``keep`` (the report's span) stays in any context ("2013-2017", "2013–2017", "in
     2017"), unless it equals a withheld value. A number written with separators is masked
-    if any of its readings is (1.234 as 1234 and as 1.234).
+    if any of its readings is (1.234 as 1234 and as 1.234). A number that equals a
+    ``published`` figure (one the edition prints in a table, to the text's precision)
+    stays: masking it would tell the reader that a withheld figure lies near a number
+    they can read elsewhere.
 
     >>> mask_numbers("In 2013-2017 police opened 1.234 cases and arrested 312 persons; "
     ...              "the figure was 3 in 2017.", keep=range(2009, 2018), withheld=[1250],
@@ -882,10 +907,24 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     >>> mask_numbers("2013–2017-ben 9 volt, 12 345 személy", keep={2013, 2017},
     ...              withheld=[(2017, 0.2)], threshold=5)
     ('2013–[n]-ben 9 volt, 12 345 személy', 1)
+    >>> mask_numbers("58 kg in 2016, 61 kg in 2017", withheld=[60.0], published=[58.0])
+    ('58 kg in 2016, [n] kg in 2017', 1)
     """
     years = set(keep)
     values = [(float(w[0]), float(w[1])) if isinstance(w, tuple) else (float(w), ratio)
               for w in withheld]
+    printed = [float(v) for v in published]
+
+    def seen(token: str) -> bool:
+        """Whether a reading of ``token`` is a published figure, at the precision the
+        text writes it with (58 for a printed 58.0; 1,234 for a printed 1,234.4)."""
+        parts = re.split(r"[.,'\u00a0\u202f ]", token)
+        decimals = len(parts[-1]) if len(parts) > 1 else 0
+        for n in _readings(token):
+            step = 10.0 ** -decimals if n != float(re.sub(r"\D", "", token) or 0) else 1.0
+            if any(abs(n - v) < 0.5 * step + 1e-9 for v in printed):
+                return True
+        return False
     small = int(threshold) if threshold is not None else 0
     count = 0
 
@@ -899,7 +938,7 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
             if not any(float(token) == v for v, _ in values):
                 return token
         elif not any(close(n) or (n.is_integer() and 1 <= n < small)
-                     for n in _readings(token)):
+                     for n in _readings(token)) or (printed and seen(token)):
             return token
         count += 1
         return mask
