@@ -53,9 +53,24 @@ from octasee.sdc.rules import DisclosureRules
 from octasee.sdc.view import PublicView, make_public_view
 from octasee.store import Store
 
-__all__ = ["BANDS", "EARLIER_ENV", "ND", "ND_NOTE", "band", "band_counts", "band_edges", "nd_mark",
-           "protect_counts", "public_view", "published_elsewhere", "rate_markers",
-           "restricted_indicators", "suppress_small"]
+__all__ = [
+    "BANDS",
+    "EARLIER_ENV",
+    "ND",
+    "ND_NOTE",
+    "band",
+    "band_counts",
+    "band_edges",
+    "count_marker",
+    "nd_mark",
+    "protect_counts",
+    "protected_counts",
+    "public_view",
+    "published_elsewhere",
+    "rate_markers",
+    "restricted_indicators",
+    "suppress_small",
+]
 
 #: The handling marking of content from rows or submissions not for dissemination.
 ND = "ND"
@@ -103,6 +118,24 @@ def protect_counts(counts: Mapping[str, int], *, threshold: int
         out[big[0][1]] = None
         return out, True
     return out, False
+
+
+def protected_counts(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
+    """``counts`` as the public edition prints them: from 1 to ``threshold - 1`` hidden
+    with a complement (:func:`protect_counts`); when no count can be the complement,
+    every count but zero is hidden (their total is printed elsewhere)."""
+    kept, whole = protect_counts(counts, threshold=threshold)
+    if whole:
+        return kept
+    return {k: (0 if int(v) == 0 else None) for k, v in counts.items()}
+
+
+def count_marker(count: int, kept: int | None, threshold: int) -> str | None:
+    """The marker of a hidden count: ``<threshold`` for a small one, ``x`` for a
+    complement; None when it is printed."""
+    if kept is not None:
+        return None
+    return f"<{threshold}" if 0 < count < threshold else "x"
 
 
 def rate_markers(markers: pd.Series) -> pd.Series:

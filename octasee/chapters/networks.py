@@ -49,7 +49,18 @@ from octasee.analysis.networks import (
 )
 from octasee.analysis.networks import group_attributes as attribute_counts
 from octasee.chapters.context import Chapter
-from octasee.chapters.disclosure import BANDS, band, band_edges, protect_counts
+from octasee.chapters.disclosure import (
+    BANDS,
+    band,
+    band_edges,
+    protect_counts,
+)
+from octasee.chapters.disclosure import (
+    count_marker as _marker,
+)
+from octasee.chapters.disclosure import (
+    protected_counts as _protect,
+)
 from octasee.errors import ReferenceDataError
 from octasee.reference import country_name, crime_area
 
@@ -141,24 +152,6 @@ def _few_groups(ch: Chapter, n: int) -> bool:
         ch.say("Fewer than {t} organised crime groups were reported for this selection: "
                "the public edition does not describe them.", t=ch.threshold)
     return True
-
-
-def _protect(counts: Mapping[str, int], threshold: int) -> dict[str, int | None]:
-    """``counts`` as the public edition prints them: from 1 to ``threshold - 1`` hidden
-    with a complement (:func:`protect_counts`); when no count can be the complement,
-    every count but zero is hidden (their total is printed elsewhere)."""
-    kept, whole = protect_counts(counts, threshold=threshold)
-    if whole:
-        return kept
-    return {k: (0 if int(v) == 0 else None) for k, v in counts.items()}
-
-
-def _marker(count: int, kept: int | None, threshold: int) -> str | None:
-    """The marker of a hidden count: ``<threshold`` for a small one, ``x`` for a
-    complement; None when it is printed."""
-    if kept is not None:
-        return None
-    return f"<{threshold}" if 0 < count < threshold else "x"
 
 
 def _kinds(kind: str, n: int) -> str:

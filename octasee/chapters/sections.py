@@ -43,6 +43,8 @@ from octasee.chapters.disclosure import (
     band,
     band_counts,
     band_edges,
+    count_marker,
+    protected_counts,
     published_elsewhere,
     rate_markers,
 )
@@ -127,18 +129,43 @@ def _and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
-def _unbanded_note(ch: Chapter, counts: pd.DataFrame, *, why: str) -> str:
-    """The note of a table of member states per band and crime area (``Crime area`` and
-    one column per band) whose rows do not add up to the chapter's countries: how many
-    have no band in each such area, and ``why``; "" when every row adds up."""
+def _protected_bands(ch: Chapter, counts: pd.DataFrame, *, why: str
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """A public table of member states per band and crime area, its markers and its note.
+
+    A band that holds fewer than the threshold's member states is hidden (``<5``), with a
+    complement (``x``) so that the row's total (the member states, a known number) does
+    not give it back, as the group tables do (:func:`protected_counts`): "High: 1" beside
+    a table where one state holds most of the region's seizures named that state. The
+    member states with no band in an area count as one more cell of the row.
+    """
+    t = ch.threshold
     n = len(ch.countries)
-    missing = n - counts[list(BANDS)].sum(axis=1)
-    parts = [f"{a}: {int(m)}" for a, m in zip(counts["Crime area"], missing, strict=True)
-             if m > 0]
-    if not parts:
-        return ""
-    return (f"Where a row adds up to fewer than {n} member states, the others {why} "
-            f"({'; '.join(parts)}).")
+    table = counts[["Crime area"]].copy()
+    shown: dict[str, list[int | None]] = {b: [] for b in BANDS}
+    marks: dict[str, list[str | None]] = {b: [] for b in BANDS}
+    parts = []
+    for _, row in counts.iterrows():
+        cells = {b: int(row[b]) for b in BANDS}
+        cells["none"] = n - sum(cells.values())
+        kept = protected_counts(cells, t)
+        for b in BANDS:
+            shown[b].append(kept[b] if kept[b] is not None else 0)
+            marks[b].append(count_marker(cells[b], kept[b], t))
+        if cells["none"] > 0:
+            parts.append(f"{row['Crime area']}: "
+                         + (str(kept["none"]) if kept["none"] is not None
+                            else count_marker(cells["none"], None, t)))
+    for b in BANDS:
+        table[str(b).capitalize()] = shown[b]
+    markers = pd.DataFrame({str(b).capitalize(): marks[b] for b in BANDS})
+    note = (f"Where a row adds up to fewer than {n} member states, the others {why} "
+            f"({'; '.join(parts)}). " if parts else "")
+    if any(m is not None for b in BANDS for m in marks[b]):
+        note += (f"A band of fewer than {t} member states is shown as <{t}, and another "
+                 "band of the row as x, so that no single state's band can be worked "
+                 "out from the row's total.")
+    return table, markers, note.strip()
 
 
 def _comparable(ch: Chapter, tm: pd.DataFrame, *, say: bool = True) -> bool:
@@ -327,11 +354,11 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
         counts = band_counts(tm, by="crime_area")
         counts["crime_area"] = counts["crime_area"].map(lambda a: crime_area(a).label)
         counts = counts.rename(columns={"crime_area": "Crime area"})
-        note = _unbanded_note(ch, counts, why="reported no indicator of the area")
-        ch.show_table(counts.rename(columns={b: str(b).capitalize() for b in BANDS}),
-                      f"Member states by threat band and crime area, {ch.cycle.code} "
+        table, markers, note = _protected_bands(ch, counts,
+                                                why="reported no indicator of the area")
+        ch.show_table(table, f"Member states by threat band and crime area, {ch.cycle.code} "
                       f"(number of member states; {_SCORES_HOW})", source="submissions",
-                      note=note, key="tab:threat:bands")
+                      note=note, markers=markers, key="tab:threat:bands")
         _public_note(ch)
         return everyone
     fig = threat_heatmap(tm, country="country", crime_area="crime_area", value="value",
@@ -387,10 +414,19 @@ def regional_map(ch: Chapter, tm: pd.DataFrame | None = None) -> None:
         ranking = country_ranking(everyone)
         mean = ranking[ranking["country"].isin(ch.countries)]
         counts = {b: int((mean["score"].map(band) == b).sum()) for b in BANDS}
-        ch.show_table(pd.DataFrame({"Band": list(BANDS), "Member states": list(counts.values())}),
+        # A band of one or two states would name them beside the tables of shares:
+        # small bands hidden with a complement, as in Table 2.1 (_protected_bands).
+        kept = protected_counts(counts, ch.threshold)
+        marks = [count_marker(counts[b], kept[b], ch.threshold) for b in BANDS]
+        ch.show_table(pd.DataFrame({"Band": list(BANDS),
+                                    "Member states": [kept[b] or 0 for b in BANDS]}),
                       ("At a glance: member states" if summary else "Member states")
                       + " by band of the threat index (the mean of the crime-area scores)",
-                      source="submissions",
+                      source="submissions", markers=pd.DataFrame({"Member states": marks}),
+                      note=(f"A band of fewer than {ch.threshold} member states is shown as "
+                            f"<{ch.threshold}, and another band as x, so that no single "
+                            "state's band can be worked out from the total."
+                            if any(marks) else ""),
                       key="tab:summary:map:bands" if summary else "tab:map:bands")
         if not given:
             _public_note(ch)

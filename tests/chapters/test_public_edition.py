@@ -36,6 +36,7 @@ import pytest
 
 from octasee.report.build import build_report
 from octasee.report.chapters import default_chapters
+from octasee.sdc import DisclosureRules
 from octasee.store import Store
 
 MK_VICTIMS_2017 = 7
@@ -460,7 +461,6 @@ def test_what_changed_compares_public_key_figures_from_the_view_only(canary_ws):
     from octasee.analysis.keyfigures import key_figures_by_edition
     from octasee.report.changes import annex_cells, compare
     from octasee.report.drafts import snapshot
-    from octasee.sdc import DisclosureRules
     from octasee.workspace import find_workspace
 
     ws = find_workspace(str(canary_ws))
@@ -539,3 +539,27 @@ def test_quoted_text_keeps_years_and_says_what_n_means(public):
     assert not re.search(r"\d{4}[-–]\[n\]", text)
     if "[n]" in text:
         assert "some numbers that member countries quote in their own texts are left out" in text
+
+
+def test_no_band_of_the_threat_index_counts_a_few_member_states(sample_report_builds,
+                                                                  sample_workspace):
+    """A band of one state beside a table where one state holds most of the region's
+    seizures named that state (the sign-off review: "High: 1" for heroin and Turkey's
+    78 %). In the sample's public edition every printed count of member states per band
+    is 0 or at least the threshold; the rest are markers."""
+    t = DisclosureRules.from_settings(sample_workspace).threshold
+    report = sample_report_builds["public"].html.read_text("utf-8")
+    found = [tb for c, tb in tables(report).items() if "by threat band" in c
+             or "by band of the threat index" in c]
+    assert len(found) >= 2  # the summary's, chapter 2's two
+    hidden = 0
+    for table in found:
+        for col in ("Low", "Medium", "High", "Member states"):
+            for cell in table.get(col, []):
+                n = number(str(cell))
+                if n is None:
+                    assert str(cell).strip() in (f"<{t}", "x"), (col, cell)
+                    hidden += 1
+                else:
+                    assert n == 0 or n >= t, (col, cell)
+    assert hidden  # the sample has small bands: they are hidden, not absent
