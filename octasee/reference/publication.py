@@ -3,7 +3,10 @@
 Three CSV files beside this module, which analysts edit without touching code (the
 report's back matter, :mod:`octasee.chapters.backmatter`, renders them):
 
-- ``glossary.csv``: ``term, kind (abbreviation | term), definition, source``;
+- ``glossary.csv``: ``term, kind (abbreviation | term), definition, source, names``
+  (``names``, optional: regular expressions, separated by ``|``, that find the entry in
+  the report's text where the term alone would not, e.g. ``KJ\\d+`` for ``KJ``; the
+  merge keeps the entries the report uses, :func:`GlossaryEntry.used_in`);
 - ``sources.csv``: every source the report may cite: ``key`` (the name a chapter passes
   as ``source=`` where it has one), ``kind`` (``questionnaire``, ``data`` for a public
   data set, ``literature``), ``names`` (regular expressions, separated by ``|``, that
@@ -52,6 +55,30 @@ class GlossaryEntry:
     kind: str
     definition: str
     source: str = ""
+    names: str = ""
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """What finds the entry in the report's text, whole words only: its ``names``, else
+        the term itself. An abbreviation matches as written (with a plural ``s``: OCGs);
+        a term in any case, singular or plural ("crime areas")."""
+        if self.kind == "abbreviation":
+            body = self.names or re.escape(self.term)
+            return re.compile(rf"(?<![\w-])(?:{body})s?(?![\w-])")
+        body = self.names or re.escape(self.term) + "(?:s|es)?"
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+    def used_in(self, text: str) -> bool:
+        """Whether ``text`` (plain text, no markup) uses this entry.
+
+        >>> GlossaryEntry("OCG", "abbreviation", "Organised crime group").used_in("3 OCGs")
+        True
+        >>> GlossaryEntry("EU", "abbreviation", "European Union").used_in("EUR 5")
+        False
+        >>> GlossaryEntry("Crime area", "term", "One of ...").used_in("by crime areas")
+        True
+        """
+        return bool(self.pattern.search(text))
 
 
 @dataclass(frozen=True)
@@ -85,16 +112,20 @@ class PublicIndicator:
     source: str
 
 
+#: The columns a row may leave empty.
+_OPTIONAL = frozenset({"source", "edition", "url", "names"})
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     text = resources.files("octasee.reference").joinpath(name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(line for line in text.splitlines()
                                if not line.startswith("#")))
     for n, r in enumerate(rows, start=2):
-        missing = [k for k, v in r.items() if k != "source" and k != "edition"
-                   and k != "url" and not (v or "").strip()]
+        missing = [k for k, v in r.items() if k not in _OPTIONAL and not (v or "").strip()]
         if missing:
             raise ReferenceDataError(f"empty {', '.join(missing)}", where=f"{name}, row {n}",
-                                     hint="fill in every column but source, edition and url")
+                                     hint="fill in every column but "
+                                          + ", ".join(sorted(_OPTIONAL)))
         kinds = _KINDS.get(name)
         if kinds and r.get("kind") not in kinds:
             raise ReferenceDataError(f"kind {r.get('kind')!r} is not one of {', '.join(kinds)}",
@@ -106,12 +137,20 @@ def _rows(name: str) -> list[dict[str, str]]:
 def glossary() -> tuple[GlossaryEntry, ...]:
     """The glossary, sorted by term (case-insensitive)."""
     out = [GlossaryEntry(r["term"].strip(), r["kind"], r["definition"].strip(),
-                         (r.get("source") or "").strip()) for r in _rows("glossary.csv")]
+                         (r.get("source") or "").strip(), (r.get("names") or "").strip())
+           for r in _rows("glossary.csv")]
     seen: set[str] = set()
-    for e in out:
+    for n, e in enumerate(out, start=2):
         if e.term.casefold() in seen:
             raise ReferenceDataError(f"term {e.term!r} is defined twice", where="glossary.csv")
         seen.add(e.term.casefold())
+        try:
+            e.pattern  # noqa: B018  (checked here, not when the report is built)
+        except re.error as exc:
+            raise ReferenceDataError(f"the names of {e.term!r} are not a valid pattern "
+                                     f"({exc})", where=f"glossary.csv, row {n}",
+                                     hint="separate names with |; escape ( ) . as "
+                                          "\\( \\) \\.") from None
     return tuple(sorted(out, key=lambda e: e.term.casefold()))
 
 
