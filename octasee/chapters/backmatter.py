@@ -12,7 +12,13 @@ by :func:`octasee.report.assemble.merge_chapters`): the annex lists every source
 ``sources.csv`` (``<li data-source="KEY">``), and the merge keeps those the rest of the
 report names (in its text, captions and source lines; the patterns of each source's
 ``names``), so a source no chapter uses any more leaves the list. Literature the
-glossary cites stays. Run alone (JupyterLab), the annex shows every source it knows.
+glossary cites stays. The glossary likewise (:func:`cite_glossary`, called after
+:func:`cite_sources`): the annex lists every entry of ``glossary.csv``
+(``<tr data-term="TERM">``), and the merge keeps those the edition uses (its text,
+captions, tables, figures and the rest of the back matter;
+:meth:`~octasee.reference.publication.GlossaryEntry.used_in`) and those the kept
+entries' definitions use. Run alone (JupyterLab), the annex shows every entry and source
+it knows.
 
 Kosovo is named ``Kosovo*`` (:func:`octasee.reference.country_name`); each chapter of the
 assembled report whose text names Kosovo ends with the standard footnote, once
@@ -49,10 +55,10 @@ from octasee.reference import (
 )
 
 __all__ = ["BACKMATTER_CLASS", "KOSOVO_FOOTNOTE", "abbreviations", "bibliography",
-           "bibliography_entries", "cite_sources", "cited_keys", "glossary_section",
-           "indicator_definitions", "kosovo_footnote", "kosovo_footnote_html",
-           "names_kosovo", "questionnaire_indicators", "undefined_abbreviations",
-           "unnumbered"]
+           "bibliography_entries", "cite_glossary", "cite_sources", "cited_keys",
+           "glossary_section", "indicator_definitions", "kosovo_footnote",
+           "kosovo_footnote_html", "names_kosovo", "questionnaire_indicators",
+           "undefined_abbreviations", "unnumbered", "used_terms"]
 
 #: The class of every block the back matter shows: the merge does not count what they
 #: name as the report citing a source.
@@ -152,8 +158,8 @@ def glossary_section(ch: Chapter) -> None:
                               ("term", "Terms", ("Term", "Definition"))):
         chosen = [e for e in entries if e.kind == kind]
         if chosen:
-            rows = (_row([f"<strong>{html.escape(e.term)}</strong>", _definition(e)])
-                    for e in chosen)
+            rows = (_row([f"<strong>{html.escape(e.term)}</strong>", _definition(e)],
+                         attrs=f' data-term="{html.escape(e.term)}"') for e in chosen)
             parts.append(f"<h3>{title}</h3>" + _table(head, rows, cls="glossary",
                                                       widths=(20, 80)))
     _context._html(_block("".join(parts), kind="glossary"))
@@ -306,13 +312,14 @@ _EMPTY_LIST = re.compile(r'<h3 data-bibliography="[^"]+">[^<]*</h3><ul class="bi
 
 def cite_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``cells`` (the merged report) with the back matter's bibliography and public
-    indicators cut to the sources the rest of the report names (:func:`cited_keys`),
-    literature the glossary cites kept. Changes the cells in place and returns them."""
-    rest = [_cell_text(c) for c in cells if not _is_backmatter(c)]
-    keep = cited_keys(rest)
+    indicators cut to the sources the rest of the report names (:func:`cited_keys`), and
+    the literature that the glossary entries the edition uses cite (:func:`used_terms`:
+    an entry cut from the glossary, :func:`cite_glossary`, does not keep its source).
+    Changes the cells in place and returns them."""
+    keep = _kept_sources(cells)
 
     def sub(m: re.Match[str]) -> str:
-        return m.group(0) if m.group(2) in keep or m.group(3) else ""
+        return m.group(0) if m.group(2) in keep else ""
 
     for cell in cells:
         if not _is_backmatter(cell):
@@ -325,6 +332,24 @@ def cite_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
             text = "".join(value) if isinstance(value, list) else value
             data["text/html"] = _EMPTY_LIST.sub("", _ITEM.sub(sub, text))
     return cells
+
+
+def _kept_sources(cells: list[dict[str, Any]]) -> set[str]:
+    """The sources the report names outside the back matter, and the literature cited
+    by the glossary entries the report then uses, its back matter as cut included (a
+    kept bibliography entry may use an abbreviation whose definition cites a source):
+    grown until nothing more is kept."""
+    named = cited_keys(_cell_text(c) for c in cells if not _is_backmatter(c))
+    used = _used_outside(cells)
+    literature = [s for s in sources() if s.kind == "literature"]
+    keep = set(named)
+    while True:
+        terms = _closure(used | _used_in(_back_text(cells, keep)))
+        cited = " ".join(e.source for e in glossary() if e.term in terms)
+        grown = named | {s.key for s in literature if s.named_in(cited)}
+        if grown == keep:
+            return keep
+        keep = grown
 
 
 def names_kosovo(text: str) -> bool:
@@ -375,3 +400,109 @@ def kosovo_footnote(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "outputs": [{"output_type": "display_data", "metadata": {},
                          "data": {"text/html": kosovo_footnote_html()}}]}
     return [*cells[:first + 1], note, *cells[first + 1:]]
+
+
+# --------------------------------------------------------------------------- glossary cut
+_GLOSSARY_BLOCK = re.compile(rf'<div class="{BACKMATTER_CLASS} {BACKMATTER_CLASS}-glossary">'
+                             r".*?</div>", re.S)
+_TERM_ROW = re.compile(r'<tr data-term="([^"]+)">.*?</tr>', re.S)
+_EMPTY_GLOSSARY = re.compile(r'<h3>[^<]*</h3><table class="octasee-table glossary"[^>]*>'
+                             r"(?:(?!</table>).)*?<tbody></tbody></table>", re.S)
+
+
+def _plain(text: str) -> str:
+    """HTML as the reader sees it: tags left out, entities resolved."""
+    return html.unescape(re.sub(r"<[A-Za-z!/][^<>]*>", " ", text))
+
+
+def _shown_text(cell: Mapping[str, Any]) -> str:
+    """What a merged cell shows a reader, as plain text: a Markdown cell's text; a code
+    cell's outputs (not its code, nor the scripts of its HTML), the glossary's own table
+    left out; figures' JSON (titles, labels, notes)."""
+    if cell.get("cell_type") == "markdown":
+        src = cell.get("source", "")
+        return _plain("".join(src) if isinstance(src, list) else str(src))
+    out = []
+    for o in cell.get("outputs", []) or []:
+        for mime, value in (o.get("data") or {}).items():
+            if mime == "text/html" or mime == "text/markdown":
+                text = "".join(value) if isinstance(value, list) else str(value)
+                out.append(_plain(_GLOSSARY_BLOCK.sub(" ", _SCRIPT.sub(" ", text))))
+            elif "json" in mime:
+                out.append(json.dumps(value, ensure_ascii=False))
+        if o.get("text"):
+            text = o["text"]
+            out.append("".join(text) if isinstance(text, list) else str(text))
+    return "\n".join(out)
+
+
+def _used_in(text: str) -> set[str]:
+    return {e.term for e in glossary() if e.used_in(text)}
+
+
+def _closure(terms: set[str]) -> set[str]:
+    """``terms`` and the entries their definitions (and sources) use, and so on."""
+    entries = glossary()
+    keep = set(terms)
+    while True:
+        said = " ".join(f"{e.definition} {e.source}" for e in entries if e.term in keep)
+        more = {e.term for e in entries if e.term not in keep and e.used_in(said)}
+        if not more:
+            return keep
+        keep |= more
+
+
+def used_terms(texts: Iterable[str]) -> set[str]:
+    """The glossary entries (their ``term``) that ``texts`` (plain text) use, and the
+    entries the definitions of those use, and so on: a kept definition that says
+    "EMCDDA" keeps EMCDDA's entry."""
+    return _closure(_used_in("\n".join(texts)))
+
+
+def _used_outside(cells: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The entries the cells outside the back matter use (not yet closed)."""
+    return _used_in("\n".join(_shown_text(c) for c in cells if not _is_backmatter(c)))
+
+
+def _back_text(cells: Sequence[Mapping[str, Any]], keep: set[str] | None = None) -> str:
+    """What the back matter shows but the glossary, as plain text; with ``keep``, only the
+    bibliography entries and public indicators of those sources."""
+    out = []
+    for cell in cells:
+        if not _is_backmatter(cell):
+            continue
+        for o in cell.get("outputs", []) or []:
+            value = (o.get("data") or {}).get("text/html")
+            if value is None:
+                continue
+            text = _GLOSSARY_BLOCK.sub(" ", "".join(value) if isinstance(value, list)
+                                       else value)
+            if keep is not None:
+                text = _ITEM.sub(lambda m: m.group(0) if m.group(2) in keep else "", text)
+            out.append(_plain(text))
+    return "\n".join(out)
+
+
+def cite_glossary(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cells`` (the merged report) with the back matter's glossary cut to the entries the
+    edition uses (:func:`used_terms`): in its chapters' text, captions, tables and
+    figures, and in the rest of the back matter. Run it after :func:`cite_sources`, so
+    that a source the bibliography drops does not keep an abbreviation. A table left
+    without rows leaves with its heading. Changes the cells in place and returns them."""
+    keep = _closure(_used_outside(cells) | _used_in(_back_text(cells)))
+
+    def sub(m: re.Match[str]) -> str:
+        return m.group(0) if html.unescape(m.group(1)) in keep else ""
+
+    for cell in cells:
+        for o in cell.get("outputs", []) or []:
+            data = o.get("data") or {}
+            value = data.get("text/html")
+            if value is None:
+                continue
+            text = "".join(value) if isinstance(value, list) else value
+            if _GLOSSARY_BLOCK.search(text) is None:
+                continue
+            data["text/html"] = _GLOSSARY_BLOCK.sub(
+                lambda b: _EMPTY_GLOSSARY.sub("", _TERM_ROW.sub(sub, b.group(0))), text)
+    return cells

@@ -146,7 +146,8 @@ def original_texts(ch: Chapter) -> None:
         shown, masked = _shown(ch, done, ["Original", "English shown", "Translated by"])
         nd = pd.DataFrame(False, index=shown.index, columns=shown.columns)
         nd["Original"] = done["nd"].to_numpy()
-        ch.show_table(shown, "Country texts quoted in English: the originals",
+        ch.show_table(shown, "Texts the member countries wrote in another language, with "
+                      "their English translation",
                       source="submissions", nd=nd, key="tab:translations:quoted",
                       data=ch.source_rows(*_sources(ch, done)))
         note = ch._masked_note(masked)

@@ -507,8 +507,9 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
 # --- route maps ------------------------------------------------------------------------------
 
 #: Classes of legs by the number of routes that report them: (fewest, most, line width px).
+#: Each width is at least 1.8 times the one before, so that the classes part in print.
 _WIDTHS: tuple[tuple[int, int | None, float], ...] = (
-    (1, 1, 1.3), (2, 2, 2.6), (3, 4, 4.0), (5, 8, 5.6), (9, None, 7.4))
+    (1, 1, 1.0), (2, 2, 2.0), (3, 4, 3.6), (5, 8, 6.5), (9, None, 11.7))
 _LEG_COLOUR = "rgba(127, 39, 4, 0.72)"
 _ARROW_COLOUR = "#7f2704"
 _MEMBER_FILL = "#f3efe6"
@@ -522,16 +523,27 @@ _ROLE_MARKERS = {
 }
 #: How far a leg bows to its right (a share of its length), so that A→B and B→A part.
 _BOW = 0.14
-#: Where a place's name sits beside its marker (default: above it), where the small
-#: countries of the western Balkans would otherwise write over each other.
-_LABEL_SIDE = {"AL": "middle left", "ME": "middle left", "MK": "bottom right",
-               "XK": "middle right", "GR": "middle right", "RS": "middle right",
-               "BA": "top left", "SI": "top left", "AT": "top right"}
+#: Where along a leg (0 = its start) its arrow head and its count of routes sit.
+_ARROW_AT = 0.64
+_COUNT_AT = 0.42
+#: The side a place's name is tried on first, where the small countries of the western
+#: Balkans read best; the placement moves it if it would overprint anything.
+_LABEL_SIDE = {"AL": "left", "ME": "left", "MK": "bottom right", "XK": "right",
+               "GR": "right", "RS": "right", "BA": "top left", "SI": "top left",
+               "HR": "top", "HU": "top", "RO": "top", "MD": "right", "BG": "top"}
 #: A white halo around labels, so that they read over the legs.
 _HALO = ("0px 0px 2px #ffffff, 0px 0px 2px #ffffff, 0px 0px 3px #ffffff")
-#: The margin (px) left of the map where the countries beyond its western edge are named.
-_WEST_MARGIN = 66
-BEYOND_NOTE = "Countries beyond the map are shown at its edge, in their direction."
+#: The map's margins (px): the labels stay inside the plot area, so none needs room.
+_SIDE_MARGIN = 8
+#: Label size estimates (px): a character's width and a line's height as shares of the
+#: font size (generous for Arial/Liberation Sans), and the marker's half size.
+CHAR_WIDTH = 0.58
+LINE_HEIGHT = 1.25
+_MARKER_HALF = 6.0
+#: A country beyond the frame whose part inside it covers this much (km²) is drawn there.
+_VISIBLE_KM2 = 15000.0
+BEYOND_NOTE = ("Countries beyond the map are shown on its edge, in their direction from "
+               "the map's centre.")
 
 
 def _width(n: int) -> tuple[int, str, float]:
@@ -561,43 +573,112 @@ def _two_lines(name: str) -> str:
     return name[:cut] + "<br>" + name[cut + 1:]
 
 
-def _edge_point(x: float, y: float, inner: tuple[float, float, float, float]
+def label_size(text: str, size: float) -> tuple[float, float]:
+    """The estimated (width, height) in px of a label's ``text`` (``<br>`` breaks lines)
+    at font ``size``: what the placement keeps apart.
+
+    >>> label_size("Serbia", 10)
+    (34.8, 12.5)
+    """
+    lines = text.split("<br>")
+    return (round(max(len(line) for line in lines) * size * CHAR_WIDTH, 2),
+            round(len(lines) * size * LINE_HEIGHT, 2))
+
+
+def _inside_polygon(px: np.ndarray, py: np.ndarray, xs: Sequence[float | None],
+                    ys: Sequence[float | None]) -> np.ndarray:
+    """Even-odd test of points against rings joined by ``None`` breaks."""
+    inside = np.zeros(px.shape, dtype=bool)
+    ring: list[tuple[float, float]] = []
+    for x, y in [*zip(xs, ys, strict=True), (None, None)]:
+        if x is not None and y is not None:
+            ring.append((x, y))
+            continue
+        if len(ring) > 2:
+            r = np.asarray(ring)
+            x0, y0 = r[:, 0], r[:, 1]
+            x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+            for a, b, c, d in zip(x0, y0, x1, y1, strict=True):
+                if b == d:
+                    continue
+                cross = ((b > py) != (d > py)) & (px < a + (py - b) * (c - a) / (d - b))
+                inside ^= cross
+        ring = []
+    return inside
+
+
+@cache
+def _visible_point(code: str) -> tuple[float, float] | None:
+    """A point well inside the part of country ``code`` that the frame shows, if that part
+    covers :data:`_VISIBLE_KM2` or more (Ukraine, Italy); else None (drawn on the edge)."""
+    shape = next((s for s in _shapes() if s["iso2"] == code), None)
+    if shape is None:
+        return None
+    box = frame()
+    step, keep = 20.0, 40.0  # grid (km) and how far inside the frame the point stays
+    xs = [v for v in shape["x"] if v is not None]
+    ys = [v for v in shape["y"] if v is not None]
+    x0, x1 = max(min(xs), box[0] + keep), min(max(xs), box[2] - keep)
+    y0, y1 = max(min(ys), box[1] + keep), min(max(ys), box[3] - keep)
+    if x0 >= x1 or y0 >= y1:
+        return None
+    gx, gy = np.meshgrid(np.arange(x0, x1, step), np.arange(y0, y1, step))
+    gx, gy = gx.ravel(), gy.ravel()
+    inside = _inside_polygon(gx, gy, shape["x"], shape["y"])
+    if inside.sum() * step * step < _VISIBLE_KM2:
+        return None
+    vx, vy = gx[inside], gy[inside]
+    i = int(np.argmin((vx - vx.mean()) ** 2 + (vy - vy.mean()) ** 2))
+    return float(vx[i]), float(vy[i])
+
+
+def _edge_point(x: float, y: float, box: tuple[float, float, float, float]
                 ) -> tuple[float, float, str]:
-    """Where the line from the map's centre to (x, y) leaves ``inner``, and which side."""
-    seg = _clip_segment(0.0, 0.0, x, y, inner)
-    ex, ey = (seg[2], seg[3]) if seg is not None else (0.0, 0.0)
-    sides = {"left": abs(ex - inner[0]), "right": abs(ex - inner[2]),
-             "bottom": abs(ey - inner[1]), "top": abs(ey - inner[3])}
-    return ex, ey, min(sides, key=sides.__getitem__)
+    """Where the line from the frame's centre towards (x, y) meets the frame, and which
+    side: a far place's direction from the map as the reader sees it."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    dx, dy = x - cx, y - cy
+    ts = {}
+    if dx < 0:
+        ts["left"] = (box[0] - cx) / dx
+    if dx > 0:
+        ts["right"] = (box[2] - cx) / dx
+    if dy < 0:
+        ts["bottom"] = (box[1] - cy) / dy
+    if dy > 0:
+        ts["top"] = (box[3] - cy) / dy
+    side = min(ts, key=ts.__getitem__)
+    t = ts[side]
+    return cx + t * dx, cy + t * dy, side
 
 
 def _spread(anchors: dict[str, list[float]], sides: dict[str, str],
-            inner: tuple[float, float, float, float], km_per_px: float) -> None:
-    """Move the edge anchors of one side apart along it, so that their labels do not
-    overlap (in place: ``anchors[code] = [x, y]``)."""
+            box: tuple[float, float, float, float], size: dict[str, tuple[float, float]],
+            km_per_px: float) -> None:
+    """Move the edge places of one side apart along it, so that neither their markers nor
+    their labels (beside them, inside the frame) overlap (in place:
+    ``anchors[code] = [x, y]``); ``size``: each label's (width, height) in px."""
     for side in ("left", "right", "top", "bottom"):
         codes = [c for c in anchors if sides[c] == side]
-        if len(codes) < 2:
+        if not codes:
             continue
         axis = 1 if side in ("left", "right") else 0
-        lo, hi = (inner[1], inner[3]) if axis else (inner[0], inner[2])
+        lo, hi = (box[1], box[3]) if axis else (box[0], box[2])
+
+        def half(c: str, axis: int = axis) -> float:
+            extent = size[c][1] if axis else size[c][0]
+            return (max(extent, 2 * _MARKER_HALF) / 2 + 3) * km_per_px
+
         codes.sort(key=lambda c: anchors[c][axis])
-
-        def gap(a: str, b: str, axis: int = axis) -> float:
-            if axis:  # one label above the other (two lines for a long name)
-                lines = max(_two_lines(place_name(c)).count("<br>") + 1 for c in (a, b))
-                return (6 + 11 * lines) * km_per_px
-            chars = (len(place_name(a)) + len(place_name(b))) / 2
-            return (chars * 5.2 + 12) * km_per_px
-
+        for c in codes:  # the labels stay inside the frame
+            anchors[c][axis] = min(max(anchors[c][axis], lo + half(c)), hi - half(c))
         for a, b in itertools.pairwise(codes):  # push up / right
-            anchors[b][axis] = max(anchors[b][axis], anchors[a][axis] + gap(a, b))
-        over = anchors[codes[-1]][axis] - hi
+            anchors[b][axis] = max(anchors[b][axis], anchors[a][axis] + half(a) + half(b))
+        over = anchors[codes[-1]][axis] - (hi - half(codes[-1]))
         if over > 0:  # then back inside, keeping the gaps
-            anchors[codes[-1]][axis] = hi
+            anchors[codes[-1]][axis] -= over
             for a, b in itertools.pairwise(reversed(codes)):
-                anchors[b][axis] = min(anchors[b][axis], anchors[a][axis] - gap(b, a))
-            anchors[codes[0]][axis] = max(anchors[codes[0]][axis], lo)
+                anchors[b][axis] = min(anchors[b][axis], anchors[a][axis] - half(a) - half(b))
 
 
 def _bezier(p0: tuple[float, float], p2: tuple[float, float], n: int = 24
@@ -611,6 +692,16 @@ def _bezier(p0: tuple[float, float], p2: tuple[float, float], n: int = 24
     xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x2
     ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y2
     return xs, ys, (cx, cy)
+
+
+def _on_bezier(p0: tuple[float, float], c: tuple[float, float], p2: tuple[float, float],
+               t: float) -> tuple[float, float, float, float]:
+    """The point of a quadratic curve at ``t`` and its tangent (dx, dy)."""
+    x = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * c[0] + t ** 2 * p2[0]
+    y = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * c[1] + t ** 2 * p2[1]
+    dx = 2 * (1 - t) * (c[0] - p0[0]) + 2 * t * (p2[0] - c[0])
+    dy = 2 * (1 - t) * (c[1] - p0[1]) + 2 * t * (p2[1] - c[1])
+    return x, y, dx, dy
 
 
 def _basemap(fig: go.Figure) -> None:
@@ -638,22 +729,97 @@ def _role_text(code: str, row: Any) -> str:
     return f"<b>{escape_label(place_name(code))}</b><br>" + "; ".join(parts)
 
 
+Box = tuple[float, float, float, float]
+
+#: Where a label may sit beside its marker, as the unit direction of its centre.
+_SIDES = {"right": (1, 0), "left": (-1, 0), "top": (0, 1), "bottom": (0, -1),
+          "top right": (1, 1), "top left": (-1, 1), "bottom right": (1, -1),
+          "bottom left": (-1, -1)}
+#: The sides an edge place's label may take: inward, never out of the frame.
+_INWARD = {"left": ("right", "top right", "bottom right"),
+           "right": ("left", "top left", "bottom left"),
+           "top": ("bottom", "bottom right", "bottom left"),
+           "bottom": ("top", "top right", "top left")}
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_labels(items: Sequence[dict[str, Any]], *, plot: Box, km_per_px: float,
+                  markers: Sequence[tuple[float, float]], lines: Sequence[np.ndarray],
+                  taken: Sequence[Box]) -> dict[str, Box]:
+    """Greedy label placement in the map's coordinates (km): each label, in turn, takes
+    the candidate position that overprints least (another label or a marker first, then
+    route lines), inside the plot area ``plot``; returns each label's box (x0, y0, x1, y1).
+
+    ``items``: dicts with ``code``, ``at`` (its marker or label point), ``size`` (px),
+    ``marker`` (a marker is drawn at ``at``) and ``sides`` (the sides to try, in order).
+    ``lines``: (n, 2) arrays of points along the legs; ``taken``: boxes already used.
+    """
+    placed: list[Box] = list(taken)
+    m = np.asarray(markers, dtype=float).reshape(-1, 2)
+    pts = np.vstack([*lines, np.empty((0, 2))])
+    half_m = _MARKER_HALF * km_per_px
+    boxes: dict[str, Box] = {}
+    for item in items:
+        w, h = (v * km_per_px for v in item["size"])
+        x, y = item["at"]
+        cands: list[tuple[float, float]] = []
+        if not item["marker"]:
+            cands.append((x, y))
+        gap = (_MARKER_HALF + 2) * km_per_px if item["marker"] else 2 * km_per_px
+        for ring in (0, 1, 2):
+            extra = ring * 10 * km_per_px
+            for side in item["sides"]:
+                ux, uy = _SIDES[side]
+                cands.append((x + ux * (w / 2 + gap + extra), y + uy * (h / 2 + gap + extra)))
+        best, best_cost = None, math.inf
+        for rank, (cx, cy) in enumerate(cands):
+            b = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if b[0] < plot[0] or b[1] < plot[1] or b[2] > plot[2] or b[3] > plot[3]:
+                continue
+            cost = 1e4 * sum(_overlap(b, p) for p in placed)
+            if len(m):
+                cost += 1e3 * int(np.sum((m[:, 0] + half_m > b[0]) & (m[:, 0] - half_m < b[2])
+                                         & (m[:, 1] + half_m > b[1])
+                                         & (m[:, 1] - half_m < b[3])))
+            if len(pts):
+                cost += item.get("line_cost", 20) * int(np.sum((pts[:, 0] > b[0]) & (pts[:, 0] < b[2])
+                                        & (pts[:, 1] > b[1]) & (pts[:, 1] < b[3])))
+            cost += rank
+            if cost < best_cost:
+                best, best_cost = b, cost
+        if best is None:  # nowhere inside: at the point, pulled into the plot area
+            cx = min(max(x, plot[0] + w / 2), plot[2] - w / 2)
+            cy = min(max(y, plot[1] + h / 2), plot[3] - h / 2)
+            best = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        boxes[item["code"]] = best
+        placed.append(best)
+    return boxes
+
+
 def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
               height: int | None = None, notes: Sequence[str] = ()) -> go.Figure:
     """Routes drawn on the region's map: each leg (origin → transit → ... → destination)
-    as a line as wide as the number of routes that report it, bowed to its right (A→B
-    and B→A stay apart) with an arrow head on it; each place on a route marked by the
-    role it has most often (origin, transit, destination); every member and Kosovo*
-    labelled. Nothing is fetched: the basemap is the bundled one, without a geo subplot.
+    as a line as wide as the number of routes that report it (each class of width at least
+    1.8 times the one before; a leg of 2 or more routes also prints its count), bowed to
+    its right (A→B and B→A stay apart) with an arrow head on it; each place on a route
+    marked by the role it has most often (origin, transit, destination); every member and
+    Kosovo* labelled, each label placed where it overprints no other label or marker and
+    as few lines as it can, inside the plot area (never clipped). Nothing is fetched: the
+    basemap is the bundled one, without a geo subplot.
 
     ``routes``: the store's routes (``origin``, ``transit``, ``destination``; names or
-    codes) or their legs from :func:`octasee.analysis.routes.route_legs`. A country
-    beyond the map's frame sits at the frame's edge in its direction from the region,
-    labelled, once however many legs reach it. A place that is not a known country is
-    named in a note under the map (its legs are not drawn), as are places with no known
-    position; the notes end with the boundary disclaimer and the Kosovo* footnote.
-    ``notes``: more notes to print first. ``height`` defaults to the map's proportions at
-    the A4 width plus the legend and the notes (about 560 px).
+    codes) or their legs from :func:`octasee.analysis.routes.route_legs`. A place whose
+    position lies inside the frame is drawn there (a country that straddles the frame,
+    like Ukraine or Italy, at a point of its visible part); one beyond it sits on the
+    frame's edge in its direction from the frame's centre, labelled, once however many
+    legs reach it, and several in one direction are spread along the edge. A place that
+    is not a known country is named in a note under the map (its legs are not drawn), as
+    are places with no known position; the notes end with the boundary disclaimer and the
+    Kosovo* footnote. ``notes``: more notes to print first. ``height`` defaults to the
+    map's proportions at the A4 width plus the legend and the notes (about 560 px).
 
     >>> import pandas as pd
     >>> fig = route_map(pd.DataFrame({"origin": ["AF", "AF"], "transit": ["IR;TR;BG", "TR"],
@@ -672,11 +838,19 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
         require_columns(routes, {"origin": "origin", "destination": "destination"}, function)
         legs = _legs(routes)
     box = frame()
-    pad = 0.025 * (box[2] - box[0])
-    inner = (box[0] + pad, box[1] + pad, box[2] - pad, box[3] - pad)
-    plot_w = theme.A4_WIDTH - _WEST_MARGIN - 4
+    plot_w = theme.A4_WIDTH - 2 * _SIDE_MARGIN
     km_per_px = (box[2] - box[0]) / plot_w
     map_h = round(plot_w * (box[3] - box[1]) / (box[2] - box[0]))
+
+    # Every member and Kosovo* is labelled, and each place on a route.
+    members = {s["iso2"]: s["label"] for s in _shapes() if s["member"]}
+    label_at = {**members, KOSOVO: next(s["label"] for s in _shapes() if s["iso2"] == KOSOVO)}
+
+    def text_of(code: str) -> str:
+        return _two_lines(escape_label(place_name(code)))
+
+    def font_of(code: str) -> int:
+        return 10 if code in members else 9
 
     pts = _points()
     unplaced = [c for c in legs.places["place"] if c not in pts]
@@ -687,20 +861,22 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
         if code in unplaced:
             continue
         x, y = (float(v) for v in project(*pts[code]))
-        if inner[0] <= x <= inner[2] and inner[1] <= y <= inner[3]:
+        if box[0] < x < box[2] and box[1] < y < box[3]:
             inside[code] = (x, y)
+        elif (seen := _visible_point(code)) is not None:
+            inside[code] = seen
         else:
-            ex, ey, side = _edge_point(x, y, inner)
-            if side == "left":  # on the edge, named in the margin beside it
-                ex = box[0]
-            elif side == "top":
-                ey = box[3]
+            ex, ey, side = _edge_point(x, y, box)
             anchors[code], sides[code] = [ex, ey], side
-    _spread(anchors, sides, inner, km_per_px)
+    size = {c: label_size(text_of(c), font_of(c)) for c in {*label_at, *inside, *anchors}}
+    _spread(anchors, sides, box, size, km_per_px)
     where = {**inside, **{c: (a[0], a[1]) for c, a in anchors.items()}}
 
     fig = go.Figure()
     _basemap(fig)
+    fig.add_shape(type="rect", x0=box[0], y0=box[1], x1=box[2], y1=box[3], xref="x",
+                  yref="y", line={"color": "#9e9e9e", "width": 0.8}, layer="above",
+                  name="frame")
 
     drawn = legs.legs[legs.legs["origin"].isin(list(where))
                       & legs.legs["destination"].isin(list(where))]
@@ -708,11 +884,14 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
                                                          ascending=[False, True, True])
     shown_class: set[int] = set()
     arrow_x, arrow_y, arrow_angle, arrow_size, arrow_text = [], [], [], [], []
+    lines: list[np.ndarray] = []
+    counts: list[tuple[str, str, int, float, float]] = []
     for leg in order.itertuples(index=False):
         n = int(leg.routes)
         rank, label, w = _width(n)
         p0, p2 = where[leg.origin], where[leg.destination]
-        xs, ys, (cx, cy) = _bezier(p0, p2)
+        xs, ys, c = _bezier(p0, p2)
+        lines.append(np.column_stack(_bezier(p0, p2, 48)[:2]))
         fig.add_trace(go.Scatter(
             x=np.round(xs, 1).tolist(), y=np.round(ys, 1).tolist(), mode="lines",
             line={"color": _LEG_COLOUR, "width": w, "shape": "spline"}, hoverinfo="skip",
@@ -721,26 +900,35 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
             meta={_ROLE: "leg", "origin": leg.origin, "destination": leg.destination,
                   "routes": n, "width": w}))
         shown_class.add(rank)
-        t = 0.55  # the head a little past the middle: clear of the places at either end
-        bx = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * cx + t ** 2 * p2[0]
-        by = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * cy + t ** 2 * p2[1]
-        dx = 2 * (1 - t) * (cx - p0[0]) + 2 * t * (p2[0] - cx)
-        dy = 2 * (1 - t) * (cy - p0[1]) + 2 * t * (p2[1] - cy)
+        bx, by, dx, dy = _on_bezier(p0, c, p2, _ARROW_AT)
         arrow_x.append(round(bx, 1))
         arrow_y.append(round(by, 1))
         arrow_angle.append(round(math.degrees(math.atan2(dx, dy)), 1))
-        arrow_size.append(round(8 + 1.6 * w, 1))
+        arrow_size.append(round(8 + 1.2 * w, 1))
         arrow_text.append(f"{escape_label(place_name(leg.origin))} → "
                           f"{escape_label(place_name(leg.destination))}: "
                           f"{n} route{'s' if n != 1 else ''}")
+        if n >= 2:
+            mx, my, _, _ = _on_bezier(p0, c, p2, _COUNT_AT)
+            counts.append((leg.origin, leg.destination, n, mx, my))
     if arrow_x:
         fig.add_trace(go.Scatter(
             x=arrow_x, y=arrow_y, mode="markers", hovertext=arrow_text, hoverinfo="text",
             marker={"symbol": "arrow", "angle": arrow_angle, "size": arrow_size,
                     "color": _ARROW_COLOUR, "line": {"width": 0}},
             showlegend=False, name="direction", meta={_ROLE: "arrows"}))
+    count_boxes: list[Box] = []
+    for origin, destination, n, mx, my in counts:
+        w, h = label_size(str(n), 8)
+        fig.add_annotation(
+            x=round(mx, 1), y=round(my, 1), xref="x", yref="y", text=str(n),
+            showarrow=False, xanchor="center", yanchor="middle", bgcolor="white",
+            bordercolor=_ARROW_COLOUR, borderwidth=0.8, borderpad=1,
+            font={"size": 8, "color": _ARROW_COLOUR}, name=f"count {origin}-{destination}")
+        hw, hh = (w / 2 + 3) * km_per_px, (h / 2 + 2) * km_per_px
+        count_boxes.append((mx - hw, my - hh, mx + hw, my + hh))
 
-    # The places on the routes, one marker each, by the role they have most often.
+    # The places on the routes, one marker each, by the role it has most often.
     placed = legs.places[legs.places["place"].isin(list(where))]
     for role in ("origin", "transit", "destination"):
         part = placed[placed["role"] == role]
@@ -754,30 +942,29 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
             legendrank=200 + ("origin", "transit", "destination").index(role),
             meta={_ROLE: "places", "kind": role, "places": list(part["place"])}))
 
-    # Labels: every member and Kosovo*, each place on a route; far ones at the edge.
-    members = {s["iso2"]: s["label"] for s in _shapes() if s["member"]}
-    label_at = {**members, KOSOVO: next(s["label"] for s in _shapes() if s["iso2"] == KOSOVO)}
-    edge_side = {"left": "middle left", "right": "middle left", "top": "top center",
-                 "bottom": "top center"}
-    for code in sorted(set(label_at) | set(where), key=place_name):
-        if code in where:  # beside its marker, clear of it
-            x, y = where[code]
-            side = edge_side[sides[code]] if code in anchors else _LABEL_SIDE.get(
-                code, "top center")
-        else:
-            x, y = label_at[code]
-            side = "middle center"
-        v, h = side.split()
+    # Labels: edge places first (inward), then the places on routes, then the members.
+    def sides_of(code: str) -> tuple[str, ...]:
+        if code in anchors:
+            return _INWARD[sides[code]]
+        first = _LABEL_SIDE.get(code, "top")
+        return (first, *(s for s in _SIDES if s != first))
+
+    ordered = sorted(set(label_at) | set(where),
+                     key=lambda c: (c not in anchors, c not in where, place_name(c)))
+    items = [{"code": c, "at": where.get(c, label_at.get(c)), "size": size[c],
+              "marker": c in where, "sides": sides_of(c),
+              # at the edge, legs fan out beside every label: stay beside the marker
+              "line_cost": 3 if c in anchors else 20} for c in ordered]
+    boxes = _place_labels(items, plot=box, km_per_px=km_per_px,
+                          markers=list(where.values()), lines=lines, taken=count_boxes)
+    for code in ordered:
+        x0, y0, x1, y1 = boxes[code]
         member = code in members
         fig.add_annotation(
-            x=round(float(x), 1), y=round(float(y), 1), xref="x", yref="y",
-            text=_two_lines(escape_label(place_name(code))), showarrow=False,
-            xanchor={"left": "right", "center": "center", "right": "left"}[h],
-            yanchor={"top": "bottom", "middle": "middle", "bottom": "top"}[v],
-            xshift={"left": -6, "center": 0, "right": 6}[h],
-            yshift={"top": 4, "middle": 0, "bottom": -4}[v] if code in where else 0,
-            align={"left": "right", "center": "center", "right": "left"}[h],
-            font={"size": 10 if member else 9, "color": "#1a1a1a" if member else "#4d4d4d",
+            x=round((x0 + x1) / 2, 1), y=round((y0 + y1) / 2, 1), xref="x", yref="y",
+            text=text_of(code), showarrow=False, xanchor="center", yanchor="middle",
+            align="center",
+            font={"size": font_of(code), "color": "#1a1a1a" if member else "#4d4d4d",
                   "shadow": _HALO},
             name=f"label {code}")
 
@@ -788,18 +975,18 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
         extra.append("No leg of these routes joins two known places.")
     extra += [u.message() for u in legs.unknown]
     extra += _unplaced_notes(unplaced)
-    top = (40 if title else 8) + (14 if "top" in sides.values() else 0)
+    top = 40 if title else 8
     rows = 24
     bottom = 2 * rows + _add_notes(fig, map_notes(kosovo=True, extra=extra),
-                                   below=2 * rows + 2, left=-_WEST_MARGIN / plot_w)
+                                   below=2 * rows + 2)
     fig = themed(fig)
     hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
-    legend = {"orientation": "h", "x": -_WEST_MARGIN / plot_w, "xanchor": "left", "yanchor": "top",
+    legend = {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top",
               "font": {"size": 10}, "bgcolor": "rgba(255,255,255,0)", "itemwidth": 30,
               "traceorder": "normal", "tracegroupgap": 0}
     fig.update_layout(
         height=height or (top + map_h + bottom),
-        margin={"l": _WEST_MARGIN, "r": 4, "t": top, "b": bottom},
+        margin={"l": _SIDE_MARGIN, "r": _SIDE_MARGIN, "t": top, "b": bottom},
         title={"text": title} if title else None,
         plot_bgcolor="white", hovermode="closest", dragmode="pan", showlegend=True,
         legend={**legend, "y": -4 / map_h,

@@ -60,11 +60,12 @@ class GlossaryEntry:
     @property
     def pattern(self) -> re.Pattern[str]:
         """What finds the entry in the report's text, whole words only: its ``names``, else
-        the term itself. An abbreviation matches as written (with a plural ``s``: OCGs);
+        the term itself. An abbreviation matches as written (with a plural ``s``: OCGs;
+        in a compound word, high-THC, but not as part of another abbreviation, OCTA-SEE);
         a term in any case, singular or plural ("crime areas")."""
         if self.kind == "abbreviation":
             body = self.names or re.escape(self.term)
-            return re.compile(rf"(?<![\w-])(?:{body})s?(?![\w-])")
+            return re.compile(rf"(?<!\w)(?<![A-Z0-9]-)(?:{body})s?(?!\w)(?!-[A-Z0-9])")
         body = self.names or re.escape(self.term) + "(?:s|es)?"
         return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
@@ -75,6 +76,9 @@ class GlossaryEntry:
         True
         >>> GlossaryEntry("EU", "abbreviation", "European Union").used_in("EUR 5")
         False
+        >>> [GlossaryEntry("SEE", "abbreviation", "South East Europe").used_in(t)
+        ...  for t in ("OCTA-SEE", "SEE countries", "high-SEE")]
+        [False, True, True]
         >>> GlossaryEntry("Crime area", "term", "One of ...").used_in("by crime areas")
         True
         """
