@@ -556,9 +556,14 @@ def compare_published(view: PublicView, *, before: str, now: str,
     change between them, and how many member states reported (fewest to most).
 
     Columns: ``crime_area``, ``indicator``, ``before``, ``now``, ``change`` (text),
-    ``reporting_before``, ``reporting_now`` (``"10-13"``); computed from published
-    numbers only."""
+    ``reporting_before``, ``reporting_now`` (``"10-13"``), ``same_members`` (whether the
+    same member states reported every year of both cycles); computed from published
+    numbers only. The change is given only where the same member states reported every
+    year: two means over different states (six and six, not the same six) are not a
+    change of the region's market.
+    """
     b, n = get_cycle(before), get_cycle(now)
+    cells = view.cells
     rows = []
     for area, code in series:
         try:
@@ -576,10 +581,16 @@ def compare_published(view: PublicView, *, before: str, now: str,
             k = part["countries"].dropna().astype(int) if len(part) else pd.Series(dtype=int)
             out[f"reporting_{name}"] = ("" if k.empty else f"{k.min()}" if k.min() == k.max()
                                         else f"{k.min()}-{k.max()}")
+        mine = cells[(cells["indicator"] == code) & (cells["crime_area"] == area)
+                     & cells["year"].between(b.first_year, n.last_year)]
+        members = {frozenset(g["country"]) for _, g in mine.groupby("year")}
+        years = set(mine["year"].astype(int))
+        out["same_members"] = len(members) == 1 and years >= set(
+            range(b.first_year, b.last_year + 1)) | set(range(n.first_year, n.last_year + 1))
         x, y = out["before"], out["now"]
         out["change"] = (fmt_change((y - x) / x * 100) if pd.notna(x) and pd.notna(y) and x
-                         else "")
+                         and out["same_members"] else "")
         rows.append(out)
     return pd.DataFrame(rows, columns=["crime_area", "indicator", "before", "now", "change",
-                                       "reporting_before", "reporting_now"])
+                                       "reporting_before", "reporting_now", "same_members"])
 

@@ -182,3 +182,26 @@ def test_findings_compared_across_cycles_by_key():
         ["trend:thb:victims_identified", "rising", "falling", "reversed"],
         ["routes:synthetic", "4 routes, 4 reporting", "", "gone"]]  # no outlier
     assert t["number"].tolist()[:2] == [7, 15] and pd.isna(t["number"].iloc[-1])
+
+
+def test_published_means_are_compared_only_over_the_same_member_states(sample_workspace,
+                                                                       tmp_path):
+    """The sample's counterfeit seizures: six member states report in each cycle, not the
+    same six (the restricted finding compares the three that reported every year). Two
+    means over different states are no change of the market: no change is given; heroin,
+    reported by all thirteen every year, is compared."""
+    from octasee.analysis.outlook import compare_published
+    from octasee.chapters import open_chapter
+
+    ch = open_chapter("11", "Outlook", cycle="2013-2017", workspace=sample_workspace.path,
+                      variant="public", output_dir=tmp_path)
+    table = compare_published(ch.view, before="2009-2012", now="2013-2017").set_index(
+        "indicator")
+    cells = ch.view.cells
+    fake = cells[cells["indicator"] == "counterfeit_items_seized"]
+    sets = {frozenset(g["country"]) for _, g in fake.groupby("year")}
+    assert len(sets) > 1  # the premise: different member states over the years
+    assert not table.loc["counterfeit_items_seized", "same_members"]
+    assert table.loc["counterfeit_items_seized", "change"] == ""
+    assert table.loc["heroin_seized", "same_members"]
+    assert table.loc["heroin_seized", "change"].startswith(("+", "-", "−"))
