@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt_change", "fmt_count", "fmt_label", "fmt_range", "fmt_share", "fmt_value",
-           "fmt_year"]
+__all__ = ["ARROW", "fmt_change", "fmt_count", "fmt_label", "fmt_number", "fmt_range",
+           "fmt_share", "fmt_transition", "fmt_value", "fmt_year"]
 
 
 def _missing(v: object) -> bool:
@@ -30,6 +30,48 @@ def fmt_count(n: float | int) -> str:
     if _missing(n):
         return "n/a"
     return f"{round(float(n)):,d}"
+
+
+def fmt_number(x: float | int, *, whole: bool = False) -> str:
+    """A number in a table column: whole numbers (``whole``: the column holds only
+    those) with a thousands comma and no decimal; others with one decimal below 1,000 and
+    none from 1,000 up, where a tenth says nothing (a rate of 2,139,680.7 cigarettes per
+    100,000 residents prints 2,139,681; 817.3 kg stays 817.3 kg); missing as ``–``.
+    Rounded as :func:`fmt_count` rounds.
+
+    >>> fmt_number(2_139_680.7), fmt_number(817.34), fmt_number(-1234.6), fmt_number(42, whole=True)
+    ('2,139,681', '817.3', '-1,235', '42')
+    >>> fmt_number(999.96), fmt_number(float("nan"))
+    ('1,000', '–')
+    """
+    if _missing(x):
+        return "–"
+    v = float(x)
+    if whole or round(abs(v), 1) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"
+
+
+#: The arrow between a before and an after (``13 → 12``), with no-break spaces so that
+#: the two sides stay on one line with it and keep their space when copied.
+ARROW = "\u00a0→\u00a0"
+
+
+def fmt_transition(before: object, after: object, *, missing: str = "none") -> str:
+    """A value then and now, joined by an arrow with a space on each side: ``13 → 12``;
+    a side without a value says ``missing`` (``none → 7``), never a dash beside the arrow.
+
+    >>> fmt_transition(13, 12) == "13" + ARROW + "12"
+    True
+    >>> [fmt_transition(a, b).replace(ARROW, " → ") for a, b in [("", "7"), ("11-13", None)]]
+    ['none → 7', '11-13 → none']
+    """
+    def side(v: object) -> str:
+        if v is None or _missing(v) or (isinstance(v, str) and v.strip() in ("", "–", "-")):
+            return missing
+        return fmt_count(v) if isinstance(v, int | float) else str(v).strip()
+
+    return f"{side(before)}{ARROW}{side(after)}"
 
 
 def fmt_year(y: float | int) -> str:

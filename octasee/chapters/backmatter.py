@@ -11,8 +11,8 @@ The bibliography is computed when the report is assembled (:func:`cite_sources`,
 by :func:`octasee.report.assemble.merge_chapters`): the annex lists every source of
 ``sources.csv`` (``<li data-source="KEY">``), and the merge keeps those the rest of the
 report names (in its text, captions and source lines; the patterns of each source's
-``names``), so a source no chapter uses any more leaves the list. Literature the
-glossary cites stays. The glossary likewise (:func:`cite_glossary`, called after
+``names``), so a source no chapter uses any more leaves the list. Literature cited by
+a glossary entry the edition uses stays. The glossary likewise (:func:`cite_glossary`, called after
 :func:`cite_sources`): the annex lists every entry of ``glossary.csv``
 (``<tr data-term="TERM">``), and the merge keeps those the edition uses (its text,
 captions, tables, figures and the rest of the back matter;
@@ -237,8 +237,9 @@ def _short(s: SourceEntry) -> str:
 # --------------------------------------------------------------------------- bibliography
 def bibliography_entries(cycle: str) -> list[dict[str, str]]:
     """Every source of ``sources.csv`` with its citation as printed: ``key``, ``kind``,
-    ``text`` (citation, edition, URL) and ``always`` ("yes" for literature the glossary
-    cites, which the merge keeps whether a chapter names it or not)."""
+    ``text`` (citation, edition, URL) and ``always`` ("yes" for literature an entry of the
+    glossary cites, marked ``data-always`` in the list: the merge keeps it when the
+    report uses that entry, :func:`cite_sources`, or names it)."""
     gloss = " ".join(e.source for e in glossary())
     out = []
     for s in sources():
@@ -410,9 +411,13 @@ _EMPTY_GLOSSARY = re.compile(r'<h3>[^<]*</h3><table class="octasee-table glossar
                              r"(?:(?!</table>).)*?<tbody></tbody></table>", re.S)
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def _plain(text: str) -> str:
-    """HTML as the reader sees it: tags left out, entities resolved."""
-    return html.unescape(re.sub(r"<[A-Za-z!/][^<>]*>", " ", text))
+    """HTML as the reader sees it: tags left out, entities resolved; and URLs left out
+    (``…/UNTOC.html`` does not use the abbreviation UNTOC)."""
+    return _URL.sub(" ", html.unescape(re.sub(r"<[A-Za-z!/][^<>]*>", " ", text)))
 
 
 def _shown_text(cell: Mapping[str, Any]) -> str:

@@ -68,6 +68,8 @@ SOURCES = {
     "glotip": "UNODC, Global Report on Trafficking in Persons data",
     "frontex": "Frontex, detections of illegal border crossings",
     "cpi": "Transparency International, Corruption Perceptions Index",
+    "population": "World Bank, World Development Indicators, mid-2017 population (the "
+                  "rates per 100,000 residents)",
 }
 
 #: What a chapter writes into its ``output_dir``: the figures and tables it shows, with
@@ -967,8 +969,17 @@ def _language_note(notes: Sequence[str], language: str | None) -> str:
 
 def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
     """How each column is printed: whole numbers with thousands separators and no decimals
-    (108,854,108), others with one decimal (14.5), years and ranks as they are; text (a
-    suppressed "<5") as it is. Decided on the column before suppression."""
+    (108,854,108), others with one decimal below 1,000 (14.5) and none from 1,000 up
+    (2,139,681: :func:`~octasee.analysis.format.fmt_number`), years and ranks as they
+    are; text (a suppressed "<5") as it is. Decided on the column before suppression.
+
+    >>> df = pd.DataFrame({"Rate": [2_139_680.7, 817.34], "Cases": [69.0, 2276.0]})
+    >>> f = _formatters(df, df)
+    >>> [f["Rate"](x) for x in df["Rate"]], [f["Cases"](x) for x in df["Cases"]]
+    (['2,139,681', '817.3'], ['69', '2,276'])
+    """
+    from octasee.analysis.format import fmt_number  # the report's one number format
+
     out: dict[str, Any] = {}
     for col in shown.columns:
         src = original[col] if col in original.columns else shown[col]
@@ -985,9 +996,7 @@ def _formatters(original: pd.DataFrame, shown: pd.DataFrame) -> dict[str, Any]:
         def fmt(x: Any, whole: bool = whole) -> str:
             if isinstance(x, bool) or not isinstance(x, (int, float)):
                 return "–" if x is None or x is pd.NA else str(x)
-            if math.isnan(x):
-                return "–"
-            return f"{x:,.0f}" if whole else f"{x:,.1f}"
+            return fmt_number(x, whole=whole)
 
         out[col] = fmt
     return out

@@ -693,7 +693,7 @@ def _one_line(ch: Chapter, r: Any) -> str:
         parts.append(_and([crime_area(a).label.lower() if _known_area(a) else a
                            for a in r.crime_areas]))
     if r.links_abroad:
-        parts.append("links to " + ", ".join(r.links_abroad))
+        parts.append("links to " + ", ".join(_name(c) for c in r.links_abroad))
     if r.n_unknown:
         parts.append(f"{r.n_unknown} of {r.attributes} attributes unknown")
     return "; ".join(parts)

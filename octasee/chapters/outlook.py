@@ -755,6 +755,11 @@ def changes(ch: Chapter) -> pd.DataFrame:
 
 
 def _public_changes(ch: Chapter, prev: str) -> pd.DataFrame:
+    """The public Table 11.7: the means print as every table's numbers (no decimal from
+    1,000 up); how many member states reported, then and now, joined by an arrow with a
+    space on each side, "none" where no member state reported (not a dash beside it)."""
+    from octasee.analysis.format import fmt_transition  # Table 11.7's own import
+
     table = compare_published(ch.view, before=prev, now=ch.cycle.code)
     if table.empty:
         ch.say("No headline series is published for both cycles.")
@@ -765,7 +770,7 @@ def _public_changes(ch: Chapter, prev: str) -> pd.DataFrame:
             f" ({_unit(ch, c)})" if _unit(ch, c) not in ("", "count") else "")),
         f"Mean, {prev}": table["before"], f"Mean, {ch.cycle.code}": table["now"],
         "Change": table["change"].replace("", "–"),
-        "Member states reporting": [f"{a or '–'} → {b or '–'}" for a, b in
+        "Member states reporting": [fmt_transition(a, b) for a, b in
                                     zip(table["reporting_before"], table["reporting_now"],
                                         strict=True)]})
     reported = {f"Mean, {prev}": table["reporting_before"],
@@ -780,5 +785,7 @@ def _public_changes(ch: Chapter, prev: str) -> pd.DataFrame:
                   parts=("year",), key="tab:outlook:changes",
                   note="The mean of the published yearly regional totals of each cycle, over "
                        "the member states that reported each year (x: a year's total is "
-                       "withheld; –: not reported).")
+                       "withheld; –: not reported). A change is given only where the same "
+                       "member states reported every year of both cycles: the means of "
+                       "different states are not compared.")
     return table

@@ -365,7 +365,7 @@ def threat_overview(ch: Chapter) -> pd.DataFrame:
                          zmin=0, zmax=10, value_label="threat score")
     ch.figure(fig, f"Threat scores 0-10 by country and crime area, {ch.cycle.code} "
               f"({_SCORES_HOW}; blank: no indicator of the area reported)",
-              source="submissions", nd=nd, key="fig:threat",
+              source=("submissions", "population"), nd=nd, key="fig:threat",
               data=ch.source_rows(ch.threat_rows()))
     top = (tm.sort_values("value", ascending=False).groupby("crime_area").head(1)
            .sort_values("value", ascending=False).head(3))
@@ -653,7 +653,7 @@ def country_table(ch: Chapter, area: str, indicators: Sequence[str]) -> None:
                 f"back, and {_label(first, ch).lower()} shown as <{ch.threshold} "
                 "does not mean a rate under that.")
     ch.show_table(values, f"{crime_area(area).label}: indicators by country, {last}",
-                  source="submissions", markers=markers, nd=nd, note=note,
+                  source=("submissions", "population"), markers=markers, nd=nd, note=note,
                   structures=[(c, area) for c in order], parts=("cells", "rates"),
                   key=f"tab:countries:{area}", data=ch.source_rows(ind))
 
@@ -991,10 +991,10 @@ def emerging(ch: Chapter) -> None:
         table["Years"] = [f"{fmt_year(a)}-{fmt_year(b)}" for a, b in
                           zip(top["first_period"], top["last_period"], strict=True)]
     # growth: the compound rate per year; from a first year of 0 it has no rate
-    table["Growth per year (%)"] = ["from zero" if not np.isfinite(g) else fmt_change(g * 100)
+    table["Growth per year"] = ["from zero" if not np.isfinite(g) else fmt_change(g * 100)
                                     for g in top["growth"].astype(float)]
     marks = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for c in ("Growth per year (%)",):
+    for c in ("Growth per year",):
         if c in marks:
             marks[c] = [(a, b) in nd_pairs for a, b in
                         zip(top["country"], top["indicator"], strict=True)]

@@ -53,7 +53,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from octasee.chapters.backmatter import cite_sources, kosovo_footnote, unnumbered
+from octasee.chapters.backmatter import cite_glossary, cite_sources, kosovo_footnote, unnumbered
 from octasee.chapters.context import EVIDENCE_NAME
 from octasee.report.errors import ReportError
 from octasee.report.execute import import_nbformat_lightly
@@ -428,6 +428,7 @@ def merge_chapters(parts: Sequence[Part], *, meta: Mapping[str, Any]) -> dict[st
             body = noted
         cells.extend(body)
     cite_sources(cells)  # the back matter's bibliography: the sources the report names
+    cite_glossary(cells)  # the glossary: the entries the edition uses
     for n, cell in enumerate(cells):
         cell["id"] = f"c{n}"
     metadata = {

@@ -136,6 +136,85 @@ def test_the_glossary_section_shows_abbreviations_then_terms(monkeypatch):
     assert backmatter.unnumbered(shown)  # not a numbered "Table E.1"
 
 
+def test_the_glossary_defines_what_the_reviewer_found_undefined():
+    terms = {e.term: e for e in glossary()}
+    assert terms["s.d."].definition.startswith("Standard deviation")
+    assert "residual" in terms["s.d."].definition  # what the trend captions mean by it
+    assert terms["s.d."].used_in("band: ± 1.645 residual s.d.; ringed")
+    assert "first-order sensitivity index" in terms["S1"].definition
+    assert "Scenario 1" in terms["S1"].definition  # S1 also numbers chapter 11's scenarios
+    assert "Total-effect sensitivity index" in terms["ST"].definition
+    assert terms["KJ"].used_in("(KJ11, F4)") and not terms["KJ"].used_in("KJt=ls()")
+
+
+def test_low_graded_is_defined_as_the_analysis_applies_it():
+    from octasee.analysis import gaps, networks, profiles
+
+    entry = {e.term: e for e in glossary()}["Low-graded"]
+    # Headline series (chapter 11) and country profiles (annex A): D or 4.
+    assert gaps.LOW_GRADES == {"source_reliability": ("D",), "information_assessment": (4,)}
+    assert (profiles.LOW_SOURCES, profiles.LOW_INFORMATION) == (("D",), (4,))
+    assert "rated D" in entry.definition and "graded 4" in entry.definition
+    # Groups (chapter 3) also count X: the glossary says so while the analysis does.
+    assert ("(X) also counts" in entry.definition) == ("X" in networks.LOW_RELIABILITY)
+    assert entry.used_in("rests on low-graded information") and entry.used_in(
+        "Rows graded D or 4")
+
+
+def _glossary_terms(html_text: str) -> set[str]:
+    return {unescape(t) for t in re.findall(r'<tr data-term="([^"]+)"', html_text)}
+
+
+def test_the_merge_keeps_the_glossary_entries_the_report_uses(monkeypatch):
+    every = {e.term for e in glossary()}
+    shown = _shown(monkeypatch, backmatter.glossary_section)
+    assert _glossary_terms(shown) == every  # run alone: every entry
+    back = [_html_cell(_shown(monkeypatch, fn)) for fn in
+            (backmatter.glossary_section, backmatter.indicator_definitions,
+             backmatter.bibliography)]
+    chapter = _html_cell(
+        "<p>Nine in ten OCGs have links abroad (KJ3); high-THC strains.</p>"
+        "<p>Band: ± 1.645 residual s.d.</p>"
+        '<p class="source">Source: Global Organized Crime Index 2021 / 2023, Global '
+        "Initiative Against Transnational Organized Crime</p>"
+        '<script>var KJt=1, EMCDDA="x";</script>')  # a script's words are not the text
+    nb = merge_chapters([_part("03_x", "3", chapter), _part("E_back", "E", *back, annex=True)],
+                        meta={"title": "T"})
+    backmatter.cite_sources(nb["cells"])
+    backmatter.cite_glossary(nb["cells"])
+    annex = _merged_html(nb)[-1]
+    kept = _glossary_terms(annex)
+    # used in the chapter; the THC of a compound word; GI-TOC in the kept bibliography
+    assert {"OCG", "KJ", "THC", "s.d.", "GI-TOC"} <= kept
+    assert {"UN", "Europol"} <= kept  # the kept OCG entry's definition names them
+    assert {"Threat index", "Crime area", "EUR"} <= kept  # the indicator definitions'
+    assert not kept & {"EMCDDA", "EUDA", "GLOTIP", "THB", "UNTOC", "CSV", "S1", "ST",
+                       "SEE"}  # SEE only inside OCTA-SEE
+    # The kept OCG entry cites the UN convention: the bibliography lists it, and its URL
+    # (…/UNTOC.html) does not use the abbreviation UNTOC.
+    listed = set(re.findall(r'<li data-source="([^"]+)"', annex))
+    assert {"untoc", "gitoc"} <= listed and "sleipnir" not in listed
+    # A second pass (assembly calling it again) changes nothing.
+    backmatter.cite_glossary(nb["cells"])
+    assert _glossary_terms(_merged_html(nb)[-1]) == kept
+
+
+def test_a_glossary_table_left_without_entries_leaves_with_its_heading():
+    entries = {e.term: e for e in glossary()}
+    back = _html_cell(
+        f'<div class="backmatter backmatter-glossary"><h3>Abbreviations</h3>'
+        f'<table class="octasee-table glossary" style="width: 100%"><thead></thead><tbody>'
+        f'<tr data-term="EU"><td>EU</td><td>{entries["EU"].definition}</td></tr>'
+        f"</tbody></table><h3>Terms</h3>"
+        f'<table class="octasee-table glossary" style="width: 100%"><thead></thead><tbody>'
+        f'<tr data-term="Cycle"><td>Cycle</td><td>{entries["Cycle"].definition}</td></tr>'
+        f"</tbody></table></div>")
+    cells = [_html_cell("<p>The EU and its members.</p>"), back]
+    text = "".join(backmatter.cite_glossary(cells)[1]["outputs"][0]["data"]["text/html"])
+    assert "<h3>Abbreviations</h3>" in text and 'data-term="EU"' in text
+    assert "<h3>Terms</h3>" not in text and "Cycle" not in text
+
+
 # --------------------------------------------------------------------------- indicators
 def test_questionnaire_indicators_carry_their_unit_and_the_index_rule():
     rows = {r["code"]: r for r in backmatter.questionnaire_indicators("2013-2017")}
@@ -165,6 +244,14 @@ def test_public_indicators_carry_a_unit_and_a_known_source(monkeypatch):
     assert "Questionnaire indicators, cycle 2013-2017" in shown
     assert "score 0-100 (higher: less perceived corruption)" in shown
     assert '<tr data-source="frontex">' in shown
+
+
+def test_unodc_persons_convicted_has_a_definition():
+    # Table 6.4 prints UNODC's persons convicted of trafficking in persons.
+    convicted = [p for p in public_indicators() if p.indicator.startswith("Persons convicted")]
+    assert len(convicted) == 1
+    assert (convicted[0].unit, convicted[0].source) == ("persons", "glotip")
+    assert "<5" in convicted[0].definition
 
 
 # --------------------------------------------------------------------------- bibliography
@@ -204,7 +291,7 @@ def test_the_bibliography_covers_every_source_a_caption_names():
         assert named or "this assessment" in text, text
         assert named <= listed
     assert backmatter.cited_keys(SOURCES.values()) == {"submissions", "gitoc", "glotip",
-                                                       "frontex", "cpi"}
+                                                       "frontex", "cpi", "population"}
 
 
 def test_bibliography_entries_are_full_citations(monkeypatch):
@@ -222,14 +309,17 @@ def test_the_merge_keeps_the_sources_the_report_names(monkeypatch):
     back = [_html_cell(_shown(monkeypatch, fn)) for fn in
             (backmatter.glossary_section, backmatter.indicator_definitions,
              backmatter.bibliography)]
-    chapter = _html_cell('<p>Text.</p><p class="source">Source: Frontex, detections of '
-                         "illegal border crossings</p>")
+    chapter = _html_cell('<p>Cells withheld by primary suppression.</p><p class="source">'
+                         "Source: Frontex, detections of illegal border crossings</p>")
     nb = merge_chapters([_part("05_x", "5", chapter), _part("E_back", "E", *back, annex=True)],
                         meta={"title": "T"})
     annex = _merged_html(nb)[-1]
     kept = set(re.findall(r'data-source="([^"]+)"', annex))
-    assert "frontex" in kept and "hundepool2012" in kept  # named; cited by the glossary
-    assert not kept & {"glotip", "cpi", "gitoc", "submissions", "population"}
+    # named; cited by a glossary entry the report uses ("Primary suppression")
+    assert "frontex" in kept and "hundepool2012" in kept
+    # cited only by glossary entries the report does not use (OCG, Sleipnir)
+    assert not kept & {"glotip", "cpi", "gitoc", "submissions", "population", "untoc",
+                       "sleipnir"}
     assert "Data from the member countries" not in annex  # its only entry left
     assert "Table E.1" not in annex  # reference tables are not numbered
     # A chapter that stops naming a source: it leaves the list.
