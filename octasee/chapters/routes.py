@@ -23,7 +23,8 @@ __all__ = ["CONCEALMENT_NOTE", "mo_text", "routes"]
 #: Why the table has no concealment column.
 CONCEALMENT_NOTE = ("The questionnaire has no concealment column: concealment methods, where "
                     "a country reported them, are part of the modus-operandi text.")
-NOT_STATED = "not stated"
+#: What a cell shows where the routes state nothing (a transport mode, a year).
+NOT_STATED = "–"
 
 
 def mo_text(ch: Chapter, text: str, *, countries: Sequence[str]) -> tuple[str, int]:
@@ -46,7 +47,7 @@ def mo_text(ch: Chapter, text: str, *, countries: Sequence[str]) -> tuple[str, i
 
 
 def _stated(value: object) -> str:
-    """A table cell's text, or "not stated" where the routes give none."""
+    """A table cell's text, or "–" (:data:`NOT_STATED`) where the routes give none."""
     return value if isinstance(value, str) and value.strip() else NOT_STATED
 
 
@@ -56,8 +57,10 @@ def _areas_label(areas: Sequence[str]) -> str:
 
 def routes(ch: Chapter, area: str | Sequence[str]) -> None:
     """The routes reported for an area (or several): a map of their legs, each as wide as
-    the number of routes that report it, then the modus-operandi table (commodity,
-    transport mode, the text, who reported it, when it was last observed)."""
+    the number of routes that report it, then the modus-operandi table (the routes it
+    comes from, as Annex D and the submissions name them; the commodity, unless every
+    row that states one gives the same, which the caption then names; transport mode, the text, who reported it, when it
+    was last observed)."""
     from octasee.charts import route_map  # lazy: plotly, ~180 ms on import
 
     ch.notice()
@@ -104,14 +107,22 @@ def _mo_table(ch: Chapter, r: pd.DataFrame, areas: Sequence[str], key: str) -> N
         text, n = mo_text(ch, row.modus_operandi, countries=row.countries)
         texts.append(text)
         masked += n
+    commodities = [_stated(c) for c in mo.table["commodity"]]
+    # One commodity for every row that states one (a row that states none does not
+    # contradict it): the caption names it and the table drops the column.
+    stated = set(commodities) - {NOT_STATED}
+    one = next(iter(stated)) if len(stated) == 1 else None
     table = pd.DataFrame({
-        "Commodity": [_stated(c) for c in mo.table["commodity"]],
+        "Route": [", ".join(refs) for refs in mo.table["route_refs"]],
+        "Commodity": commodities,
         "Transport mode": [_stated(m) for m in mo.table["transport_mode"]],
         "Modus operandi (as reported)": texts,
         "Reported by": [", ".join(ch.name(c) for c in cs) for cs in mo.table["countries"]],
         "Last observed": [str(y) if y is not None and pd.notna(y) else NOT_STATED
                           for y in mo.table["last_year"]],
     })
+    if one is not None:  # the same for every row: the caption says it
+        table = table.drop(columns="Commodity")
     if len(areas) > 1:
         table.insert(0, "Crime area", [crime_area(a).label for a in mo.table["crime_area"]])
     nd = None
@@ -127,6 +138,9 @@ def _mo_table(ch: Chapter, r: pd.DataFrame, areas: Sequence[str], key: str) -> N
                  "this edition withholds is left out ([n]).")
     if undescribed:
         note += " " + undescribed
+    commodity = ""
+    if one is not None:
+        commodity = f" (commodity: {one}{', where stated' if NOT_STATED in commodities else ''})"
     ch.show_table(table, f"Modus operandi on the routes reported for {what}, "
-                  f"{ch.cycle.code}", source="submissions", nd=nd, note=note,
+                  f"{ch.cycle.code}{commodity}", source="submissions", nd=nd, note=note,
                   key="tab:routes:" + key, data=ch.source_rows(r))

@@ -509,7 +509,7 @@ def choropleth(data: pd.DataFrame, *, value: str, country: str = "country",
 #: Classes of legs by the number of routes that report them: (fewest, most, line width px).
 #: Each width is at least 1.8 times the one before, so that the classes part in print.
 _WIDTHS: tuple[tuple[int, int | None, float], ...] = (
-    (1, 1, 1.0), (2, 2, 2.0), (3, 4, 3.6), (5, 8, 6.5), (9, None, 11.7))
+    (1, 1, 1.0), (2, 2, 2.0), (3, 4, 3.6), (5, 8, 6.5), (9, None, 11.8))
 _LEG_COLOUR = "rgba(127, 39, 4, 0.72)"
 _ARROW_COLOUR = "#7f2704"
 _MEMBER_FILL = "#f3efe6"
@@ -542,7 +542,7 @@ LINE_HEIGHT = 1.25
 _MARKER_HALF = 6.0
 #: A country beyond the frame whose part inside it covers this much (km²) is drawn there.
 _VISIBLE_KM2 = 15000.0
-BEYOND_NOTE = ("Countries beyond the map are shown on its edge, in their direction from "
+BEYOND_NOTE = ("Countries beyond the map are shown at its edge, in their direction from "
                "the map's centre.")
 
 
@@ -649,7 +649,8 @@ def _edge_point(x: float, y: float, box: tuple[float, float, float, float]
         ts["top"] = (box[3] - cy) / dy
     side = min(ts, key=ts.__getitem__)
     t = ts[side]
-    return cx + t * dx, cy + t * dy, side
+    return (min(max(cx + t * dx, box[0]), box[2]), min(max(cy + t * dy, box[1]), box[3]),
+            side)
 
 
 def _spread(anchors: dict[str, list[float]], sides: dict[str, str],
@@ -765,17 +766,18 @@ def _place_labels(items: Sequence[dict[str, Any]], *, plot: Box, km_per_px: floa
     for item in items:
         w, h = (v * km_per_px for v in item["size"])
         x, y = item["at"]
-        cands: list[tuple[float, float]] = []
+        cands: list[tuple[float, float, float]] = []  # centre and the cost of its distance
         if not item["marker"]:
-            cands.append((x, y))
+            cands.append((x, y, 0.0))
         gap = (_MARKER_HALF + 2) * km_per_px if item["marker"] else 2 * km_per_px
         for ring in (0, 1, 2):
             extra = ring * 10 * km_per_px
-            for side in item["sides"]:
+            for rank, side in enumerate(item["sides"]):
                 ux, uy = _SIDES[side]
-                cands.append((x + ux * (w / 2 + gap + extra), y + uy * (h / 2 + gap + extra)))
+                cands.append((x + ux * (w / 2 + gap + extra), y + uy * (h / 2 + gap + extra),
+                              1 + rank + 40 * ring))
         best, best_cost = None, math.inf
-        for rank, (cx, cy) in enumerate(cands):
+        for cx, cy, far in cands:
             b = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if b[0] < plot[0] or b[1] < plot[1] or b[2] > plot[2] or b[3] > plot[3]:
                 continue
@@ -787,7 +789,7 @@ def _place_labels(items: Sequence[dict[str, Any]], *, plot: Box, km_per_px: floa
             if len(pts):
                 cost += item.get("line_cost", 20) * int(np.sum((pts[:, 0] > b[0]) & (pts[:, 0] < b[2])
                                         & (pts[:, 1] > b[1]) & (pts[:, 1] < b[3])))
-            cost += rank
+            cost += far
             if cost < best_cost:
                 best, best_cost = b, cost
         if best is None:  # nowhere inside: at the point, pulled into the plot area
@@ -869,6 +871,12 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
             ex, ey, side = _edge_point(x, y, box)
             anchors[code], sides[code] = [ex, ey], side
     size = {c: label_size(text_of(c), font_of(c)) for c in {*label_at, *inside, *anchors}}
+    for code, (_, ey) in anchors.items():  # near a corner: on the top or bottom edge,
+        near = 2.5 * size[code][1] * km_per_px  # where its label has room beside the others
+        if sides[code] in ("left", "right") and ey > box[3] - near:
+            anchors[code][1], sides[code] = box[3], "top"
+        elif sides[code] in ("left", "right") and ey < box[1] + near:
+            anchors[code][1], sides[code] = box[1], "bottom"
     _spread(anchors, sides, box, size, km_per_px)
     where = {**inside, **{c: (a[0], a[1]) for c, a in anchors.items()}}
 
@@ -885,7 +893,7 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
     shown_class: set[int] = set()
     arrow_x, arrow_y, arrow_angle, arrow_size, arrow_text = [], [], [], [], []
     lines: list[np.ndarray] = []
-    counts: list[tuple[str, str, int, float, float]] = []
+    counts: list[tuple[str, str, int, Any, Any, Any]] = []
     for leg in order.itertuples(index=False):
         n = int(leg.routes)
         rank, label, w = _width(n)
@@ -909,25 +917,13 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
                           f"{escape_label(place_name(leg.destination))}: "
                           f"{n} route{'s' if n != 1 else ''}")
         if n >= 2:
-            mx, my, _, _ = _on_bezier(p0, c, p2, _COUNT_AT)
-            counts.append((leg.origin, leg.destination, n, mx, my))
+            counts.append((leg.origin, leg.destination, n, p0, c, p2))
     if arrow_x:
         fig.add_trace(go.Scatter(
             x=arrow_x, y=arrow_y, mode="markers", hovertext=arrow_text, hoverinfo="text",
             marker={"symbol": "arrow", "angle": arrow_angle, "size": arrow_size,
                     "color": _ARROW_COLOUR, "line": {"width": 0}},
             showlegend=False, name="direction", meta={_ROLE: "arrows"}))
-    count_boxes: list[Box] = []
-    for origin, destination, n, mx, my in counts:
-        w, h = label_size(str(n), 8)
-        fig.add_annotation(
-            x=round(mx, 1), y=round(my, 1), xref="x", yref="y", text=str(n),
-            showarrow=False, xanchor="center", yanchor="middle", bgcolor="white",
-            bordercolor=_ARROW_COLOUR, borderwidth=0.8, borderpad=1,
-            font={"size": 8, "color": _ARROW_COLOUR}, name=f"count {origin}-{destination}")
-        hw, hh = (w / 2 + 3) * km_per_px, (h / 2 + 2) * km_per_px
-        count_boxes.append((mx - hw, my - hh, mx + hw, my + hh))
-
     # The places on the routes, one marker each, by the role it has most often.
     placed = legs.places[legs.places["place"].isin(list(where))]
     for role in ("origin", "transit", "destination"):
@@ -949,14 +945,19 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
         first = _LABEL_SIDE.get(code, "top")
         return (first, *(s for s in _SIDES if s != first))
 
+    # (along the top and bottom edges first: wide names have the least room there)
     ordered = sorted(set(label_at) | set(where),
-                     key=lambda c: (c not in anchors, c not in where, place_name(c)))
+                     key=lambda c: (c not in anchors, sides.get(c) not in ("top", "bottom"),
+                                    c not in where, place_name(c)))
     items = [{"code": c, "at": where.get(c, label_at.get(c)), "size": size[c],
               "marker": c in where, "sides": sides_of(c),
               # at the edge, legs fan out beside every label: stay beside the marker
-              "line_cost": 3 if c in anchors else 20} for c in ordered]
+              # a member's name without a marker stays in its country, over a line if need
+              # be; Kosovo* (small, and its footnote's asterisk) moves off the lines
+              "line_cost": 0.5 if c in anchors else 8 if c in where or c == KOSOVO else 1}
+             for c in ordered]
     boxes = _place_labels(items, plot=box, km_per_px=km_per_px,
-                          markers=list(where.values()), lines=lines, taken=count_boxes)
+                          markers=list(where.values()), lines=lines, taken=())
     for code in ordered:
         x0, y0, x1, y1 = boxes[code]
         member = code in members
@@ -967,6 +968,33 @@ def route_map(routes: pd.DataFrame | RouteLegs, *, title: str | None = None,
             font={"size": font_of(code), "color": "#1a1a1a" if member else "#4d4d4d",
                   "shadow": _HALO},
             name=f"label {code}")
+
+    # Each leg's count of routes near its middle, clear of the labels and markers.
+    taken = list(boxes.values())
+    half_m = _MARKER_HALF * km_per_px
+    taken += [(x - half_m, y - half_m, x + half_m, y + half_m) for x, y in where.values()]
+    for origin, destination, n, p0, c, p2 in counts:
+        w, h = label_size(str(n), 8)
+        hw, hh = (w / 2 + 3) * km_per_px, (h / 2 + 2) * km_per_px
+        # on the leg, as near its middle as is free; else just beside it
+        spots = sorted(np.linspace(0.12, 0.88, 20), key=lambda t: abs(t - _COUNT_AT))
+        for side, t in itertools.product((0.0, 1.0, -1.0), spots):
+            mx, my, dx, dy = _on_bezier(p0, c, p2, float(t))
+            norm = math.hypot(dx, dy) or 1.0
+            mx, my = mx - side * 2 * hh * dy / norm, my + side * 2 * hh * dx / norm
+            b = (mx - hw, my - hh, mx + hw, my + hh)
+            if (box[0] < b[0] and b[2] < box[2] and box[1] < b[1] and b[3] < box[3]
+                    and not any(_overlap(b, o) for o in taken)):
+                break
+        else:
+            mx, my, _, _ = _on_bezier(p0, c, p2, _COUNT_AT)
+            b = (mx - hw, my - hh, mx + hw, my + hh)
+        taken.append(b)
+        fig.add_annotation(
+            x=round(mx, 1), y=round(my, 1), xref="x", yref="y", text=str(n),
+            showarrow=False, xanchor="center", yanchor="middle", bgcolor="white",
+            bordercolor=_ARROW_COLOUR, borderwidth=0.8, borderpad=1,
+            font={"size": 8, "color": _ARROW_COLOUR}, name=f"count {origin}-{destination}")
 
     extra = [*notes]
     if anchors:

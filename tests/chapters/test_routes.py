@@ -65,12 +65,12 @@ def test_chapter_4_routes_show_a_map_and_the_modus_operandi_table(sample_workspa
                      r"routes from 4 member countries; the width of a line is the number "
                      r"of routes that report the leg", text)
     assert "Table 4.1: Modus operandi on the routes reported for heroin trafficking, " \
-           "2013-2017" in text
+           "2013-2017 (commodity: heroin, where stated)" in text
     # one row per distinct text: Bulgaria's and Serbia's identical texts are one row
-    assert re.search(r"heroin road Heroin hidden in purpose-built compartments of lorries "
+    assert re.search(r"BG-R17-01, RS-R17-01 road Heroin hidden in purpose-built compartments of lorries "
                      r"carrying legitimate cargo; drivers recruited in the transit "
                      r"countries\. Bulgaria, Serbia 2017", text)
-    assert re.search(r"not stated mixed Southern branch of the Balkan route.*Greece 2017", text)
+    assert re.search(r"GR-R17-01 mixed Southern branch of the Balkan route.*Greece 2017", text)
     assert "no concealment column" in text
     keys = [e["key"] for e in json.loads((tmp_path / "evidence.json").read_text("utf-8"))]
     assert keys == ["fig:routes:heroin", "tab:routes:heroin"]
@@ -84,8 +84,9 @@ def test_routes_without_a_text_are_named_under_the_table(sample_workspace, tmp_p
     text = text_of(shown)
     # SI-R17-04 gives no modus operandi; BG-R17-03 and TR-R17-06 give the same text
     assert "1 route of the map gives no modus operandi (reported by Slovenia)." in text
-    assert re.search(r"pistols road Blank-firing pistols bought legally and converted to "
-                     r"fire live ammunition\. Bulgaria, Turkey 2017", text)
+    assert re.search(r"BG-R17-03, TR-R17-06 road Blank-firing pistols bought legally and "
+                     r"converted to fire live ammunition\. Bulgaria, Turkey 2017", text)
+    assert "2013-2017 (commodity: pistols)" in text
 
 
 def test_public_edition_shows_nothing_not_for_dissemination(sample_workspace, tmp_path,
@@ -140,3 +141,25 @@ def test_a_modus_operandi_in_another_language_is_shown_in_english(sample_workspa
     assert " ".join(entry.english.split()) + f" (translated from {name})" in text, (
         crime_area(area).label, entry.english)
     assert " ".join(entry.original.split()) not in text
+
+
+def test_the_table_names_each_rows_routes_and_the_one_commodity_in_its_caption(
+        sample_workspace, tmp_path, shown):
+    """Chapter 4's cocaine table: a Route column (the references of Annex D and the
+    submissions), no Commodity column where every row that states one says cocaine (the
+    caption says it), "–" for a transport mode or a year not stated."""
+    ch = open_chapter("04", "Drug trafficking", cycle="2013-2017",
+                      workspace=sample_workspace.path, output_dir=tmp_path)
+    sections.routes(ch, "cocaine")
+    html = "\n".join(p for p in shown if isinstance(p, str))
+    text = text_of(shown)
+    assert ("Table 4.1: Modus operandi on the routes reported for cocaine trafficking, "
+            "2013-2017 (commodity: cocaine, where stated)") in text
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    heads = [unescape(re.sub(r"<[^>]+>", "", h)).strip()
+             for h in re.findall(r"<th[^>]*>.*?</th>", header, re.S)]
+    assert "Route" in heads and "Commodity" not in heads
+    # GR-R17-02 and TR-R17-01 give one text; AL-R17-01 states no year
+    assert re.search(r"GR-R17-02, TR-R17-01 sea Cocaine hidden in legitimate cargo", text)
+    assert re.search(r"AL-R17-01 sea Containers of fruit to Durrës.*? Albania – ", text)
+    assert "not stated" not in text

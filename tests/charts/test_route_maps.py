@@ -8,6 +8,8 @@ without route maps and each test fails on its own there.
 from __future__ import annotations
 
 import importlib
+import itertools
+import math
 import re
 
 import pandas as pd
@@ -170,3 +172,150 @@ def test_route_map_is_drawn_offline_without_a_geo_subplot(routes):
     html = oc.figure_html(fig)
     assert "src=" not in html and not re.search(r"https?://", html)
     assert 480 <= fig.layout.height <= 640  # an A4 page holds it with its table
+
+
+# --- reading the printed map: labels, far places, line widths --------------------------------
+
+#: The test's own estimate of a label's size: a character is half its font size wide (a
+#: little narrower than Arial's capitals, so that a box is never overestimated here), a line
+#: 1.1 times the size high.
+def _px_size(text: str, size: float) -> tuple[float, float]:
+    lines = text.split("<br>")
+    return max(len(line) for line in lines) * size * 0.5, len(lines) * size * 1.1
+
+
+def _km_per_px(fig) -> float:
+    x0, x1 = fig.layout.xaxis.range
+    return (x1 - x0) / (oc.A4_WIDTH - fig.layout.margin.l - fig.layout.margin.r)
+
+
+def _label_boxes(fig, prefix: str = "label ") -> dict[str, tuple[float, float, float, float]]:
+    """Each label's box in the map's coordinates, from its anchor, shift and text."""
+    k = _km_per_px(fig)
+    out = {}
+    for a in fig.layout.annotations:
+        if not (a.name or "").startswith(prefix):
+            continue
+        w, h = (v * k for v in _px_size(a.text, a.font.size))
+        x = a.x + (a.xshift or 0) * k
+        y = a.y + (a.yshift or 0) * k
+        x0 = {"left": x, "center": x - w / 2, "right": x - w, "auto": x - w / 2}[a.xanchor]
+        y0 = {"bottom": y, "middle": y - h / 2, "top": y - h, "auto": y - h / 2}[a.yanchor]
+        out[a.name.removeprefix(prefix)] = (x0, y0, x0 + w, y0 + h)
+    return out
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _positions(fig) -> dict[str, tuple[float, float]]:
+    return {p: (x, y) for t in fig.data if (t.meta or {}).get("role") == "places"
+            for p, x, y in zip(t.meta["places"], t.x, t.y, strict=True)}
+
+
+#: Figure 6.2's routes (trafficking in human beings, 2013-2017) and routes through the
+#: western Balkans, where Montenegro, Bosnia and Herzegovina, Slovenia, Hungary, Romania,
+#: Kosovo* and North Macedonia crowded each other.
+THB = pd.DataFrame({
+    "route_ref": ["A", "B", "C", "D", "E", "F"],
+    "origin": ["MD", "RO", "BG", "AL", "RO", "AL"],
+    "transit": ["RO;HU", "HU", None, "XK", None, "MK"],
+    "destination": ["GB;BE", "NL;DE", "RO", "IT;DE", "TR;GB", "GR"]})
+BALKANS = pd.DataFrame({
+    "route_ref": ["A", "B", "C", "D", "E", "F", "G"],
+    "origin": ["CO", "EC", "AL", "ME", "AL", "MK", "GR"],
+    "transit": ["ME;BA;SI", "HR;BA", "XK;RS;HU", "MK", "RS", "RS;HU", "MK;RS"],
+    "destination": ["AT", "RS;HU;RO", "RO", "BG", "HU", "SI", "BA"]})
+
+
+@pytest.mark.parametrize("routes", [THB, BALKANS], ids=["thb", "balkans"])
+def test_no_label_is_clipped(routes):
+    # Figure 6.2 printed "Jnited Kingdom": a far place's name on the frame's edge, cut
+    fig = oc.route_map(routes)
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    boxes = _label_boxes(fig)
+    assert "GB" in boxes or "CO" in boxes
+    outside = {c: b for c, b in boxes.items()
+               if b[0] < x0 or b[2] > x1 or b[1] < y0 or b[3] > y1}
+    assert not outside  # every label inside the plot area, which is inside the figure
+
+
+@pytest.mark.parametrize("routes", [THB, BALKANS], ids=["thb", "balkans"])
+def test_labels_overprint_neither_each_other_nor_markers(routes):
+    fig = oc.route_map(routes)
+    boxes = {**_label_boxes(fig), **{"count " + k: v
+                                     for k, v in _label_boxes(fig, "count ").items()}}
+    clashes = [(a, b) for (a, ba), (b, bb) in
+               itertools.combinations(boxes.items(), 2) if _overlap(ba, bb)]
+    assert not clashes
+    k = _km_per_px(fig)
+    r = 3 * k  # a marker's core: 3 px around its centre
+    hidden = [(c, p) for c, b in _label_boxes(fig).items() for p, (x, y) in
+              _positions(fig).items() if _overlap(b, (x - r, y - r, x + r, y + r))]
+    assert not hidden  # no name over a marker (North Macedonia's on Kosovo*'s label)
+
+
+def test_the_kosovo_label_is_clear_of_the_route_lines():
+    fig = oc.route_map(BALKANS)
+    x0, y0, x1, y1 = _label_boxes(fig)["XK"]
+    for t in fig.data:
+        if (t.meta or {}).get("role") == "leg":
+            inside = [(x, y) for x, y in zip(t.x, t.y, strict=True)
+                      if x0 < x < x1 and y0 < y < y1]
+            assert not inside, (t.meta["origin"], t.meta["destination"])
+
+
+def test_a_place_inside_the_frame_is_drawn_there_far_ones_on_the_edge_in_their_direction():
+    maps = importlib.import_module("octasee.charts.maps")
+    r = pd.DataFrame({"route_ref": ["U", "B", "C", "A"], "origin": ["UA", "BR", "CO", "AE"],
+                      "transit": ["MD", "ES", None, None],
+                      "destination": ["RO", "AL", "ME", "GR"]})
+    fig = oc.route_map(r)
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    pos = _positions(fig)
+    w = x1 - x0
+
+    def on_edge(p):
+        x, y = pos[p]
+        return min(abs(x - x0), abs(x1 - x), abs(y - y0), abs(y1 - y)) < 1.0
+
+    # Ukraine's south (Odesa, Crimea) is inside the frame: drawn there, not on the edge
+    ux, uy = pos["UA"]
+    assert x0 + 0.02 * w < ux < x1 - 0.02 * w and y0 + 0.02 * w < uy < y1 - 0.02 * w
+    assert all(on_edge(p) for p in ("BR", "CO", "AE", "ES"))
+    # each in its direction from the frame's centre (Brazil south-west, the UAE south-east)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    for p in ("BR", "CO", "AE"):
+        tx, ty = (float(v) for v in maps.project(*maps.country_points()[p]))
+        true = math.degrees(math.atan2(ty - cy, tx - cx))
+        drawn = math.degrees(math.atan2(pos[p][1] - cy, pos[p][0] - cx))
+        assert abs(true - drawn) < 12, p
+    assert pos["BR"][1] < pos["CO"][1]  # Brazil lies south of Colombia
+    assert pos["AE"][0] == pytest.approx(x1) or pos["AE"][1] == pytest.approx(y0)
+    # far places in one direction do not overlap: markers apart, labels apart
+    k = _km_per_px(fig)
+    assert math.dist(pos["BR"], pos["CO"]) > 12 * k and math.dist(pos["CO"], pos["ES"]) > 12 * k
+    boxes = _label_boxes(fig)
+    assert not _overlap(boxes["BR"], boxes["CO"]) and not _overlap(boxes["CO"], boxes["ES"])
+
+
+def test_each_line_width_class_is_clearly_wider_and_legs_of_two_or_more_print_their_count():
+    # legs reported by 1, 2, 3, 5 and 9 routes: one in each class of width
+    rows = ([("AL", "ME")] + [("BG", "RO")] * 2 + [("GR", "TR")] * 3 + [("HR", "SI")] * 5
+            + [("HU", "RS")] * 9)
+    r = pd.DataFrame({"route_ref": [f"R{i}" for i in range(len(rows))],
+                      "origin": [a for a, _ in rows], "destination": [b for _, b in rows]})
+    fig = oc.route_map(r)
+    legs = _legs(fig)
+    widths = [legs[k].line.width for k in (("AL", "ME"), ("BG", "RO"), ("GR", "TR"),
+                                           ("HR", "SI"), ("HU", "RS"))]
+    assert all(b >= 1.8 * a for a, b in itertools.pairwise(widths)), widths
+    assert [t.name for t in fig.data if (t.meta or {}).get("role") == "leg"
+            and t.showlegend] == ["9 or more routes", "5–8 routes", "3–4 routes",
+                                  "2 routes", "1 route"]
+    counts = {a.name.removeprefix("count "): a.text for a in fig.layout.annotations
+              if (a.name or "").startswith("count ")}
+    assert counts == {"BG-RO": "2", "GR-TR": "3", "HR-SI": "5", "HU-RS": "9"}
