@@ -42,8 +42,9 @@ def mo_text(ch: Chapter, text: str, *, countries: Sequence[str]) -> tuple[str, i
     if not ch.public:
         return text, 0
     withheld = [v for c in countries for v in ch._withheld_values().get(c, [])]
+    published = [v for c in countries for v in ch._published_values().get(c, [])]
     return mask_numbers(text, keep=ch._span_years(), withheld=withheld,
-                        threshold=ch.threshold)
+                        threshold=ch.threshold, published=published)
 
 
 def _stated(value: object) -> str:
@@ -134,8 +135,7 @@ def _mo_table(ch: Chapter, r: pd.DataFrame, areas: Sequence[str], key: str) -> N
             "translation where marked (the originals are in the annex of original texts); "
             "a text reported by several countries is listed once, with each of them.")
     if masked:
-        note += (" In the public edition, a number in a text that could give away a figure "
-                 "this edition withholds is left out ([n]).")
+        note += " In the public edition, some numbers in these texts are left out ([n])."
     if undescribed:
         note += " " + undescribed
     commodity = ""
