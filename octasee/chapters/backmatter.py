@@ -289,7 +289,7 @@ def _cell_text(cell: Mapping[str, Any], *, figures: bool = True) -> str:
                 text = "".join(value) if isinstance(value, list) else value
                 out.append(text if figures else _SCRIPT.sub(" ", text))
             elif "json" in mime and figures:
-                out.append(json.dumps(value, ensure_ascii=False))
+                out.append(_figure_strings(value))
         if o.get("text"):
             text = o["text"]
             out.append("".join(text) if isinstance(text, list) else str(text))
@@ -420,6 +420,29 @@ def _plain(text: str) -> str:
     return _URL.sub(" ", html.unescape(re.sub(r"<[A-Za-z!/][^<>]*>", " ", text)))
 
 
+def _figure_strings(value: Any) -> str:
+    """The words of a figure's JSON (titles, labels, legend names, notes, hover
+    templates): its strings, one a line, without the numbers and coordinates that make up
+    most of it (a map's boundaries are megabytes of them), which the glossary and the
+    bibliography search would otherwise read through.
+
+    >>> _figure_strings({"data": [{"x": [1, 2], "name": "THB"}], "layout": {"title": "x"}}
+    ...                 ).split()
+    ['THB', 'x']
+    """
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, dict):
+            stack.extend(reversed(list(v.values())))
+        elif isinstance(v, list):
+            stack.extend(x for x in reversed(v) if isinstance(x, str | dict | list))
+    return "\n".join(out)
+
+
 def _shown_text(cell: Mapping[str, Any]) -> str:
     """What a merged cell shows a reader, as plain text: a Markdown cell's text; a code
     cell's outputs (not its code, nor the scripts of its HTML), the glossary's own table
@@ -434,7 +457,7 @@ def _shown_text(cell: Mapping[str, Any]) -> str:
                 text = "".join(value) if isinstance(value, list) else str(value)
                 out.append(_plain(_GLOSSARY_BLOCK.sub(" ", _SCRIPT.sub(" ", text))))
             elif "json" in mime:
-                out.append(json.dumps(value, ensure_ascii=False))
+                out.append(_figure_strings(value))
         if o.get("text"):
             text = o["text"]
             out.append("".join(text) if isinstance(text, list) else str(text))
