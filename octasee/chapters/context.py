@@ -897,10 +897,10 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     with ``ratio``), or if it is a count from 1 to ``threshold - 1``. A four-digit year in
     ``keep`` (the report's span) stays in any context ("2013-2017", "2013–2017", "in
     2017"), unless it equals a withheld value. A number written with separators is masked
-    if any of its readings is (1.234 as 1234 and as 1.234). A number that equals a
-    ``published`` figure (one the edition prints in a table, to the text's precision)
-    stays: masking it would tell the reader that a withheld figure lies near a number
-    they can read elsewhere.
+    if any of its readings is (1.234 as 1234 and as 1.234). A number near a withheld
+    value that equals a ``published`` figure (one the edition prints in a table, to the
+    text's precision) stays: masking it would tell the reader that a withheld figure lies
+    near a number they can read elsewhere. A small count is masked whatever it equals.
 
     >>> mask_numbers("In 2013-2017 police opened 1.234 cases and arrested 312 persons; "
     ...              "the figure was 3 in 2017.", keep=range(2009, 2018), withheld=[1250],
@@ -911,6 +911,8 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     ('2013–[n]-ben 9 volt, 12 345 személy', 1)
     >>> mask_numbers("58 kg in 2016, 61 kg in 2017", withheld=[60.0], published=[58.0])
     ('58 kg in 2016, [n] kg in 2017', 1)
+    >>> mask_numbers("7 victims", threshold=10, published=[7.0])
+    ('[n] victims', 1)
     """
     years = set(keep)
     values = [(float(w[0]), float(w[1])) if isinstance(w, tuple) else (float(w), ratio)
@@ -939,9 +941,9 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
         if token.isdigit() and len(token) == 4 and int(token) in years:
             if not any(float(token) == v for v, _ in values):
                 return token
-        elif not any(close(n) or (n.is_integer() and 1 <= n < small)
-                     for n in _readings(token)) or (printed and seen(token)):
-            return token
+        elif not any(n.is_integer() and 1 <= n < small for n in _readings(token)) and (
+                not any(close(n) for n in _readings(token)) or (printed and seen(token))):
+            return token  # no small count; near no withheld figure, or printed anyway
         count += 1
         return mask
 

@@ -180,7 +180,8 @@ def test_prose_does_not_give_back_a_small_count(public):
     html = public.html.read_text("utf-8")
     text = re.sub(r"<[^>]+>", " ", html)
     assert "was 7 in 2017" not in text  # North Macedonia's own words, quoted
-    assert not re.search(r"victims of trafficking identified was \d", text)
+    # no small count (1 to THRESHOLD - 1) stays; a figure the edition prints does (95)
+    assert not re.search(r"victims of trafficking identified was [1-9] in", text)
     for nb in notebooks(public).values():
         assert "was 7 in 2017" not in html_of(nb)
 
