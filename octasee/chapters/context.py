@@ -913,22 +913,30 @@ def mask_numbers(text: str, *, keep: Iterable[int] = (),
     ('58 kg in 2016, [n] kg in 2017', 1)
     >>> mask_numbers("7 victims", threshold=10, published=[7.0])
     ('[n] victims', 1)
+    >>> mask_numbers("58 kg", withheld=[58.0], published=[58.0])  # the withheld figure
+    ('[n] kg', 1)
     """
     years = set(keep)
     values = [(float(w[0]), float(w[1])) if isinstance(w, tuple) else (float(w), ratio)
               for w in withheld]
     printed = [float(v) for v in published]
 
-    def seen(token: str) -> bool:
-        """Whether a reading of ``token`` is a published figure, at the precision the
-        text writes it with (58 for a printed 58.0; 1,234 for a printed 1,234.4)."""
+    def equals(token: str, figures: Iterable[float]) -> bool:
+        """Whether a reading of ``token`` is one of ``figures``, at the precision the
+        text writes it with (58 for 58.0; 1,234 for 1,234.4)."""
+        figures = list(figures)
         parts = re.split(r"[.,'\u00a0\u202f ]", token)
         decimals = len(parts[-1]) if len(parts) > 1 else 0
         for n in _readings(token):
             step = 10.0 ** -decimals if n != float(re.sub(r"\D", "", token) or 0) else 1.0
-            if any(abs(n - v) < 0.5 * step + 1e-9 for v in printed):
+            if any(abs(n - v) < 0.5 * step + 1e-9 for v in figures):
                 return True
         return False
+
+    def seen(token: str) -> bool:
+        """Printed elsewhere, and not itself a withheld figure (a withheld value equal to
+        a printed one of another indicator stays masked: the text may be about it)."""
+        return equals(token, printed) and not equals(token, (v for v, _ in values))
     small = int(threshold) if threshold is not None else 0
     count = 0
 
