@@ -68,8 +68,7 @@ SOURCES = {
     "glotip": "UNODC, Global Report on Trafficking in Persons data",
     "frontex": "Frontex, detections of illegal border crossings",
     "cpi": "Transparency International, Corruption Perceptions Index",
-    "population": "World Bank, World Development Indicators, mid-2017 population (the "
-                  "rates per 100,000 residents)",
+    "population": "World Bank population, mid-2017 (rates per 100,000)",
 }
 
 #: What a chapter writes into its ``output_dir``: the figures and tables it shows, with

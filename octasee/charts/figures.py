@@ -180,7 +180,9 @@ def threat_heatmap(df: pd.DataFrame, *, country: str = "country",
     label_px = (int(0.71 * (5.6 * longest + 14 * label_lines)) + 8 if angled
                 else 14 * label_lines)
     fig.update_layout(
-        height=max(240, 32 * len(names) + label_px + 90),
+        # 28 px a row: chapter 2's 13 members and their angled headers fit on the
+        # chapter's first page under its title and introduction
+        height=max(240, 28 * len(names) + label_px + 90),
         plot_bgcolor=theme.NO_DATA_GREY,
         xaxis={"side": "top", "showgrid": False, "showline": False, "ticks": "",
                "tickangle": -45 if angled else 0, "tickfont": {"size": 10}},
