@@ -17,34 +17,14 @@ import pandas as pd
 import pytest
 
 from octasee.analysis.format import fmt_share
-from octasee.chapters import context as chapter_context
 from octasee.chapters import networks, open_chapter, sections
 from octasee.charts import A4_WIDTH
 from octasee.workspace import open_store
 
-PLOTLY = "application/vnd.plotly.v1+json"
+from .conftest import figures, text_of
+
 #: The printable height of an A4 page at the figures' scale (718 px wide, 15 mm margins).
 A4_HEIGHT = round(A4_WIDTH * (297 - 30) / (210 - 30))
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """What the chapter displays: HTML strings, and each figure's plotly JSON."""
-    out: list = []
-    monkeypatch.setattr(chapter_context, "_html", out.append)
-    monkeypatch.setattr(chapter_context, "_display",
-                        lambda obj, raw=False: out.append(obj.get(PLOTLY, obj)
-                                                          if isinstance(obj, dict) else obj))
-    return out
-
-
-def text_of(parts: list) -> str:
-    html = "\n".join(p for p in parts if isinstance(p, str))
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def figures(parts: list) -> list[dict]:
-    return [p for p in parts if isinstance(p, dict)]
 
 
 def run_chapter(ws, out: Path, *, cycle="2013-2017", variant="restricted", countries=None):

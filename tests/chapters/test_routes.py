@@ -11,32 +11,9 @@ import json
 import re
 from html import unescape
 
-import pytest
-
-from octasee.chapters import context as chapter_context
 from octasee.chapters import open_chapter, sections
 
-PLOTLY = "application/vnd.plotly.v1+json"
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """What the chapter displays: HTML strings, and each figure's plotly JSON."""
-    out: list = []
-    monkeypatch.setattr(chapter_context, "_html", out.append)
-    monkeypatch.setattr(chapter_context, "_display",
-                        lambda obj, raw=False: out.append(obj.get(PLOTLY, obj)
-                                                          if isinstance(obj, dict) else obj))
-    return out
-
-
-def text_of(parts: list) -> str:
-    html = "\n".join(p for p in parts if isinstance(p, str))
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def figures(parts: list) -> list[dict]:
-    return [p for p in parts if isinstance(p, dict)]
+from .conftest import figures, text_of
 
 
 def _leg_pairs(fig: dict) -> set[tuple[str, str]]:

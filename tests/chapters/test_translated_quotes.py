@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html import unescape
 from pathlib import Path
 
 import pytest
 
-from octasee.chapters import context as chapter_context
 from octasee.chapters import open_chapter, sections
 from octasee.samples import sample_files
 from octasee.store import Store
 from octasee.workspace import sample_workspace as make_sample_workspace
+
+from .conftest import text_of
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -33,19 +33,6 @@ RS_THB_EN = ("In 2013-2017, 82 criminal cases were opened in the area of traffic
 #: this module's workspace; Romania's of the same area is not for dissemination.
 HR_EXCISE = "U razdoblju 2013.–2017. u području „krijumčarenje trošarinske robe“"
 RO_EXCISE = "În perioada 2013–2017, în domeniul „contrabanda cu produse accizabile”"
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    out: list[str] = []
-    monkeypatch.setattr(chapter_context, "_html", out.append)
-    monkeypatch.setattr(chapter_context, "_display", lambda obj, raw=False: out.append(
-        "<figure>"))
-    return out
-
-
-def text_of(parts: list[str]) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", "\n".join(parts))).split())
 
 
 def _drop_entries(path: Path, starts: tuple[str, ...]) -> None:
