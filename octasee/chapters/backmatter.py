@@ -35,7 +35,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from octasee.analysis.threat import normalisation_table
@@ -322,17 +322,22 @@ def cite_sources(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def sub(m: re.Match[str]) -> str:
         return m.group(0) if m.group(2) in keep else ""
 
+    return _rewrite_html([c for c in cells if _is_backmatter(c)],
+                         lambda text: _EMPTY_LIST.sub("", _ITEM.sub(sub, text)), cells)
+
+
+def _rewrite_html(cells: Sequence[dict[str, Any]], rewrite: Callable[[str], str],
+                  result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply ``rewrite`` (text to text) to the HTML output of each of ``cells``, in place;
+    returns ``result`` (the merged report the cuts change)."""
     for cell in cells:
-        if not _is_backmatter(cell):
-            continue
         for o in cell.get("outputs", []) or []:
             data = o.get("data") or {}
             value = data.get("text/html")
-            if value is None:
-                continue
-            text = "".join(value) if isinstance(value, list) else value
-            data["text/html"] = _EMPTY_LIST.sub("", _ITEM.sub(sub, text))
-    return cells
+            if value is not None:
+                data["text/html"] = rewrite("".join(value) if isinstance(value, list)
+                                            else value)
+    return result
 
 
 def _kept_sources(cells: list[dict[str, Any]]) -> set[str]:
@@ -522,15 +527,5 @@ def cite_glossary(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def sub(m: re.Match[str]) -> str:
         return m.group(0) if html.unescape(m.group(1)) in keep else ""
 
-    for cell in cells:
-        for o in cell.get("outputs", []) or []:
-            data = o.get("data") or {}
-            value = data.get("text/html")
-            if value is None:
-                continue
-            text = "".join(value) if isinstance(value, list) else value
-            if _GLOSSARY_BLOCK.search(text) is None:
-                continue
-            data["text/html"] = _GLOSSARY_BLOCK.sub(
-                lambda b: _EMPTY_GLOSSARY.sub("", _TERM_ROW.sub(sub, b.group(0))), text)
-    return cells
+    return _rewrite_html(cells, lambda text: _GLOSSARY_BLOCK.sub(
+        lambda b: _EMPTY_GLOSSARY.sub("", _TERM_ROW.sub(sub, b.group(0))), text), cells)
