@@ -390,15 +390,20 @@ def read_toml(text: str, *, name: str | None = None,
 
 
 def read_yaml(text: str, *, name: str | None = None,
-              error: type[OctaseeError] = ConfigError) -> tuple[Any, Source]:
+              error: type[OctaseeError] = ConfigError,
+              long_text: str | None = None) -> tuple[Any, Source]:
     """Parse a YAML text with line numbers (:class:`LineLoader`); a syntax error or a key
-    given twice is ``error`` naming the file and the line."""
+    given twice is ``error`` naming the file and the line. ``long_text``: how the file
+    writes a long text (``"statement: >"``), for a hint on quoting free text, which
+    analysts write in it."""
+    quoting = (f": a text that holds ': ' or ' #' goes in double quotes, or after "
+               f"'{long_text}' on the lines below, indented") if long_text else ""
     try:
         data = yaml.load(text, Loader=LineLoader)  # a SafeLoader subclass
     except _DuplicateKey as exc:
         where = f"{name}, line {exc.line}" if name else f"line {exc.line}"
         raise error(f"duplicate key {exc.key!r}", where=where,
-                    hint=f"it is first given on line {exc.first}") from None
+                    hint=f"it is first given on line {exc.first}{quoting}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = name
@@ -406,7 +411,7 @@ def read_yaml(text: str, *, name: str | None = None,
             where = f"{name}, line {mark.line + 1}" if name else f"line {mark.line + 1}"
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"not valid YAML: {problem}", where=where,
-                    hint="check the indentation and the quotes") from None
+                    hint="check the indentation and the quotes" + quoting) from None
     return data, Source(name, text, data, "yaml")
 
 

@@ -302,13 +302,7 @@ def parse_memory(text: str, *, path: str | os.PathLike[str]) -> TranslationMemor
     """:func:`read_memory` on a text (``path``: what messages call the file)."""
     path = Path(path)
     name = str(path)
-    try:
-        data, src = read_yaml(text, name=name)
-    except ConfigError as exc:
-        raise ConfigError(exc.what, where=exc.where,
-                          hint=(exc.hint or "") + ": a text that holds ': ' or ' #' goes "
-                          "in double quotes, or after 'original: >-' on the lines below, "
-                          "indented") from None
+    data, src = read_yaml(text, name=name, long_text="original: >-")
     if data is None:
         return TranslationMemory(path, {}, (), text, True)
     if not isinstance(data, Mapping):

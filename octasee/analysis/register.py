@@ -303,13 +303,7 @@ def read_register(path_or_workspace: Any) -> Register:
 def parse_register(text: str, *, path: Path) -> Register:
     """:func:`read_register` on a text (``path``: what messages call the file)."""
     name = str(path)
-    try:
-        data, src = read_yaml(text, name=name)
-    except ConfigError as exc:
-        raise ConfigError(exc.what, where=exc.where,
-                          hint=(exc.hint or "") + ": a text that holds ': ' or ' #' goes in "
-                          "double quotes, or after 'statement: >' on the lines below, "
-                          "indented") from None
+    data, src = read_yaml(text, name=name, long_text="statement: >")
     if data is None:
         return Register((), path, text, True)
     if not isinstance(data, Mapping):
